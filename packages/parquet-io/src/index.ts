@@ -1,0 +1,2 @@
+// @autosing/parquet-io has no implementation yet (issue #3); it deliberately exports nothing.
+export {};

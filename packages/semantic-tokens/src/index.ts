@@ -1,0 +1,2 @@
+// @autosing/semantic-tokens has no implementation yet (issue #9); it deliberately exports nothing.
+export {};

@@ -1,0 +1,2 @@
+// @autosing/song-corpus has no implementation yet (issue #6); it deliberately exports nothing.
+export {};

@@ -1,0 +1,2 @@
+// @autosing/trainer has no implementation yet (issue #5); it deliberately exports nothing.
+export {};

@@ -1,0 +1,48 @@
+import js from "@eslint/js";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import importX from "eslint-plugin-import-x";
+import tseslint from "typescript-eslint";
+
+/**
+ * Package boundaries (DESIGN.md §2, STYLE.md): a package reaches another only through
+ * its published entry points (`@autosing/<name>` or an `exports` subpath), never through
+ * its `src/` or `dist/` files, and modules inside a package form no import cycle.
+ */
+const boundaryRules = {
+  "no-restricted-imports": [
+    "error",
+    {
+      patterns: [
+        {
+          group: ["@autosing/*/src", "@autosing/*/src/**", "@autosing/*/dist", "@autosing/*/dist/**"],
+          message: "Import another package through its entry point (`@autosing/<name>`), not its files.",
+        },
+        {
+          group: ["**/packages/*/src/**", "**/apps/*/src/**", "../../packages/**", "../../apps/**", "../../../packages/**"],
+          message: "Do not reach into another package's sources; add a workspace dependency and import its entry point.",
+        },
+      ],
+    },
+  ],
+  "import-x/no-cycle": ["error", { maxDepth: 10, ignoreExternal: true }],
+  "import-x/no-self-import": "error",
+};
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.d.ts", "**/__fixtures__/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    plugins: { "import-x": importX },
+    settings: {
+      // The TypeScript resolver maps NodeNext-style `./module.js` specifiers to their `.ts` sources,
+      // which the cycle check needs to follow imports inside a package.
+      "import-x/resolver-next": [createTypeScriptImportResolver({ alwaysTryTypes: true })],
+    },
+    rules: {
+      ...boundaryRules,
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+    },
+  },
+);
