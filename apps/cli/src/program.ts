@@ -2,21 +2,21 @@ import { createRequire } from "node:module";
 
 import { Command, CommanderError } from "commander";
 
-import { addPlannedCommand } from "./commands/planned.js";
+import { registerAlignCommand } from "./commands/align.js";
+import { registerCodecCommands } from "./commands/codec.js";
+import { registerConstructDatasetCommand } from "./commands/construct-dataset.js";
+import { registerCorpusCommands } from "./commands/corpus.js";
+import { registerDatasetCommands } from "./commands/dataset.js";
+import { registerExportCommand } from "./commands/export.js";
+import { registerProcessCommand } from "./commands/process.js";
+import { registerServeCommand } from "./commands/serve.js";
+import { registerSingCommand } from "./commands/sing.js";
+import { registerTrainCommand } from "./commands/train.js";
 import { CliError } from "./errors.js";
+import { processIo } from "./io.js";
+import type { CliIo } from "./io.js";
 
 const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
-
-/** The streams a run writes to; tests pass their own. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
 
 /**
  * Builds the `autosing` command tree. Commands whose issues have not landed are registered
@@ -31,90 +31,17 @@ export function createProgram(io: CliIo = processIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
-  addPlannedCommand(program, {
-    name: "process",
-    args: "<step> <dataset> [partition]",
-    summary: "run a dataset processing step (align, vad_extract, src_sep, atoks, stoks, artist_embs) on a partition",
-    issue: 11,
-    allowUnknownOptions: true,
-  });
-  addPlannedCommand(program, {
-    name: "construct-dataset",
-    args: "<data_dir> <num_in_partitions> <output_dir>",
-    summary: "join step tables, optionally split 30 s rows, shuffle into training partitions",
-    issue: 3,
-    allowUnknownOptions: true,
-  });
-  addPlannedCommand(program, {
-    name: "train",
-    summary: "train t2s, sm2a or the artist embedder (upstream train.py flags)",
-    issue: 5,
-    allowUnknownOptions: true,
-  });
-  addPlannedCommand(program, {
-    name: "export",
-    args: "<checkpoint> <out_dir>",
-    summary: "export a trained checkpoint to ONNX encoder/decoder graphs plus config",
-    issue: 7,
-  });
-  addPlannedCommand(program, {
-    name: "sing",
-    args: "[reference]",
-    summary: "sing two lines of lyrics over a reference song's accompaniment",
-    issue: 12,
-    allowUnknownOptions: true,
-  });
-  addPlannedCommand(program, {
-    name: "serve",
-    summary: "start the HTTP server with the sing page and the dataset viewer",
-    issue: 10,
-    allowUnknownOptions: true,
-  });
-
-  const dataset = program.command("dataset").description("inspect partitioned datasets");
-  addPlannedCommand(dataset, {
-    name: "dataset info",
-    args: "<dir>",
-    summary: "partitions, rows per step table, completed steps and bytes on disk",
-    issue: 3,
-    allowUnknownOptions: true,
-  });
-
-  const codec = program.command("codec").description("acoustic codec tools");
-  for (const verb of ["encode", "decode", "roundtrip"]) {
-    addPlannedCommand(codec, {
-      name: `codec ${verb}`,
-      args: "<in> <out>",
-      summary: `${verb} audio with a codec (--codec default:<file>|snac:<dir>)`,
-      issue: 4,
-      allowUnknownOptions: true,
-    });
-  }
-  addPlannedCommand(codec, {
-    name: "codec fit",
-    args: "<inputs...>",
-    summary: "fit the default codec's codebooks on audio files or a dataset",
-    issue: 4,
-    allowUnknownOptions: true,
-  });
-
-  addPlannedCommand(program, {
-    name: "align",
-    args: "<audio>",
-    summary: "align lyrics (--lrc F | --lyrics F) to audio and print word and line spans",
-    issue: 8,
-    allowUnknownOptions: true,
-  });
-
-  const corpus = program.command("corpus").description("synthetic song corpus with ground truth");
-  addPlannedCommand(corpus, {
-    name: "corpus make",
-    args: "<dir>",
-    summary: "generate synthetic songs in the dataset layout (--songs N --partitions P --seed S)",
-    issue: 6,
-    allowUnknownOptions: true,
-  });
-
+  // One module per command area, so each lands with its issue without touching the others.
+  registerProcessCommand(program, io);
+  registerConstructDatasetCommand(program, io);
+  registerTrainCommand(program, io);
+  registerExportCommand(program, io);
+  registerSingCommand(program, io);
+  registerServeCommand(program, io);
+  registerDatasetCommands(program, io);
+  registerCodecCommands(program, io);
+  registerAlignCommand(program, io);
+  registerCorpusCommands(program, io);
   return program;
 }
 
