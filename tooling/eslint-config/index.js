@@ -32,8 +32,10 @@ export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.d.ts", "**/__fixtures__/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // import-x's TypeScript preset registers the plugin and tells it how to parse the modules it
+  // follows (without it the cycle check silently sees no imports in .ts files).
+  importX.flatConfigs.typescript,
   {
-    plugins: { "import-x": importX },
     settings: {
       // The TypeScript resolver maps NodeNext-style `./module.js` specifiers to their `.ts` sources,
       // which the cycle check needs to follow imports inside a package.
