@@ -3,14 +3,16 @@ import { defineConfig, mergeConfig } from "vitest/config";
 /**
  * The preset every package's vitest.config.ts starts from: co-located `*.test.ts`
  * under src/ and test/, forked workers (native addons such as onnxruntime-node are
- * not thread-safe to load in worker_threads), and timeouts sized for our 2-core CI.
+ * not thread-safe to load in worker_threads), and timeouts sized for our 2-core CI,
+ * where turbo runs several packages' suites at once: a tiny training run that takes 20 s
+ * alone can take minutes there. Timeouts catch hangs; speed belongs in the benches.
  */
 export const autosingPreset = defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     pool: "forks",
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     passWithNoTests: false,
     reporters: ["default"],
   },

@@ -1,6 +1,39 @@
-// Shared neural building blocks. Until issue #7 lands, this package holds the ONNX plumbing
-// every model and third-party adapter needs: building graphs and running them.
+// Shared neural building blocks of the autosing models: parameter specs with μP metadata,
+// safetensors, seeded sampling, the TensorFlow.js training forms of the WhisperSpeech/AutoSing
+// blocks, and their ONNX inference forms plus the onnxruntime-node plumbing.
+export * as tf from "@tensorflow/tfjs-core";
 export { OnnxGraphBuilder } from "./onnx/graph-builder.js";
 export type { OnnxAttributeValue, OnnxDimension, OnnxElementType, OnnxModelOptions } from "./onnx/graph-builder.js";
 export { float32Tensor, int64Tensor, openOnnxSession } from "./onnx/session.js";
 export type { InferenceSession, SessionOptions, Tensor } from "./onnx/session.js";
+export { OnnxEmitter, ONNX_MASK_VALUE } from "./onnx/emitter.js";
+export type { AttentionEmitOptions } from "./onnx/emitter.js";
+export { ModelConfigError, NnError, SafetensorsFormatError, StateDictMismatchError, TensorShapeError } from "./errors.js";
+export { SeededRandom } from "./random.js";
+export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors } from "./safetensors.js";
+export type { HostTensor, NamedTensor, SafetensorsContents, StateDict } from "./safetensors.js";
+export { expandAliases, initializeParameters, matchStateDict, ParameterCollector } from "./parameters.js";
+export type { Initializer, LinearKind, MupRules, ParameterSpec } from "./parameters.js";
+export { ROTARY_CACHE_LENGTH, rotaryInverseFrequencies, rotaryTables, sinusoids } from "./tables.js";
+export { argmax, sampleToken } from "./sampling.js";
+export {
+  CROSS_MIX_ALPHA,
+  crossEntropy,
+  delSumEmbed,
+  delSumHead,
+  flexEmbed,
+  flexUnembed,
+  gelu,
+  layerNorm,
+  linear,
+  mlp,
+  multiHeadAttention,
+  residualAttentionBlock,
+  residualAttentionBlockTwoCross,
+  TfRotary,
+} from "./tf/blocks.js";
+export type { AttentionCall, AttentionConfig, CrossInput, FlexEmbeddingsShape, WeightLookup } from "./tf/blocks.js";
+export { registerTfGradients, TfParameters, useTfBackend } from "./tf/parameters.js";
+export type { NamedVariable, TfBackendName } from "./tf/parameters.js";
+export { CHECKPOINT_CONFIG_FILE, CHECKPOINT_WEIGHTS_FILE, readCheckpoint, writeCheckpoint } from "./checkpoint.js";
+export type { Checkpoint } from "./checkpoint.js";

@@ -1,2 +1,70 @@
-// @autosing/parquet-io has no implementation yet (issue #3); it deliberately exports nothing.
-export {};
+export {
+  type AlignmentInit,
+  type AlignmentRecord,
+  type AlignmentSpans,
+  type NumberArrayLike,
+  alignmentCover,
+  alignmentLineSpans,
+  alignmentWordSpans,
+  makeAlignment,
+  numpyPairwiseSum,
+  sliceAlignment,
+  validateAlignment,
+} from "./alignment.js";
+export {
+  type ConstructDatasetOptions,
+  type ConstructDatasetResult,
+  type ConstructProgress,
+  type PartitionFailure,
+  HALF_ACOUSTIC_FRAMES,
+  HALF_SEMANTIC_TOKENS,
+  MIN_HALF_COVER,
+  SplitShapeError,
+  constructDataset,
+  loadPartitionRows,
+  splitRow,
+} from "./construct-dataset.js";
+export {
+  AlignmentShapeError,
+  ColumnTypeError,
+  DatasetLayoutError,
+  MissingColumnError,
+  ParquetFileError,
+  ParquetIoError,
+  WriterStateError,
+} from "./errors.js";
+export { type JoinSource, type JoinedRow, firstById, joinById } from "./join.js";
+export {
+  type DatasetInfo,
+  type PartitionInfo,
+  type StepFileInfo,
+  datasetInfo,
+  listPartitions,
+  missing,
+  stepPath,
+} from "./layout.js";
+export { type ReadOptions, TableReader, openTable, readTable } from "./reader.js";
+export {
+  type AlignmentRow,
+  type ArtistEmbsRow,
+  type AudioRow,
+  type ChunkedRow,
+  type ColumnDef,
+  type ColumnType,
+  type IndexRow,
+  type MainRow,
+  type TableSchema,
+  type TokensRow,
+  alignmentTable,
+  artistEmbsTable,
+  atoksTable,
+  chunkedTable,
+  defineColumn,
+  defineTable,
+  indexTable,
+  mainTable,
+  stemTable,
+  stoksTable,
+} from "./schema.js";
+export { type WriterOptions, TableWriter, createTableWriter, writeTable } from "./writer.js";
+export { seededRandom, shuffleInPlace } from "./random.js";

@@ -1,2 +1,96 @@
-// @autosing/trainer has no implementation yet (issue #5); it deliberately exports nothing.
-export {};
+export { AdamW, type AdamWOptions, type ParameterGroup, groupParameters } from "./adamw.js";
+export {
+  BACKEND_PREFERENCE,
+  type BackendAttempt,
+  type BackendChoice,
+  type SelectedBackend,
+  bridgeMissingWasmKernels,
+  describeBackend,
+  materializeWasmMatMulTransposes,
+  selectBackend,
+} from "./backend.js";
+export {
+  MODEL_CONFIG_FILE,
+  MODEL_WEIGHTS_FILE,
+  OPTIMIZER_STATE_FILE,
+  TRAINER_STATE_FILE,
+  type TrainerState,
+  loadCheckpoint,
+  loadModelWeights,
+  readTrainerState,
+  saveCheckpoint,
+  saveModel,
+} from "./checkpoint.js";
+export { clipByGlobalNorm, globalNorm } from "./clip.js";
+export type {
+  DatasetItem,
+  JsonObject,
+  JsonValue,
+  LossOptions,
+  LossResult,
+  TrainableModel,
+  TrainableParameter,
+  TrainingDataset,
+} from "./contract.js";
+export {
+  BackendUnavailableError,
+  CheckpointError,
+  DatasetError,
+  ModelContractError,
+  TrainerConfigError,
+  TrainerError,
+} from "./errors.js";
+export { type MetricsRecord, type TrainHyperparameters, type TrainOptions, type TrainResult, train } from "./loop.js";
+export { ProgressBar, type ProgressInfo, formatProgress } from "./progress.js";
+export { Rng, type RngState } from "./rng.js";
+export { readSafetensorsFile, writeFileAtomic } from "./safetensors.js";
+export {
+  DEFAULT_BETA1,
+  DEFAULT_BETA2,
+  LR_SCHEDULES,
+  type LrScheduleName,
+  type ScheduleOptions,
+  type SchedulePoint,
+  oneCycle,
+  oneCyclePctStart,
+  scheduleAt,
+  validateSchedule,
+} from "./schedule.js";
+export { InMemoryDataset, type InMemoryDatasetOptions } from "./data/in-memory.js";
+export {
+  PartitionedDataset,
+  type PartitionedDatasetOptions,
+  type SampleContext,
+  type SkippedRow,
+} from "./data/partitioned.js";
+export { shuffleBuffer } from "./data/shuffle.js";
+export {
+  MAX_ACOUSTIC_FRAMES,
+  SNAC_NUM_CODES,
+  STOKS_PAD_TOKEN,
+  type TrainingRow,
+  denseLevels,
+  trainingTable,
+} from "./tasks/rows.js";
+export {
+  LANGUAGE_EN,
+  T2S_PLACEHOLDER_TEXT,
+  TEXT_END_OF_TEXT,
+  type T2SDataOptions,
+  type T2SHostBatch,
+  type T2SSample,
+  collateT2S,
+  t2sSample,
+  t2sText,
+  t2sTextLength,
+  t2sTextTokens,
+} from "./tasks/t2s-data.js";
+export {
+  ARTIST_EMBEDDING_WIDTH,
+  type SM2ADataOptions,
+  type SM2AHostBatch,
+  type SM2ASample,
+  collateSM2A,
+  sm2aSample,
+} from "./tasks/sm2a-data.js";
+export { type ArtistCounts, type CollectArtistsOptions, collectArtists } from "./tasks/artists.js";

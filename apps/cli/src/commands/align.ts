@@ -1,15 +1,97 @@
+import { readFile } from "node:fs/promises";
+
+import { AudioCodecError, decodeAudio } from "@autosing/audio-codec";
+import { type LyricsInput, LrcAlignError, OnnxFrameClassifier, type TimedSpan, computeAlignment } from "@autosing/lrc-align";
 import type { Command } from "commander";
 
+import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { addPlannedCommand } from "./planned.js";
 
-/** `autosing align`: planned; the implementation replaces this registration. */
-export function registerAlignCommand(program: Command, _io: CliIo): void {
-  addPlannedCommand(program, {
-    name: "align",
-    args: "<audio>",
-    summary: "align lyrics (--lrc F | --lyrics F) to audio and print word and line spans",
-    issue: 8,
-    allowUnknownOptions: true,
-  });
+interface AlignOptions {
+  lrc?: string;
+  lyrics?: string;
+  model?: string;
+  json?: boolean;
+  voice?: string;
+  rate?: string;
+}
+
+/** Library and file failures are user errors here: one line on stderr, no stack. */
+async function userErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (LrcAlignError.isInstance(error) || AudioCodecError.isInstance(error)) throw new CliError(`autosing align: ${error.message}`);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") throw new CliError(`autosing align: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
+const time = (seconds: number): string => (Number.isNaN(seconds) ? "     –" : seconds.toFixed(2).padStart(6));
+const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
+const spanJson = (span: TimedSpan) => ({ text: span.text, start: finite(span.start), end: finite(span.end) });
+
+/** `autosing align <audio> (--lrc F | --lyrics F) [--model frame.onnx] [--json]`. */
+export function registerAlignCommand(program: Command, io: CliIo): void {
+  program
+    .command("align")
+    .argument("<audio>", "song audio (wav, flac, mp3, ogg); separated vocals align best")
+    .summary("align lyrics (--lrc F | --lyrics F) to audio and print word and line spans")
+    .description(
+      "Aligns lyrics to a song. With --model, a charsiu-style phoneme frame classifier (ONNX: 16 kHz audio [1, N] → logits [1, frames, 42]) " +
+        "and CTC forced alignment, as upstream AutoSing; without, dynamic time warping against eSpeak-NG's synthesis of the lyrics (no model file needed). " +
+        "LRC input is aligned line by line inside the LRC windows and reports inlier_ratio and lrclib_offset.",
+    )
+    .option("--lrc <file>", "LRC lyrics ([mm:ss.xx] time stamps)")
+    .option("--lyrics <file>", "raw lyrics, one line per line")
+    .option("--model <file>", "phoneme frame classifier ONNX (charsiu contract)")
+    .option("--voice <voice>", "eSpeak voice of the DTW reference (default en-us)")
+    .option("--rate <wpm>", "eSpeak rate of the DTW reference in words per minute (default 150)")
+    .option("--json", "print the alignment struct and the word and line spans as JSON")
+    .action(async (audioFile: string, options: AlignOptions) => {
+      if ((options.lrc === undefined) === (options.lyrics === undefined)) {
+        throw new CliError("autosing align: pass exactly one of --lrc <file> or --lyrics <file>");
+      }
+      const rate = options.rate === undefined ? undefined : Number(options.rate);
+      if (rate !== undefined && !(Number.isFinite(rate) && rate >= 80 && rate <= 450)) {
+        throw new CliError(`autosing align: --rate must be a number of words per minute in 80..450, got "${options.rate}"`);
+      }
+      await userErrors(async () => {
+        const lyricsText = await readFile(options.lrc ?? options.lyrics ?? "", "utf8");
+        const lyrics: LyricsInput = options.lrc === undefined ? { raw: lyricsText } : { lrc: lyricsText };
+        const audio = await decodeAudio(await readFile(audioFile), { source: audioFile });
+        const classifier = options.model === undefined ? undefined : await OnnxFrameClassifier.open(options.model);
+        try {
+          const result = await computeAlignment(audio, lyrics, {
+            ...(classifier === undefined ? {} : { classifier }),
+            ...(options.voice === undefined ? {} : { voice: options.voice }),
+            ...(rate === undefined ? {} : { rate }),
+          });
+          const { alignment } = result;
+          const words = alignment.timedWords();
+          const lines = alignment.timedLines();
+          if (options.json === true) {
+            io.stdout(
+              `${JSON.stringify({ method: result.method, alignment: alignment.toJSON(), words: words.map(spanJson), lines: lines.map(spanJson) })}\n`,
+            );
+            return;
+          }
+          const extras =
+            alignment.inlierRatio === null
+              ? ""
+              : ` · inlier_ratio ${alignment.inlierRatio.toFixed(2)} · lrclib_offset ${(alignment.lrclibOffset ?? Number.NaN).toFixed(2)} s`;
+          io.stdout(`${audioFile}: ${result.method} alignment · ${lines.length} lines · ${words.length} words · ${alignment.tokens.length} phones${extras}\n`);
+          let word = 0;
+          lines.forEach((line, i) => {
+            io.stdout(`line ${time(line.start)} ${time(line.end)}  ${line.text}\n`);
+            const count = alignment.wordsPerLine[i] ?? 0;
+            for (const w of words.slice(word, word + count)) io.stdout(`  word ${time(w.start)} ${time(w.end)}  ${w.text}\n`);
+            word += count;
+          });
+        } finally {
+          await classifier?.release();
+        }
+      });
+    });
 }

@@ -1,25 +1,228 @@
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { basename, extname, join } from "node:path";
+
+import type { AcousticCodec, EncodeFormat, Tokens } from "@autosing/audio-codec";
+import {
+  AudioCodecError,
+  DEFAULT_CODEC_CONFIG,
+  decodeAudio,
+  encodeAudio,
+  fitDefaultCodec,
+  loadCodec,
+  makeTokens,
+  prepareForCodec,
+  reconstructionMetrics,
+  serializeDefaultCodec,
+} from "@autosing/audio-codec";
+import { ParquetIoError, defineColumn, defineTable, readTable } from "@autosing/parquet-io";
 import type { Command } from "commander";
 
+import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { addPlannedCommand } from "./planned.js";
 
-/** `autosing codec`: planned; the implementation replaces this registration. */
-export function registerCodecCommands(program: Command, _io: CliIo): void {
-  const codec = program.command("codec").description("acoustic codec tools");
-  for (const verb of ["encode", "decode", "roundtrip"]) {
-    addPlannedCommand(codec, {
-      name: `codec ${verb}`,
-      args: "<in> <out>",
-      summary: `${verb} audio with a codec (--codec default:<file>|snac:<dir>)`,
-      issue: 4,
-      allowUnknownOptions: true,
-    });
+const AUDIO_EXTENSIONS = new Set([".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus"]);
+/** Dataset step tables whose `audio` column `codec fit` reads (DESIGN.md §1). */
+const AUDIO_TABLES = new Set(["index.parquet", "chunked.parquet", "vocals.parquet", "no_vocals.parquet"]);
+const TOKENS_FORMAT = "autosing.tokens";
+
+/** Library failures are user errors here: one line on stderr, no stack. */
+async function userErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (AudioCodecError.isInstance(error) || ParquetIoError.isInstance(error)) throw new CliError(`autosing codec: ${error.message}`);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") throw new CliError(`autosing codec: ${(error as Error).message}`);
+    throw error;
   }
-  addPlannedCommand(codec, {
-    name: "codec fit",
-    args: "<inputs...>",
-    summary: "fit the default codec's codebooks on audio files or a dataset",
-    issue: 4,
-    allowUnknownOptions: true,
-  });
+}
+
+function outputFormat(file: string, float: boolean): EncodeFormat {
+  const ext = extname(file).toLowerCase();
+  if (ext === ".wav") return float ? "wav-float" : "wav";
+  if (ext === ".flac") return "flac";
+  if (ext === ".ogg" || ext === ".oga") return "ogg-vorbis";
+  if (ext === ".mp3") return "mp3";
+  throw new CliError(`autosing codec: cannot write "${file}": use .wav, .flac, .ogg or .mp3`);
+}
+
+async function openCodec(spec: string | undefined): Promise<AcousticCodec> {
+  if (spec === undefined) {
+    throw new CliError('autosing codec: pass --codec default:<codec.json|.safetensors> (fit one with "autosing codec fit") or snac:<dir with encoder.onnx, decoder.onnx>');
+  }
+  return loadCodec(spec);
+}
+
+async function readMono(file: string, codec: { sampleRate: number }): Promise<Float32Array> {
+  const audio = await decodeAudio(await readFile(file), { source: file });
+  return prepareForCodec(audio, codec, file);
+}
+
+async function writeAudio(file: string, samples: Float32Array, sampleRate: number, float: boolean): Promise<void> {
+  const bytes = await encodeAudio({ channels: [samples], sampleRate }, outputFormat(file, float), { source: file });
+  await writeFile(file, bytes);
+}
+
+async function readTokens(file: string): Promise<Tokens> {
+  let body: { format?: unknown; shape?: unknown; data?: unknown };
+  try {
+    body = JSON.parse(await readFile(file, "utf8")) as typeof body;
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new CliError(`autosing codec: ${file}: not a tokens JSON file (${error.message})`);
+    throw error;
+  }
+  if (body.format !== TOKENS_FORMAT || !Array.isArray(body.shape) || !Array.isArray(body.data)) {
+    throw new CliError(`autosing codec: ${file}: expected {"format": "${TOKENS_FORMAT}", "shape": [4, T], "data": [...]} as written by "autosing codec encode"`);
+  }
+  return makeTokens(body.data as number[], body.shape as number[]);
+}
+
+function seconds(samples: number, rate: number): string {
+  return (samples / rate).toFixed(2);
+}
+
+/** Audio files under the inputs (directories walked recursively) and dataset tables with audio. */
+async function collectInputs(inputs: readonly string[]): Promise<{ audioFiles: string[]; tables: string[] }> {
+  const audioFiles: string[] = [];
+  const tables: string[] = [];
+  const visit = async (path: string, explicit: boolean): Promise<void> => {
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      const entries = (await readdir(path)).sort();
+      for (const entry of entries) await visit(join(path, entry), false);
+    } else if (AUDIO_TABLES.has(basename(path)) || (explicit && extname(path) === ".parquet")) {
+      tables.push(path);
+    } else if (AUDIO_EXTENSIONS.has(extname(path).toLowerCase()) || explicit) {
+      audioFiles.push(path);
+    }
+  };
+  for (const input of inputs) await visit(input, true);
+  return { audioFiles, tables };
+}
+
+const audioColumnTable = defineTable<{ id: string; audio: Uint8Array }>("audio", [defineColumn("id", "string"), defineColumn("audio", "binary")]);
+
+function parsePositiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new CliError(`autosing codec: ${name} must be a positive integer, got "${value}"`);
+    return n;
+  };
+}
+
+/** `autosing codec encode|decode|roundtrip|fit`: the acoustic codec tools of issue #4. */
+export function registerCodecCommands(program: Command, io: CliIo): void {
+  const codec = program.command("codec").description("acoustic codec tools: encode, decode, roundtrip, fit the default codec");
+  const codecOption = "--codec <spec>";
+  const codecHelp = "default:<codec.json|.safetensors> (embedded mel-RVQ codec) or snac:<dir> (SNAC 32 kHz ONNX)";
+
+  codec
+    .command("encode <in> <out>")
+    .description("encode an audio file to dense [4, T] codec tokens (JSON)")
+    .option(codecOption, codecHelp)
+    .action(async (input: string, output: string, options: { codec?: string }) => {
+      await userErrors(async () => {
+        const model = await openCodec(options.codec);
+        try {
+          const mono = await readMono(input, model);
+          const started = performance.now();
+          const tokens = await model.encode(mono);
+          const elapsed = (performance.now() - started) / 1000;
+          await writeFile(output, JSON.stringify({ format: TOKENS_FORMAT, codec: model.name, sampleRate: model.sampleRate, shape: tokens.shape, data: Array.from(tokens.data) }));
+          io.stdout(`${input}: ${seconds(mono.length, model.sampleRate)} s → tokens [${tokens.shape.join(", ")}] (${model.name}) in ${elapsed.toFixed(2)} s → ${output}\n`);
+        } finally {
+          await model.dispose();
+        }
+      });
+    });
+
+  codec
+    .command("decode <in> <out>")
+    .description("decode a tokens JSON file to audio (.wav, .flac, .ogg, .mp3)")
+    .option(codecOption, codecHelp)
+    .option("--float", "write 32-bit float WAV instead of 16-bit")
+    .action(async (input: string, output: string, options: { codec?: string; float?: boolean }) => {
+      await userErrors(async () => {
+        const model = await openCodec(options.codec);
+        try {
+          const tokens = await readTokens(input);
+          const started = performance.now();
+          const audio = await model.decode(tokens);
+          const elapsed = (performance.now() - started) / 1000;
+          await writeAudio(output, audio, model.sampleRate, options.float ?? false);
+          io.stdout(`${input}: tokens [${tokens.shape.join(", ")}] → ${seconds(audio.length, model.sampleRate)} s (${model.name}) in ${elapsed.toFixed(2)} s → ${output}\n`);
+        } finally {
+          await model.dispose();
+        }
+      });
+    });
+
+  codec
+    .command("roundtrip <in> <out>")
+    .description("encode then decode an audio file and report reconstruction quality")
+    .option(codecOption, codecHelp)
+    .option("--float", "write 32-bit float WAV instead of 16-bit")
+    .action(async (input: string, output: string, options: { codec?: string; float?: boolean }) => {
+      await userErrors(async () => {
+        const model = await openCodec(options.codec);
+        try {
+          const mono = await readMono(input, model);
+          const t0 = performance.now();
+          const tokens = await model.encode(mono);
+          const t1 = performance.now();
+          const audio = await model.decode(tokens);
+          const t2 = performance.now();
+          await writeAudio(output, audio, model.sampleRate, options.float ?? false);
+          const duration = audio.length / model.sampleRate;
+          const metrics = reconstructionMetrics(mono.subarray(0, audio.length), audio);
+          io.stdout(
+            `${input}: ${seconds(audio.length, model.sampleRate)} s through ${model.name}, tokens [${tokens.shape.join(", ")}]\n` +
+              `  encode ${(duration / ((t1 - t0) / 1000)).toFixed(1)}× real time, decode ${(duration / ((t2 - t1) / 1000)).toFixed(1)}× real time\n` +
+              `  log-mel distance ${metrics.logMelDistanceDb.toFixed(2)} dB, magnitude-spectrogram SNR ${metrics.magnitudeSnrDb.toFixed(2)} dB\n` +
+              `  → ${output}\n`,
+          );
+        } finally {
+          await model.dispose();
+        }
+      });
+    });
+
+  codec
+    .command("fit <inputs...>")
+    .description("fit the default codec's codebooks on audio files, directories or dataset tables")
+    .requiredOption("--out <file>", "codec file to write: .json or .safetensors")
+    .option("--codebook-size <n>", `centroids per level, at most 4096 (default ${DEFAULT_CODEC_CONFIG.codebookSize})`, parsePositiveInt("--codebook-size"))
+    .option("--iterations <n>", "k-means iterations per level (default 10)", parsePositiveInt("--iterations"))
+    .option("--seed <n>", "k-means seed (default 0)", (v: string) => Number(v))
+    .option("--max-vectors <n>", "training vectors per level, evenly subsampled (default 20000)", parsePositiveInt("--max-vectors"))
+    .action(async (inputs: string[], options: { out: string; codebookSize?: number; iterations?: number; seed?: number; maxVectors?: number }) => {
+      await userErrors(async () => {
+        const ext = extname(options.out).toLowerCase();
+        if (ext !== ".json" && ext !== ".safetensors") throw new CliError(`autosing codec fit: --out must end in .json or .safetensors, got "${options.out}"`);
+        const { audioFiles, tables } = await collectInputs(inputs);
+        const target = { sampleRate: DEFAULT_CODEC_CONFIG.sampleRate };
+        const clips: Float32Array[] = [];
+        for (const file of audioFiles) clips.push(await readMono(file, target));
+        for (const table of tables) {
+          const rows = await readTable(table, audioColumnTable, { columns: ["id", "audio"] });
+          for (const row of rows) clips.push(await prepareForCodec(await decodeAudio(row.audio, { source: `${table}#${row.id}` }), target, `${table}#${row.id}`));
+        }
+        const resolved = clips;
+        if (resolved.length === 0) throw new CliError(`autosing codec fit: no audio found in ${inputs.join(", ")}`);
+        const total = resolved.reduce((n, c) => n + c.length, 0);
+        const started = performance.now();
+        const model = await fitDefaultCodec(resolved, {
+          ...(options.codebookSize === undefined ? {} : { config: { codebookSize: Math.min(options.codebookSize, 4096) } }),
+          ...(options.iterations === undefined ? {} : { iterations: options.iterations }),
+          ...(options.seed === undefined ? {} : { seed: options.seed }),
+          ...(options.maxVectors === undefined ? {} : { maxTrainingVectors: options.maxVectors }),
+        });
+        const elapsed = (performance.now() - started) / 1000;
+        await writeFile(options.out, await serializeDefaultCodec(model, ext === ".json" ? "json" : "safetensors"));
+        io.stdout(
+          `fitted the default codec on ${resolved.length} clip(s), ${seconds(total, target.sampleRate)} s of audio, ` +
+            `4 levels × ${model.config.codebookSize} codes in ${elapsed.toFixed(1)} s → ${options.out}\n`,
+        );
+      });
+    });
 }

@@ -1,15 +1,71 @@
-import type { Command } from "commander";
+import { ParquetIoError, constructDataset } from "@autosing/parquet-io";
+import { type Command, InvalidArgumentError } from "commander";
 
+import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { addPlannedCommand } from "./planned.js";
 
-/** `autosing construct-dataset`: planned; the implementation replaces this registration. */
-export function registerConstructDatasetCommand(program: Command, _io: CliIo): void {
-  addPlannedCommand(program, {
-    name: "construct-dataset",
-    args: "<data_dir> <num_in_partitions> <output_dir>",
-    summary: "join step tables, optionally split 30 s rows, shuffle into training partitions",
-    issue: 3,
-    allowUnknownOptions: true,
-  });
+function nonNegativeInteger(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
+function integer(value: string): number {
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);
+  return Number(value);
+}
+
+interface ConstructDatasetFlags {
+  numOutPartitions: number;
+  split: boolean;
+  name: string;
+  seed: number;
+  codec: string;
+}
+
+/** `autosing construct-dataset`: port of upstream construct_dataset.py on @autosing/parquet-io. */
+export function registerConstructDatasetCommand(program: Command, io: CliIo): void {
+  program
+    .command("construct-dataset")
+    .description("join step tables, optionally split 30 s rows, shuffle into training partitions (partition 0 is validation)")
+    .argument("<data_dir>", "folder of the processed partitions <data_dir>/<n>/*.parquet")
+    .argument("<num_in_partitions>", "number of input partitions (0 .. n-1)", nonNegativeInteger)
+    .argument("<output_dir>", "where <output_dir>/<0..N>/<name>.parquet are written")
+    .option("--num-out-partitions <n>", "training partitions (one more is written for validation)", nonNegativeInteger, 512)
+    .option("--split", "turn each 30 s row into two 15 s rows, keeping halves whose words cover > 60 %", false)
+    .option("--name <name>", "output table name", "main")
+    .option("--seed <n>", "shuffle seed (same seed, same output)", integer, 0)
+    .option("--codec <codec>", "codec of the atoks_<src>_<codec> tables", "snac_32khz")
+    .action(async (dataDir: string, numInPartitions: number, outputDir: string, flags: ConstructDatasetFlags) => {
+      let result;
+      try {
+        result = await constructDataset({
+          dataDir,
+          numInPartitions,
+          outputDir,
+          numOutPartitions: flags.numOutPartitions,
+          split: flags.split,
+          name: flags.name,
+          seed: flags.seed,
+          codec: flags.codec,
+          onProgress: (event) => {
+            if (event.phase === "scatter" && event.error !== undefined) io.stderr(`partition ${event.partition}: failed: ${event.error}\n`);
+          },
+        });
+      } catch (error) {
+        if (ParquetIoError.isInstance(error)) throw new CliError(`autosing construct-dataset: ${error.message}`);
+        throw error;
+      }
+      io.stdout(
+        `joined ${result.rowsJoined} rows from ${numInPartitions - result.failures.length} of ${numInPartitions} partitions; ` +
+          `${result.rowsShuffled} rows after ${flags.split ? "split and cover filter" : "join"}\n` +
+          `wrote ${result.partitionsWritten} partitions of ${result.rowsPerPartition} rows to ${outputDir} ` +
+          `(partition 0 is validation; ${result.rowsDropped} leftover rows dropped)\n`,
+      );
+      if (result.failures.length > 0) {
+        const lines = result.failures.map((failure) => `  partition ${failure.partition}: ${failure.message}`);
+        throw new CliError(
+          `autosing construct-dataset: ${result.failures.length} of ${numInPartitions} input partitions failed and were left out:\n${lines.join("\n")}`,
+        );
+      }
+    });
 }

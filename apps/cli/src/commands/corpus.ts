@@ -1,16 +1,91 @@
+import { availableParallelism } from "node:os";
+
+import { type CorpusAudioFormat, SongCorpusError, makeCorpus } from "@autosing/song-corpus";
 import type { Command } from "commander";
 
+import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { addPlannedCommand } from "./planned.js";
 
-/** `autosing corpus`: planned; the implementation replaces this registration. */
-export function registerCorpusCommands(program: Command, _io: CliIo): void {
+interface MakeOptions {
+  songs: string;
+  partitions: string;
+  seed: string;
+  seconds: string;
+  sampleRate: string;
+  format: string;
+  jobs?: string;
+  progress: boolean;
+}
+
+function integer(name: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
+    throw new CliError(`autosing corpus make: --${name} must be an integer >= ${min}, got "${text}"`);
+  }
+  return value;
+}
+
+/** A one-line progress bar, redrawn in place with a carriage return. */
+function progressBar(done: number, total: number, elapsedSeconds: number): string {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  const perSong = elapsedSeconds / Math.max(1, done);
+  const eta = perSong * (total - done);
+  return `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} songs  ${perSong.toFixed(1)} s/song  ETA ${eta.toFixed(0)} s`;
+}
+
+/** `autosing corpus make`: the synthetic song corpus with ground truth (issue #6). */
+export function registerCorpusCommands(program: Command, io: CliIo): void {
   const corpus = program.command("corpus").description("synthetic song corpus with ground truth");
-  addPlannedCommand(corpus, {
-    name: "corpus make",
-    args: "<dir>",
-    summary: "generate synthetic songs in the dataset layout (--songs N --partitions P --seed S)",
-    issue: 6,
-    allowUnknownOptions: true,
-  });
+  corpus
+    .command("make")
+    .description(
+      "generate synthetic songs in the dataset layout: <dir>/<n>/index.parquet (id, audio, lrc_lyrics, raw_lyrics, artist) and <dir>/<n>/truth.parquet (stems, word/phoneme/note timings)",
+    )
+    .argument("<dir>", "output dataset folder")
+    .option("--songs <n>", "number of songs", "10")
+    .option("--partitions <p>", "number of partitions (songs are split into contiguous runs)", "1")
+    .option("--seed <s>", "corpus seed: the same seed gives byte-identical files", "0")
+    .option("--seconds <l>", "length of each song in seconds (>= 9)", "60")
+    .option("--sample-rate <hz>", "output sample rate: 32000 or 44100", "32000")
+    .option("--format <f>", "audio encoding of the mix and stems: flac or wav", "flac")
+    .option("--jobs <j>", "worker threads rendering songs in parallel (default: CPU count, at most 4)")
+    .option("--no-progress", "do not draw the progress bar")
+    .action(async (dir: string, options: MakeOptions) => {
+      const songs = integer("songs", options.songs, 1);
+      const partitions = integer("partitions", options.partitions, 1);
+      const seed = integer("seed", options.seed, 0);
+      const jobs = options.jobs === undefined ? Math.min(4, availableParallelism()) : integer("jobs", options.jobs, 1);
+      const seconds = Number(options.seconds);
+      if (!Number.isFinite(seconds) || seconds < 9) throw new CliError(`autosing corpus make: --seconds must be a number >= 9, got "${options.seconds}"`);
+      const sampleRate = Number(options.sampleRate);
+      if (sampleRate !== 32000 && sampleRate !== 44100) {
+        throw new CliError(`autosing corpus make: --sample-rate must be 32000 or 44100, got "${options.sampleRate}"`);
+      }
+      if (options.format !== "flac" && options.format !== "wav") {
+        throw new CliError(`autosing corpus make: --format must be flac or wav, got "${options.format}"`);
+      }
+      if (partitions > songs) throw new CliError(`autosing corpus make: --partitions (${partitions}) must not exceed --songs (${songs})`);
+      const started = Date.now();
+      try {
+        await makeCorpus(dir, {
+          songs,
+          partitions,
+          seed,
+          seconds,
+          sampleRate,
+          format: options.format as CorpusAudioFormat,
+          jobs: Math.min(jobs, songs),
+          onProgress: (done, total) => {
+            // The bar goes to stderr so stdout stays the summary alone.
+            if (options.progress) io.stderr(progressBar(done, total, (Date.now() - started) / 1000) + (done === total ? "\n" : ""));
+          },
+        });
+      } catch (error) {
+        if (SongCorpusError.isInstance(error)) throw new CliError(`autosing corpus make: ${error.message}`);
+        throw error;
+      }
+      const elapsed = (Date.now() - started) / 1000;
+      io.stdout(`wrote ${songs} songs (${seconds} s each) in ${partitions} partition(s) to ${dir} in ${elapsed.toFixed(1)} s\n`);
+    });
 }

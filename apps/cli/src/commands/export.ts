@@ -1,14 +1,74 @@
+import { ArtistEmbedderError, loadArtistEmbedderCheckpoint, writeArtistEmbedderExport } from "@autosing/artist-embedder";
+import { NnError, readCheckpoint } from "@autosing/nn";
+import { loadSM2ACheckpoint, SM2AModelError, writeSM2AExport } from "@autosing/sm2a-model";
+import { loadT2SCheckpoint, T2SModelError, writeT2SExport } from "@autosing/t2s-model";
 import type { Command } from "commander";
 
+import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { addPlannedCommand } from "./planned.js";
 
-/** `autosing export`: planned; the implementation replaces this registration. */
-export function registerExportCommand(program: Command, _io: CliIo): void {
-  addPlannedCommand(program, {
-    name: "export",
-    args: "<checkpoint> <out_dir>",
-    summary: "export a trained checkpoint to ONNX encoder/decoder graphs plus config",
-    issue: 7,
-  });
+interface ExportOptions {
+  model?: string;
+  decoderWeights?: string;
+}
+
+/** Which model a checkpoint holds: the recorded name, else the config's telltale keys. */
+function detectModel(recorded: string | undefined, config: Record<string, unknown>): string {
+  if (recorded) return recorded;
+  // The artist embedder also has ctx_n, so its own key (emb_width) is checked first.
+  if ("emb_width" in config && "num_classes" in config) return "artist_emb";
+  if ("ttoks_len" in config) return "t2s";
+  if ("ctx_n" in config) return "sm2a";
+  return "unknown";
+}
+
+/** Library and file failures are user errors here: one line on stderr, no stack. */
+async function userErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (
+      NnError.isInstance(error) ||
+      T2SModelError.isInstance(error) ||
+      SM2AModelError.isInstance(error) ||
+      ArtistEmbedderError.isInstance(error)
+    ) throw new CliError(`autosing export: ${error.message}`);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES" || code === "ENOTDIR") throw new CliError(`autosing export: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
+/** `autosing export <checkpoint> <out_dir> [--model t2s|sm2a|artist_emb]`. */
+export function registerExportCommand(program: Command, io: CliIo): void {
+  program
+    .command("export")
+    .argument("<checkpoint>", "a safetensors checkpoint (config/tunables in its metadata) or a trainer checkpoint directory (model.safetensors + config.json)")
+    .argument("<out_dir>", "directory for the ONNX graphs and their config")
+    .summary("export a trained checkpoint to ONNX encoder/decoder graphs plus config")
+    .description(
+      "Writes the model's encoder graph (cross-attention keys/values computed once) and its one-step decoder graph " +
+        "(past_key_values.{i}.key|value in, present.{i}.key|value out, dynamic batch) for onnxruntime, plus a JSON config. " +
+        "The model is read from the checkpoint's recorded name or its config (t2s has ttoks_len, sm2a ctx_n, " +
+        "the artist embedder emb_width and num_classes; it exports one graph from tokens to embeddings).",
+    )
+    .option("--model <name>", "model of the checkpoint when it is not recorded: t2s, sm2a or artist_emb")
+    .option("--decoder-weights <type>", "float32 (default) or int8: per-column int8 decoder weights, a quarter of the bytes per step at ~1e-2 relative error")
+    .action(async (checkpoint: string, outDir: string, options: ExportOptions) => {
+      await userErrors(async () => {
+        const raw = await readCheckpoint(checkpoint);
+        const model = options.model ?? detectModel(raw.model, raw.config);
+        const weights = options.decoderWeights ?? "float32";
+        if (weights !== "float32" && weights !== "int8") throw new CliError(`autosing export: --decoder-weights must be float32 or int8, got "${weights}"`);
+        const exportOptions = { decoderWeights: weights } as const;
+        let files: string[];
+        if (model === "t2s") files = await writeT2SExport(await loadT2SCheckpoint(checkpoint), outDir, exportOptions);
+        else if (model === "sm2a") files = await writeSM2AExport(await loadSM2ACheckpoint(checkpoint), outDir, exportOptions);
+        else if (model === "artist_emb") {
+          if (options.decoderWeights !== undefined) throw new CliError("autosing export: --decoder-weights applies to t2s and sm2a; the artist embedder has no decoder");
+          files = await writeArtistEmbedderExport(await loadArtistEmbedderCheckpoint(checkpoint), outDir);
+        } else throw new CliError(`autosing export: cannot tell which model ${checkpoint} holds (model "${model}"); pass --model t2s, sm2a or artist_emb`);
+        for (const file of files) io.stdout(`${file}\n`);
+      });
+    });
 }

@@ -1,14 +1,442 @@
-import type { Command } from "commander";
+import { readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 
+import { type Command, Option } from "commander";
+
+import { ParquetIoError } from "@autosing/parquet-io";
+import { DEFAULT_SM2A_TUNABLES, SM2A_SIZES, SM2ATrainableModel, sm2aConfigForSize } from "@autosing/sm2a-model";
+import type { SM2AConfig, SM2ASize, SM2ATunables } from "@autosing/sm2a-model";
+import { DEFAULT_T2S_TUNABLES, T2S_SIZES, T2STrainableModel, t2sConfigForSize } from "@autosing/t2s-model";
+import type { T2SConfig, T2SSize, T2STunables } from "@autosing/t2s-model";
+import {
+  BACKEND_PREFERENCE,
+  type BackendChoice,
+  type JsonObject,
+  LR_SCHEDULES,
+  type LrScheduleName,
+  PartitionedDataset,
+  ProgressBar,
+  type SM2AHostBatch,
+  type SM2ASample,
+  type T2SHostBatch,
+  type T2SSample,
+  type TrainableModel,
+  type TrainingDataset,
+  TrainerError,
+  collateSM2A,
+  collateT2S,
+  collectArtists,
+  describeBackend,
+  loadModelWeights,
+  selectBackend,
+  sm2aSample,
+  t2sSample,
+  t2sTextLength,
+  train,
+  trainingTable,
+} from "@autosing/trainer";
+
+import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { addPlannedCommand } from "./planned.js";
 
-/** `autosing train`: planned; the implementation replaces this registration. */
-export function registerTrainCommand(program: Command, _io: CliIo): void {
-  addPlannedCommand(program, {
-    name: "train",
-    summary: "train t2s, sm2a or the artist embedder (upstream train.py flags)",
-    issue: 5,
-    allowUnknownOptions: true,
-  });
+/** The upstream task modules (`importlib.import_module("autosing." + task_name)`). */
+const TASKS = ["t2s", "sm2a", "artist_embeddings"] as const;
+type TaskName = (typeof TASKS)[number];
+
+interface TrainFlags {
+  task_name?: string;
+  task_args: string;
+  datasetConfig: string;
+  tunables: string;
+  seed: string;
+  batchSize: string;
+  epochs: string;
+  lrSchedule: string;
+  clipGradientNorm?: string;
+  accumulateGradBatches: string;
+  checkpointDir: string;
+  outputDir: string;
+  validateEveryNSteps: string;
+  resumeFrom?: string;
+  loadFrom?: string;
+  backend: string;
+}
+
+function parseJsonFlag(flag: string, text: string): JsonObject {
+  // upstream: `if len(args) > 0: json.loads(args) else {}`.
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`autosing train: ${flag} is not valid JSON (${(error as Error).message}): ${text}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new CliError(`autosing train: ${flag} must be a JSON object, got ${text}`);
+  }
+  return value as JsonObject;
+}
+
+function parseNumberFlag(flag: string, text: string, integer: boolean, min: number): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {
+    throw new CliError(`autosing train: ${flag} must be ${integer ? "an integer" : "a number"} ≥ ${min}, got "${text}"`);
+  }
+  return value;
+}
+
+function checkKeys(flag: string, object: JsonObject, allowed: readonly string[]): void {
+  const unknown = Object.keys(object).filter((key) => !allowed.includes(key));
+  if (unknown.length) {
+    throw new CliError(`autosing train: ${flag} has unknown key${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} (known: ${allowed.join(", ")})`);
+  }
+}
+
+function stringField(flag: string, object: JsonObject, key: string): string | undefined {
+  const value = object[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") throw new CliError(`autosing train: ${flag} "${key}" must be a string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function numberField(flag: string, object: JsonObject, key: string): number | undefined {
+  const value = object[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== "number") throw new CliError(`autosing train: ${flag} "${key}" must be a number, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** A model and its datasets, ready for the loop. */
+interface PreparedTask<Batch> {
+  model: TrainableModel<Batch> & { dispose(): void };
+  /** What the final model directory's config.json says (the model packages' checkpoint format). */
+  train: TrainingDataset<Batch>;
+  validation: TrainingDataset<Batch>;
+  /** lr0, weight_decay, warmup_steps, clip_gradient_norm from the task's Tunables (upstream overrides the flags with them). */
+  tunables: { lr0: number; weight_decay: number; warmup_steps: number; clip_gradient_norm?: number | null };
+}
+
+interface TaskContext {
+  taskArgs: JsonObject;
+  datasetConfig: JsonObject;
+  tunables: JsonObject;
+  seed: number;
+  batchSize: number;
+  loadFrom?: string;
+  log: (line: string) => void;
+}
+
+/** The `config.json` of a model saved by a previous run (`{ model, config, tunables }`). */
+async function readSavedConfig<Config>(directory: string, kind: "t2s" | "sm2a"): Promise<{ config: Config }> {
+  let saved: { model?: string; config?: Config };
+  try {
+    saved = JSON.parse(await readFile(join(directory, "config.json"), "utf8")) as typeof saved;
+  } catch (error) {
+    throw new CliError(`autosing train: --load-from ${directory}: cannot read its config.json (${(error as Error).message})`);
+  }
+  if (saved.model !== kind || !saved.config) {
+    throw new CliError(`autosing train: --load-from ${directory} is not a ${kind} model (its config.json says model ${JSON.stringify(saved.model)})`);
+  }
+  return { config: saved.config };
+}
+
+async function firstBatch<Batch>(dataset: TrainingDataset<Batch>, path: string): Promise<Batch> {
+  // upstream reads the data dimensions off the dataset's first sample.
+  for await (const item of dataset.batches(0, 0)) return item.batch;
+  throw new CliError(`autosing train: dataset ${path} partition 0 yielded no usable rows`);
+}
+
+async function prepareSM2A(context: TaskContext): Promise<PreparedTask<SM2AHostBatch>> {
+  const { taskArgs, datasetConfig } = context;
+  checkKeys("--task_args", taskArgs, ["size", "frozen_embeddings_model", "frozen_acoustic_embeddings", "base_model"]);
+  if (taskArgs.frozen_embeddings_model !== undefined || taskArgs.frozen_acoustic_embeddings !== undefined || taskArgs.base_model !== undefined) {
+    throw new CliError("autosing train: sm2a frozen_embeddings_model / frozen_acoustic_embeddings / base_model are not supported yet (user-supplied checkpoints with no loader yet)");
+  }
+  const size = stringField("--task_args", taskArgs, "size");
+  if (!size || !(size in SM2A_SIZES)) {
+    throw new CliError(`autosing train: ${size ? `unknown sm2a size "${size}"` : '--task_args needs "size" for sm2a'} (one of ${Object.keys(SM2A_SIZES).join(", ")})`);
+  }
+  checkKeys("--dataset-config", datasetConfig, ["path", "num_partitions", "multiscale", "p_coarse", "p_no_cond", "shufbuf_size"]);
+  const path = stringField("--dataset-config", datasetConfig, "path");
+  if (!path) throw new CliError('autosing train: --dataset-config needs "path" (the constructed dataset folder)');
+  const multiscale = datasetConfig.multiscale;
+  if (multiscale !== undefined && typeof multiscale !== "boolean") {
+    throw new CliError(`autosing train: --dataset-config "multiscale" must be true or false, got ${JSON.stringify(multiscale)}`);
+  }
+  const pCoarse = numberField("--dataset-config", datasetConfig, "p_coarse");
+  const pNoCond = numberField("--dataset-config", datasetConfig, "p_no_cond");
+  const numPartitions = numberField("--dataset-config", datasetConfig, "num_partitions");
+  const shuffleBufferSize = numberField("--dataset-config", datasetConfig, "shufbuf_size");
+  checkKeys("--tunables", context.tunables, Object.keys(DEFAULT_SM2A_TUNABLES));
+  const tunables = { ...DEFAULT_SM2A_TUNABLES, ...context.tunables } as SM2ATunables;
+  const options = {
+    ...(multiscale !== undefined ? { multiscale } : {}),
+    ...(pCoarse !== undefined ? { pCoarse } : {}),
+    ...(pNoCond !== undefined ? { pNoCond } : {}),
+  };
+  const open = (split: "train" | "val") =>
+    PartitionedDataset.open({
+      path,
+      split,
+      table: trainingTable,
+      columns: ["id", "atoks", "mtoks", "stoks", "embs"],
+      batchSize: context.batchSize,
+      map: (row, sampleContext) => sm2aSample(row, options, sampleContext),
+      collate: collateSM2A,
+      tokensPerSample: (s: SM2ASample) => s.atoksLength,
+      seed: context.seed,
+      ...(numPartitions !== undefined ? { numPartitions } : {}),
+      ...(shuffleBufferSize !== undefined ? { shuffleBufferSize } : {}),
+      log: context.log,
+    });
+  const validation = await open("val");
+  const trainSet = await open("train");
+  let config: SM2AConfig;
+  if (context.loadFrom) {
+    config = (await readSavedConfig<SM2AConfig>(context.loadFrom, "sm2a")).config;
+  } else {
+    const first = await firstBatch(validation, path);
+    // upstream make_model: ctx_n = atoks_len, stoks_len, mtoks_len, spk_width from the dataset.
+    config = sm2aConfigForSize(size as SM2ASize, {
+      ctx_n: first.atoksLength,
+      stoks_len: first.stoksLength,
+      mtoks_len: first.mtoksLength,
+      spk_width: first.artistEmbeddings.length / first.size,
+    });
+  }
+  const model = new SM2ATrainableModel(config, tunables, { seed: context.seed });
+  if (context.loadFrom) await loadModelWeights(context.loadFrom, model.parameters, model.frozenTensors());
+  return {
+    model: model as unknown as PreparedTask<SM2AHostBatch>["model"],
+    train: trainSet,
+    validation,
+    tunables: { lr0: tunables.lr0, weight_decay: tunables.weight_decay, warmup_steps: tunables.warmup_steps, clip_gradient_norm: tunables.clip_gradient_norm },
+  };
+}
+
+async function prepareT2S(context: TaskContext): Promise<PreparedTask<T2SHostBatch>> {
+  const { taskArgs, datasetConfig } = context;
+  // upstream make_model(size, frozen_embeddings_model, tunables, dataset, base_model).
+  checkKeys("--task_args", taskArgs, ["size", "frozen_embeddings_model", "base_model"]);
+  if (taskArgs.frozen_embeddings_model !== undefined || taskArgs.base_model !== undefined) {
+    throw new CliError(
+      "autosing train: t2s frozen_embeddings_model / base_model are not supported yet (the BN-Whisper codebook and WhisperSpeech base checkpoints are user-supplied files with no loader yet)",
+    );
+  }
+  const size = stringField("--task_args", taskArgs, "size");
+  if (!size) throw new CliError(`autosing train: --task_args needs "size" for t2s (one of ${Object.keys(T2S_SIZES).join(", ")})`);
+  if (!(size in T2S_SIZES)) throw new CliError(`autosing train: unknown t2s size "${size}" (one of ${Object.keys(T2S_SIZES).join(", ")})`);
+
+  checkKeys("--dataset-config", datasetConfig, ["path", "num_partitions", "min_inlier_ratio", "mask_finegrained", "shufbuf_size"]);
+  const path = stringField("--dataset-config", datasetConfig, "path");
+  if (!path) throw new CliError('autosing train: --dataset-config needs "path" (the constructed dataset folder)');
+  checkKeys("--tunables", context.tunables, Object.keys(DEFAULT_T2S_TUNABLES));
+  const tunables = { ...DEFAULT_T2S_TUNABLES, ...context.tunables } as T2STunables;
+  const ttoksLength = t2sTextLength(path);
+  const minInlierRatio = numberField("--dataset-config", datasetConfig, "min_inlier_ratio");
+  const maskFinegrained = numberField("--dataset-config", datasetConfig, "mask_finegrained");
+  const numPartitions = numberField("--dataset-config", datasetConfig, "num_partitions");
+  const shuffleBufferSize = numberField("--dataset-config", datasetConfig, "shufbuf_size");
+  const map = (row: Parameters<typeof t2sSample>[0]) =>
+    t2sSample(row, {
+      ttoksLength,
+      ...(minInlierRatio !== undefined ? { minInlierRatio } : {}),
+      ...(maskFinegrained !== undefined ? { maskFinegrained } : {}),
+    });
+  const open = (split: "train" | "val") =>
+    PartitionedDataset.open({
+      path,
+      split,
+      table: trainingTable,
+      columns: ["id", "atoks", "mtoks", "stoks", "alignment"],
+      batchSize: context.batchSize,
+      map,
+      collate: collateT2S,
+      tokensPerSample: (s: T2SSample) => s.inStoks.length,
+      seed: context.seed,
+      ...(numPartitions !== undefined ? { numPartitions } : {}),
+      ...(shuffleBufferSize !== undefined ? { shuffleBufferSize } : {}),
+      log: context.log,
+    });
+  const validation = await open("val");
+  const trainSet = await open("train");
+
+  let config: T2SConfig;
+  if (context.loadFrom) {
+    config = (await readSavedConfig<T2SConfig>(context.loadFrom, "t2s")).config;
+  } else {
+    // upstream reads stoks_len / mtoks_len / quantizers off the dataset's first sample.
+    let first: T2SHostBatch | undefined;
+    for await (const item of validation.batches(0, 0)) {
+      first = item.batch;
+      break;
+    }
+    if (!first) throw new CliError(`autosing train: dataset ${path} partition 0 yielded no usable rows`);
+    config = t2sConfigForSize(size as T2SSize, { ttoks_len: ttoksLength, stoks_len: first.stoksLength, mtoks_len: first.mtoksLength });
+  }
+  const model = new T2STrainableModel(config, tunables, { seed: context.seed });
+  if (context.loadFrom) await loadModelWeights(context.loadFrom, model.parameters, model.frozenTensors());
+  return {
+    model: model as unknown as PreparedTask<T2SHostBatch>["model"],
+    train: trainSet,
+    validation,
+    tunables: {
+      lr0: tunables.lr0,
+      weight_decay: tunables.weight_decay,
+      warmup_steps: tunables.warmup_steps,
+      clip_gradient_norm: tunables.clip_gradient_norm,
+    },
+  };
+}
+
+async function prepareTask(task: TaskName, context: TaskContext): Promise<PreparedTask<unknown>> {
+  if (task === "t2s") return (await prepareT2S(context)) as PreparedTask<unknown>;
+  if (task === "sm2a") return (await prepareSM2A(context)) as PreparedTask<unknown>;
+  throw new CliError(`autosing train: the ${task} model is not available yet`, 2);
+}
+
+async function runTrain(flags: TrainFlags, io: CliIo): Promise<void> {
+  // Everything is checked before any data is read or a model built.
+  if (!flags.task_name) throw new CliError(`autosing train: --task_name is required (one of ${TASKS.join(", ")})`);
+  if (!TASKS.includes(flags.task_name as TaskName)) {
+    throw new CliError(`autosing train: unknown task "${flags.task_name}" (known: ${TASKS.join(", ")})`);
+  }
+  const task = flags.task_name as TaskName;
+  const taskArgs = parseJsonFlag("--task_args", flags.task_args);
+  const datasetConfig = parseJsonFlag("--dataset-config", flags.datasetConfig);
+  const tunablesJson = parseJsonFlag("--tunables", flags.tunables);
+  const seed = parseNumberFlag("--seed", flags.seed, true, 0);
+  const batchSize = parseNumberFlag("--batch-size", flags.batchSize, true, 1);
+  const epochs = parseNumberFlag("--epochs", flags.epochs, true, 1);
+  const accumulateGradBatches = parseNumberFlag("--accumulate-grad-batches", flags.accumulateGradBatches, true, 1);
+  const validateEveryNSteps = parseNumberFlag("--validate-every-n-steps", flags.validateEveryNSteps, true, 0);
+  const clipFlag = flags.clipGradientNorm !== undefined ? parseNumberFlag("--clip-gradient-norm", flags.clipGradientNorm, false, 0) : undefined;
+  if (!LR_SCHEDULES.includes(flags.lrSchedule as LrScheduleName)) {
+    throw new CliError(`autosing train: --lr-schedule must be one of ${LR_SCHEDULES.join(", ")}, got "${flags.lrSchedule}"`);
+  }
+  if (flags.backend !== "auto" && !BACKEND_PREFERENCE.includes(flags.backend as BackendChoice)) {
+    throw new CliError(`autosing train: --backend must be auto or one of ${BACKEND_PREFERENCE.join(", ")}, got "${flags.backend}"`);
+  }
+  if (flags.resumeFrom && flags.loadFrom) throw new CliError("autosing train: give --resume-from or --load-from, not both");
+
+  if (task === "artist_embeddings") {
+    // Never a fake success: the artist list exists (`train artists`), the embedder model does not yet.
+    throw new CliError("autosing train: the artist_embeddings model is not available yet (no TensorFlow.js artist embedder); t2s and sm2a are", 2);
+  }
+
+  const log = (line: string) => io.stderr(`${line}\n`);
+  try {
+    const backend = await selectBackend(flags.backend === "auto" ? {} : { only: [flags.backend as BackendChoice] });
+    io.stderr(`${describeBackend(backend)}\n`);
+    const prepared = await prepareTask(task, {
+      taskArgs,
+      datasetConfig,
+      tunables: tunablesJson,
+      seed,
+      batchSize,
+      // A model directory, or its model.safetensors.
+      ...(flags.loadFrom ? { loadFrom: flags.loadFrom.endsWith(".safetensors") ? dirname(flags.loadFrom) : flags.loadFrom } : {}),
+      log,
+    });
+    const outputDir = join(flags.outputDir, task);
+    const progress = new ProgressBar(io.stderr, { interactive: process.stderr.isTTY === true });
+    try {
+      const result = await train({
+        model: prepared.model,
+        train: prepared.train,
+        validation: prepared.validation,
+        hyperparameters: {
+          lr0: prepared.tunables.lr0,
+          weightDecay: prepared.tunables.weight_decay,
+          warmupSteps: prepared.tunables.warmup_steps,
+          // upstream: a value in the Tunables overrides the flag.
+          clipGradientNorm: prepared.tunables.clip_gradient_norm ?? clipFlag ?? null,
+          lrSchedule: flags.lrSchedule as LrScheduleName,
+          epochs,
+          accumulateGradBatches,
+          seed,
+          validateEveryNSteps,
+        },
+        checkpointDir: flags.checkpointDir,
+        outputDir,
+        metricsPath: join(outputDir, "metrics.jsonl"),
+        handleProcessSignals: true,
+        ...(flags.resumeFrom ? { resumeFrom: flags.resumeFrom } : {}),
+        log: (line) => {
+          progress.finish();
+          log(line);
+        },
+        onProgress: (info) => progress.update(info),
+      });
+      progress.finish();
+      if (result.interrupted) {
+        throw new CliError(`autosing train: interrupted at step ${result.steps}; continue with --resume-from ${result.checkpoint ?? "<checkpoint>"}`, 130);
+      }
+      io.stdout(
+        `${JSON.stringify({ task, steps: result.steps, skipped_steps: result.skippedSteps, final_loss: result.losses.at(-1) ?? null, val_loss: result.validations.at(-1)?.loss ?? null, model: result.modelDir ?? null })}\n`,
+      );
+    } finally {
+      prepared.model.dispose();
+    }
+  } catch (error) {
+    if (TrainerError.isInstance(error) || ParquetIoError.isInstance(error)) throw new CliError(`autosing train: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
+async function runCollectArtists(dataset: string, flags: { minSampleCount: string; outputPath: string; numPartitions?: string }, io: CliIo) {
+  const minSampleCount = parseNumberFlag("--min-sample-count", flags.minSampleCount, true, 0);
+  const numPartitions = flags.numPartitions !== undefined ? parseNumberFlag("--num-partitions", flags.numPartitions, true, 1) : undefined;
+  let path = dataset;
+  // upstream takes the dataset config JSON as its positional argument; a plain path works too.
+  if (dataset.trim().startsWith("{")) {
+    const config = parseJsonFlag("<dataset>", dataset);
+    const configured = stringField("<dataset>", config, "path");
+    if (!configured) throw new CliError('autosing train artists: the dataset config needs "path"');
+    path = configured;
+  }
+  try {
+    const { ids, counts } = await collectArtists(path, { minSampleCount, ...(numPartitions !== undefined ? { numPartitions } : {}) });
+    await writeFile(flags.outputPath, JSON.stringify(ids));
+    io.stdout(`Found ${Object.keys(ids).length} frequent artists in dataset (${counts.size} in all); wrote ${flags.outputPath}\n`);
+  } catch (error) {
+    if (TrainerError.isInstance(error) || ParquetIoError.isInstance(error)) throw new CliError(`autosing train artists: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
+/** `autosing train`: upstream train.py's flags, plus `train artists` (upstream collect_artists). */
+export function registerTrainCommand(program: Command, io: CliIo): void {
+  const command = program
+    .command("train")
+    .description("train t2s, sm2a or the artist embedder (upstream train.py flags)")
+    .option("--task_name <name>", `task to train: ${TASKS.join(", ")}`)
+    .option("--task_args <json>", 'model arguments as JSON, e.g. {"size": "small"}', "")
+    .option("--dataset-config <json>", 'dataset options as JSON, e.g. {"path": "<dataset>"}', "{}")
+    .option("--tunables <json>", 'tunable hyperparameters as JSON, e.g. {"lr0": 4e-3}', "")
+    .option("--seed <n>", "global training seed", "0")
+    .option("--batch-size <n>", "batch size", "16")
+    .option("--epochs <n>", "training epochs", "5")
+    .addOption(new Option("--lr-schedule <name>", "learning rate schedule").choices([...LR_SCHEDULES]).default("cosine"))
+    .option("--clip-gradient-norm <x>", "clip gradients to this global norm (a task's Tunables value wins, as upstream)")
+    .option("--accumulate-grad-batches <n>", "batches per optimizer step", "1")
+    .option("--checkpoint-dir <dir>", "where checkpoints go (every epoch and on SIGINT/SIGTERM)", "./checkpoints/")
+    .option("--output-dir <dir>", "the final model goes to <dir>/<task_name>/", "./models/")
+    .option("--validate-every-n-steps <n>", "also validate every N optimizer steps (0: epoch ends only)", "500")
+    .option("--resume-from <dir>", "continue a run exactly from a checkpoint directory")
+    .option("--load-from <dir>", "start from a saved model's weights (model.safetensors + config.json)")
+    .addOption(new Option("--backend <name>", "tfjs backend").choices(["auto", ...BACKEND_PREFERENCE]).default("auto"))
+    .action(async (flags: TrainFlags) => {
+      await runTrain(flags, io);
+    });
+
+  command
+    .command("artists <dataset>")
+    .description("number the artists with enough chunks for the artist embedder (upstream collect_artists)")
+    .option("--min-sample-count <n>", "minimum chunks for an artist to be included", "100")
+    .option("--output-path <file>", "where the artist → id JSON goes", "artist_ids.json")
+    .option("--num-partitions <n>", "only training partitions 1..N")
+    .action(async (dataset: string, flags: { minSampleCount: string; outputPath: string; numPartitions?: string }) => {
+      await runCollectArtists(dataset, flags, io);
+    });
 }

@@ -5,9 +5,11 @@ import type { onnx as OnnxTypes } from "onnx-proto";
 const { onnx } = onnxProto;
 
 /** Element types we build graphs with (ONNX TensorProto.DataType values). */
-export type OnnxElementType = "float32" | "int64" | "int32" | "bool";
+export type OnnxElementType = "float32" | "int64" | "int32" | "bool" | "int8" | "uint8";
 
 const elementTypeCodes: Record<OnnxElementType, number> = {
+  int8: onnx.TensorProto.DataType.INT8,
+  uint8: onnx.TensorProto.DataType.UINT8,
   float32: onnx.TensorProto.DataType.FLOAT,
   int64: onnx.TensorProto.DataType.INT64,
   int32: onnx.TensorProto.DataType.INT32,
@@ -58,6 +60,21 @@ export class OnnxGraphBuilder {
     this.initializers.push({
       name,
       dataType: elementTypeCodes.float32,
+      dims: [...dims],
+      rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
+    });
+    return name;
+  }
+
+  /** Adds an int8 constant (quantized weights) stored raw. */
+  addInt8Initializer(name: string, values: Int8Array, dims: readonly number[]): string {
+    const expected = dims.reduce((a, b) => a * b, 1);
+    if (expected !== values.length) {
+      throw new RangeError(`initializer ${name}: ${values.length} values do not fill shape [${dims.join(", ")}]`);
+    }
+    this.initializers.push({
+      name,
+      dataType: elementTypeCodes.int8,
       dims: [...dims],
       rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
     });

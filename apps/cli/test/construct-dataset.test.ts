@@ -1,0 +1,105 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import {
+  artistEmbsTable,
+  atoksTable,
+  chunkedTable,
+  makeAlignment,
+  mainTable,
+  readTable,
+  stepPath,
+  stoksTable,
+  writeTable,
+} from "@autosing/parquet-io";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import { runCli } from "../src/index.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "cli-construct-"));
+});
+afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+/** Words of 0.8 s every second over the whole 30 s, so both 15 s halves pass the cover filter. */
+const alignment = makeAlignment({
+  starts: Array.from({ length: 30 }, (_, i) => i + 0.1),
+  ends: Array.from({ length: 30 }, (_, i) => i + 0.9),
+  scores: new Array<number>(30).fill(0),
+  tokens: new Array<number>(30).fill(3),
+  words: Array.from({ length: 30 }, (_, i) => `w${i}`),
+  lines: ["all"],
+  tokens_per_word: new Array<number>(30).fill(1),
+  words_per_line: [30],
+});
+
+async function writePartition(data: string, p: number, ids: string[]): Promise<void> {
+  const atoks = ids.map((id) => ({ id, values: Int32Array.from({ length: 4 * 2496 }, (_, i) => i % 4096) }));
+  await writeTable(stepPath(data, p, "atoks_vocals_snac_32khz"), atoksTable("vocals"), atoks);
+  await writeTable(stepPath(data, p, "atoks_no_vocals_snac_32khz"), atoksTable("no_vocals"), atoks);
+  await writeTable(stepPath(data, p, "stoks"), stoksTable, ids.map((id) => ({ id, values: new Int32Array(750) })));
+  await writeTable(stepPath(data, p, "artist_embs"), artistEmbsTable, ids.map((id) => ({ id, embs: new Float32Array(768) })));
+  await writeTable(stepPath(data, p, "chunked"), chunkedTable, ids.map((id) => ({ id, audio: new Uint8Array(4), alignment })));
+}
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+describe("autosing construct-dataset", () => {
+  it("builds split 15 s partitions and reports what it wrote", async () => {
+    const data = join(dir, "data");
+    await writePartition(data, 0, ["a_at_0", "b_at_0", "c_at_0"]);
+    await writePartition(data, 1, ["d_at_30"]);
+    const out = join(dir, "out");
+    const { code, stdout, stderr } = await run("construct-dataset", data, "2", out, "--num-out-partitions", "1", "--split", "--seed", "3");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toContain("joined 4 rows from 2 of 2 partitions; 8 rows after split and cover filter");
+    expect(stdout).toContain("wrote 2 partitions of 4 rows");
+    expect((await readdir(out)).sort()).toEqual(["0", "1"]);
+    const rows = await readTable(stepPath(out, 0, "main"), mainTable());
+    expect(rows).toHaveLength(4);
+    expect(rows[0]!.atoks.length).toBe(4 * 1248);
+    expect(rows[0]!.stoks.length).toBe(375);
+    expect(rows[0]!.embs.length).toBe(256);
+  });
+
+  it("writes unsplit rows under another name", async () => {
+    const data = join(dir, "data");
+    await writePartition(data, 0, ["a", "b"]);
+    const out = join(dir, "out");
+    const { code } = await run("construct-dataset", data, "1", out, "--num-out-partitions", "0", "--name", "full");
+    expect(code).toBe(0);
+    const rows = await readTable(stepPath(out, 0, "full"), mainTable("full"));
+    expect(rows.map((r) => r.id).sort()).toEqual(["a", "b"]);
+    expect(rows[0]!.atoks.length).toBe(4 * 2496);
+  });
+
+  it("completes the readable partitions, then exits non-zero with a summary naming the file", async () => {
+    const data = join(dir, "data");
+    await writePartition(data, 0, ["a", "b"]);
+    await writePartition(data, 2, ["c"]);
+    await rm(stepPath(data, 2, "stoks"));
+    const out = join(dir, "out");
+    const { code, stdout, stderr } = await run("construct-dataset", data, "3", out, "--num-out-partitions", "0");
+    expect(code).toBe(1);
+    expect(stdout).toContain("joined 2 rows from 1 of 3 partitions");
+    expect(stderr).toContain("2 of 3 input partitions failed");
+    expect(stderr).toMatch(/partition 1: .*1\/atoks_no_vocals_snac_32khz\.parquet: cannot open/);
+    expect(stderr).toMatch(/partition 2: .*2\/stoks\.parquet: cannot open/);
+    const rows = await readTable(stepPath(out, 0, "main"), mainTable());
+    expect(rows.map((r) => r.id).sort()).toEqual(["a", "b"]);
+  });
+
+  it("rejects a non-numeric partition count", async () => {
+    const { code, stderr } = await run("construct-dataset", dir, "many", join(dir, "out"));
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('expected a non-negative integer, got "many"');
+  });
+});

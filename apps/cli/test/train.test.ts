@@ -1,0 +1,198 @@
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { chunkedTable, mainTable, stepPath, writeTable } from "@autosing/parquet-io";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { runCli } from "../src/index.js";
+
+let root: string;
+let dataset: string;
+
+async function cli(...args: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runCli(args, { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
+  return { code, stdout: stdout.join(""), stderr: stderr.join("") };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "autosing-cli-train-"));
+  // "short" in the path gives 450 text bytes, as upstream's T2SDataset decides.
+  dataset = join(root, "short_ds");
+  const frames = 16;
+  for (const [partition, count] of [
+    [0, 2],
+    [1, 2],
+  ] as const) {
+    const rows = Array.from({ length: count }, (_, i) => ({
+      id: `p${partition}_${i}`,
+      atoks: Int32Array.from({ length: 4 * frames }, (_, k) => (k * 3 + i) % 4096),
+      mtoks: Int32Array.from({ length: 4 * frames }, (_, k) => (k * 5 + i) % 4096),
+      stoks: Int32Array.from({ length: 20 }, (_, k) => (k * (1 + (i % 3))) % 2048),
+      embs: new Float32Array(768).fill(0.1),
+      alignment: null,
+    }));
+    await writeTable(stepPath(dataset, partition, "main"), mainTable(), rows);
+  }
+  // Chunked tables with artists for `train artists`.
+  const artists = [
+    ["b", "a", "a", null],
+    ["a", "c", "b", "é"],
+  ];
+  for (const [p, names] of artists.entries()) {
+    await writeTable(
+      stepPath(join(root, "songs"), p + 1, "chunked"),
+      chunkedTable,
+      names.map((artist, i) => ({ id: `s${p}_${i}`, audio: new Uint8Array(1), alignment: null, artist })),
+    );
+  }
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("autosing train: bad input fails before training", () => {
+  it("requires a known task", async () => {
+    expect(await cli("train")).toMatchObject({ code: 1, stderr: expect.stringContaining("--task_name is required") });
+    const unknown = await cli("train", "--task_name", "s2t");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('autosing train: unknown task "s2t" (known: t2s, sm2a, artist_embeddings)\n');
+  });
+
+  it("names the flag whose JSON does not parse", async () => {
+    const result = await cli("train", "--task_name", "t2s", "--tunables", "{lr0: 1}");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^autosing train: --tunables is not valid JSON \(.*\): \{lr0: 1\}\n$/);
+    expect((await cli("train", "--task_name", "t2s", "--dataset-config", "[1]")).stderr).toContain("--dataset-config must be a JSON object");
+  });
+
+  it("says the artist embedder is not available yet instead of pretending", async () => {
+    const result = await cli("train", "--task_name", "artist_embeddings", "--dataset-config", JSON.stringify({ path: dataset }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^autosing train: the artist_embeddings model is not available yet/);
+    expect(result.stdout).toBe("");
+  });
+
+  it("rejects a missing dataset, unknown keys, bad sizes and bad numbers", async () => {
+    const missing = await cli("train", "--task_name", "t2s", "--task_args", '{"size": "micro"}', "--dataset-config", JSON.stringify({ path: join(root, "nope") }));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/autosing train: dataset .*nope: does not exist/);
+    const noPath = await cli("train", "--task_name", "t2s", "--task_args", '{"size": "micro"}');
+    expect(noPath.stderr).toContain('--dataset-config needs "path"');
+    const size = await cli("train", "--task_name", "t2s", "--task_args", '{"size": "huge"}', "--dataset-config", JSON.stringify({ path: dataset }));
+    expect(size.stderr).toContain('unknown t2s size "huge"');
+    const tunable = await cli("train", "--task_name", "t2s", "--task_args", '{"size": "micro"}', "--dataset-config", JSON.stringify({ path: dataset }), "--tunables", '{"lr": 1}');
+    expect(tunable.stderr).toContain("--tunables has unknown key lr");
+    expect((await cli("train", "--task_name", "t2s", "--batch-size", "0")).stderr).toContain("--batch-size must be an integer ≥ 1");
+    expect((await cli("train", "--task_name", "t2s", "--lr-schedule", "step")).stderr).toContain("Allowed choices are cosine, linear, wsd, const");
+  });
+});
+
+describe("autosing train --task_name sm2a", () => {
+  it("trains the tiny sm2a model with multiscale batches and reports per-quantizer accuracy", async () => {
+    const result = await cli(
+      "train",
+      "--task_name",
+      "sm2a",
+      "--task_args",
+      '{"size": "tiny"}',
+      "--dataset-config",
+      JSON.stringify({ path: dataset, multiscale: true }),
+      "--tunables",
+      '{"lr0": 3e-3, "warmup_steps": 0}',
+      "--batch-size",
+      "2",
+      "--epochs",
+      "1",
+      "--backend",
+      "wasm",
+      "--checkpoint-dir",
+      join(root, "sm2a-ck"),
+      "--output-dir",
+      join(root, "sm2a-models"),
+    );
+    expect(result.stderr).not.toContain("unexpected error");
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { task: string; steps: number; model: string };
+    expect(summary).toMatchObject({ task: "sm2a", steps: 1 });
+    const config = JSON.parse(await readFile(join(summary.model, "config.json"), "utf8")) as { model: string; config: { ctx_n: number; stoks_len: number } };
+    expect(config.model).toBe("sm2a");
+    expect(config.config.stoks_len).toBe(20);
+    const metrics = (await readFile(join(summary.model, "metrics.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Record<string, number | string>);
+    const validation = metrics.find((m) => m.type === "validation");
+    expect(validation).toHaveProperty("acc_0");
+    expect(validation).toHaveProperty("acc_7");
+  }, 240_000);
+});
+
+describe("autosing train artists", () => {
+  it("numbers the artists with enough chunks in sorted order (collect_artists)", async () => {
+    const output = join(root, "artist_ids.json");
+    const result = await cli("train", "artists", join(root, "songs"), "--min-sample-count", "2", "--output-path", output);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Found 2 frequent artists in dataset (4 in all)");
+    expect(JSON.parse(await readFile(output, "utf8"))).toEqual({ a: 0, b: 1 });
+    const all = await cli("train", "artists", JSON.stringify({ path: join(root, "songs") }), "--min-sample-count", "0", "--output-path", output);
+    expect(all.code).toBe(0);
+    expect(JSON.parse(await readFile(output, "utf8"))).toEqual({ a: 0, b: 1, c: 2, é: 3 });
+    expect((await cli("train", "artists", join(root, "none"))).stderr).toMatch(/^autosing train artists: dataset .*none/);
+  });
+});
+
+describe("autosing train --task_name t2s", () => {
+  it("trains the micro t2s model, saves checkpoints and the model, and resumes exactly", async () => {
+    const common = [
+      "train",
+      "--task_name",
+      "t2s",
+      "--task_args",
+      '{"size": "micro"}',
+      "--dataset-config",
+      JSON.stringify({ path: dataset }),
+      "--tunables",
+      '{"lr0": 3e-3, "warmup_steps": 2}',
+      "--batch-size",
+      "2",
+      "--epochs",
+      "2",
+      "--seed",
+      "3",
+      "--validate-every-n-steps",
+      "0",
+      "--backend",
+      "wasm",
+    ];
+    const full = await cli(...common, "--checkpoint-dir", join(root, "ck"), "--output-dir", join(root, "models"));
+    expect(full.stderr).toMatch(/^tfjs backend: wasm/);
+    expect(full.code).toBe(0);
+    const summary = JSON.parse(full.stdout) as { steps: number; final_loss: number; val_loss: number; model: string };
+    expect(summary.steps).toBe(2);
+    expect(summary.model).toBe(join(root, "models", "t2s"));
+    expect((await readdir(summary.model)).sort()).toEqual(["config.json", "metrics.jsonl", "model.safetensors"]);
+    const config = JSON.parse(await readFile(join(summary.model, "config.json"), "utf8")) as { model: string; config: { stoks_len: number; mtoks_len: number; ttoks_len: number } };
+    expect(config.model).toBe("t2s");
+    expect(config.config).toMatchObject({ stoks_len: 20, mtoks_len: 12, ttoks_len: 450 });
+    const metrics = (await readFile(join(summary.model, "metrics.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { type: string; val_loss?: number });
+    const validations = metrics.filter((m) => m.type === "validation");
+    expect(validations).toHaveLength(2);
+    expect(validations[1]?.val_loss).toBeLessThan(validations[0]?.val_loss as number);
+
+    const resumed = await cli(...common, "--checkpoint-dir", join(root, "ck2"), "--output-dir", join(root, "models2"), "--resume-from", join(root, "ck", "epoch=1-step=1"));
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain("resuming from");
+    const after = JSON.parse(resumed.stdout) as { steps: number; final_loss: number };
+    expect(after.steps).toBe(2);
+    expect(Math.abs(after.final_loss - summary.final_loss)).toBeLessThan(1e-5);
+
+    // --load-from starts a new run from the trained weights: its first validation beats the fresh model's.
+    const loaded = await cli(...common, "--epochs", "1", "--checkpoint-dir", join(root, "ck3"), "--output-dir", join(root, "models3"), "--load-from", summary.model);
+    expect(loaded.code).toBe(0);
+    const loadedSummary = JSON.parse(loaded.stdout) as { val_loss: number };
+    expect(loadedSummary.val_loss).toBeLessThan(validations[0]?.val_loss as number);
+    const wrong = await cli(...common, "--load-from", join(root, "nothing"));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/--load-from .*nothing/);
+  }, 240_000);
+});

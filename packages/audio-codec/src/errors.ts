@@ -1,0 +1,115 @@
+/** Marker so errors survive duplicated module instances (STYLE.md: one base class, a stable marker). */
+const audioCodecErrorMarker = Symbol.for("autosing.audio-codec.error");
+
+/** Base class of every failure raised by `@autosing/audio-codec`. */
+export class AudioCodecError extends Error {
+  readonly [audioCodecErrorMarker] = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "AudioCodecError";
+  }
+
+  static isInstance(value: unknown): value is AudioCodecError {
+    return typeof value === "object" && value !== null && audioCodecErrorMarker in value;
+  }
+}
+
+/** Bytes whose container/codec we do not recognise (no RIFF/fLaC/OggS/ID3/MPEG sync header). */
+export class UnknownAudioFormatError extends AudioCodecError {
+  constructor(
+    readonly source: string,
+    readonly magic: string,
+  ) {
+    super(
+      `${source}: unknown audio format (first bytes ${magic}); supported: WAV, FLAC, MP3, Ogg Vorbis, Ogg Opus`,
+    );
+    this.name = "UnknownAudioFormatError";
+  }
+}
+
+/** Bytes of a known format that cannot be decoded: truncated, corrupt, or an unsupported variant. */
+export class CorruptAudioError extends AudioCodecError {
+  constructor(
+    readonly source: string,
+    readonly format: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${source}: corrupt or truncated ${format}: ${message}`, options);
+    this.name = "CorruptAudioError";
+  }
+}
+
+/** Audio with no samples, where a computation needs at least one (or at least a given number). */
+export class EmptyAudioError extends AudioCodecError {
+  constructor(
+    readonly source: string,
+    message = "audio has zero samples",
+  ) {
+    super(`${source}: ${message}`);
+    this.name = "EmptyAudioError";
+  }
+}
+
+/** A NaN or infinite sample, reported with its channel and index so the producer can be found. */
+export class NonFiniteSampleError extends AudioCodecError {
+  constructor(
+    readonly source: string,
+    readonly channel: number,
+    readonly index: number,
+    readonly value: number,
+  ) {
+    super(`${source}: sample ${index} of channel ${channel} is ${value}; audio must be finite`);
+    this.name = "NonFiniteSampleError";
+  }
+}
+
+/** A parameter outside what the operation accepts (sample rate, FFT size, channel index...). */
+export class InvalidAudioParameterError extends AudioCodecError {
+  constructor(
+    readonly parameter: string,
+    readonly value: unknown,
+    message: string,
+  ) {
+    super(`${parameter} = ${String(value)}: ${message}`);
+    this.name = "InvalidAudioParameterError";
+  }
+}
+
+/** A token tensor whose shape does not fit the layout (wrong rank, wrong number of levels, T not aligned). */
+export class TokenShapeError extends AudioCodecError {
+  constructor(
+    readonly operation: string,
+    readonly shape: readonly number[],
+    message: string,
+  ) {
+    super(`${operation}: tokens of shape [${shape.join(", ")}] ${message}`);
+    this.name = "TokenShapeError";
+  }
+}
+
+/** A token value outside [0, numCodes) (or the pad/mask codes where they are allowed). */
+export class TokenRangeError extends AudioCodecError {
+  constructor(
+    readonly operation: string,
+    readonly index: number,
+    readonly value: number,
+    readonly numCodes: number,
+  ) {
+    super(`${operation}: token ${index} has value ${value}, outside [0, ${numCodes})`);
+    this.name = "TokenRangeError";
+  }
+}
+
+/** A codec file or model directory that cannot be loaded (missing, wrong contract, bad content). */
+export class CodecLoadError extends AudioCodecError {
+  constructor(
+    readonly source: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${source}: ${message}`, options);
+    this.name = "CodecLoadError";
+  }
+}

@@ -1,0 +1,102 @@
+// Benchmarks of @autosing/lrc-align: forced alignment per minute of audio, the DTW default's
+// speed and word-onset error, G2P throughput. Figures are printed next to their anchors.
+import { dictionary } from "cmu-pronouncing-dictionary";
+
+import { type OnsetErrorReport, measureOnsetError } from "../src/__fixtures__/onset-eval.js";
+import { randomLogProbs, seededRandom } from "../src/__fixtures__/random.js";
+import { alignTokens, forcedAlign } from "../src/forced-align.js";
+import { G2p } from "../src/g2p.js";
+import { measureSung } from "./sung-eval.js";
+
+const fmt = (x: number, digits = 3) => x.toFixed(digits);
+
+/** Mean wall and CPU seconds per call (CPU time is the honest figure on a shared machine). */
+function timeIt(repeats: number, work: () => void): { wall: number; cpu: number } {
+  work();
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  for (let i = 0; i < repeats; i++) work();
+  const cpu = process.cpuUsage(cpuStart);
+  return { wall: (performance.now() - started) / repeats / 1000, cpu: (cpu.user + cpu.system) / 1e6 / repeats };
+}
+
+// 1. Forced alignment: one minute at 100 frames/s over the 42 charsiu classes; a typical lyric
+// minute is ~120 words ≈ 420 phones.
+{
+  const random = seededRandom(1);
+  const frames = 6000;
+  const emission = { data: randomLogProbs(random, frames, 42), frames, classes: 42 };
+  for (const tokens of [420, 1000]) {
+    const targets = Array.from({ length: tokens }, () => 1 + Math.floor(random() * 39));
+    const { wall, cpu } = timeIt(5, () => forcedAlign(emission, targets, { blank: 0 }));
+    console.log(
+      `forced alignment, 1 min @ 100 frames/s, ${tokens} phones: ${fmt(cpu * 1000, 1)} ms CPU (${fmt(wall * 1000, 1)} ms wall) per minute of audio ` +
+        `(${fmt(60 / cpu, 0)}× real time; anchor: the frame classifier itself, wav2vec2-base on CPU, needs seconds per minute)`,
+    );
+  }
+  const tight = { data: randomLogProbs(random, 500, 42), frames: 500, classes: 42 };
+  const longText = Array.from({ length: 900 }, () => 1 + Math.floor(random() * 39));
+  const retry = timeIt(3, () => alignTokens(tight, longText));
+  console.log(`upstream ×2/×4 retry, 500 frames, 900 phones (needs ×2): ${fmt(retry.cpu * 1000, 1)} ms CPU`);
+}
+
+// 2. G2P words/s over distinct dictionary words (cache cannot help) and over lyrics with repeats.
+{
+  const g2p = await G2p.create({ batchFallback: undefined });
+  const random = seededRandom(2);
+  const keys = Object.keys(dictionary).filter((w) => /^[a-z]+$/.test(w));
+  const words = Array.from({ length: 20000 }, () => keys[Math.floor(random() * keys.length)] ?? "a");
+  const lines: string[] = [];
+  for (let i = 0; i < words.length; i += 8) lines.push(words.slice(i, i + 8).join(" "));
+  const started = performance.now();
+  for (const line of lines) g2p.textToTokens(line);
+  const seconds = (performance.now() - started) / 1000;
+  const syllables = ["bra", "zel", "quo", "vin", "tresh", "ka", "lum", "dro", "fip", "yar"];
+  const oov = Array.from({ length: 2000 }, (_, i) => `${syllables[i % 10]}${syllables[Math.floor(i / 10) % 10]}${syllables[Math.floor(i / 100) % 10]}x`);
+  const oovStarted = performance.now();
+  for (const word of oov) g2p.pronounce(word);
+  const oovSeconds = (performance.now() - oovStarted) / 1000;
+  console.log(
+    `G2P: ${fmt(words.length / seconds, 0)} words/s (CMU dictionary, normalisation included); ` +
+      `${fmt(oov.length / oovSeconds, 0)} words/s out of vocabulary with letter-to-sound (anchor: a song needs ~3 words/s)`,
+  );
+  const espeak = await G2p.create();
+  const espeakStarted = performance.now();
+  await espeak.prepare([oov.slice(0, 200).join(" ")]);
+  const espeakSeconds = (performance.now() - espeakStarted) / 1000;
+  console.log(`G2P: ${fmt(200 / espeakSeconds, 0)} words/s out of vocabulary through eSpeak-NG (one batch of 200, WASM start included)`);
+}
+
+// 3. DTW default: speed and word-onset error.
+{
+  const g2p = await G2p.create();
+  for (const preservePitch of [true, false]) {
+    const reports: OnsetErrorReport[] = [];
+    for (const seed of [1, 2, 3]) reports.push(await measureOnsetError(g2p, seed, preservePitch));
+    const mean = (f: (r: (typeof reports)[number]) => number) => reports.reduce((a, r) => a + f(r), 0) / reports.length;
+    console.log(
+      `DTW onset error, time-warped eSpeak speech (${preservePitch ? "WSOLA, pitch kept" : "resampled, pitch moved"}; 3 seeds × 44 words): ` +
+        `mean ${fmt(mean((r) => r.meanAbsError))} s, median ${fmt(mean((r) => r.medianAbsError))} s, ` +
+        `${fmt(100 * mean((r) => r.within100ms), 0)} % ≤ 100 ms, ${fmt(100 * mean((r) => r.within250ms), 0)} % ≤ 250 ms; ` +
+        `${fmt(mean((r) => r.audioSeconds / r.alignCpuSeconds), 1)}× real time by CPU time (${fmt(mean((r) => r.audioSeconds / r.alignSeconds), 1)}× by wall time)`,
+    );
+  }
+  const sung = [
+    ...(await measureSung(g2p, 7, 0, 40, [
+      { stem: "vocals", lyrics: "raw" },
+      { stem: "vocals", lyrics: "lrc" },
+      { stem: "mix", lyrics: "raw" },
+    ])),
+    ...(await measureSung(g2p, 8, 1, 40, [
+      { stem: "vocals", lyrics: "raw" },
+      { stem: "vocals", lyrics: "lrc" },
+    ])),
+  ];
+  for (const report of sung) {
+    console.log(
+      `DTW onset error, sung song ${report.id} (${report.artist}, ${fmt(report.seconds, 1)} s, ${report.words} words, ${report.stem}, ${report.lyrics}): ` +
+        `mean ${fmt(report.meanAbsError)} s, median ${fmt(report.medianAbsError)} s, ${fmt(100 * report.within250ms, 0)} % ≤ 250 ms; ` +
+        `${fmt(report.seconds / report.alignCpuSeconds, 1)}× real time by CPU (${fmt(report.seconds / report.alignSeconds, 1)}× wall; anchor: 1× = real time)`,
+    );
+  }
+}

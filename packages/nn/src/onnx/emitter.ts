@@ -1,0 +1,380 @@
+import { TensorShapeError } from "../errors.js";
+import type { StateDict } from "../safetensors.js";
+import { ROTARY_CACHE_LENGTH, rotaryTables } from "../tables.js";
+import { OnnxGraphBuilder } from "./graph-builder.js";
+
+export const ONNX_MASK_VALUE = -1e9;
+
+export interface AttentionEmitOptions {
+  nHead: number;
+  headDim: number;
+  qkScale: number;
+  /** cos/sin broadcastable to [B, T, H, D] (from rotaryAt/rotaryFixed), when the attention uses rope. */
+  rotary?: { cos: string; sin: string };
+  /** Multiplies the `out` projection (weights and bias), e.g. the α of a two-cross mix. */
+  outScale?: number;
+}
+
+/**
+ * Emits the inference forms of the nn blocks into an ONNX graph. Weights come from a state
+ * dict with upstream keys; PyTorch's [out, in] linear weights are transposed once at export
+ * and scale factors are folded into them (as upstream `convert_for_eval` does), so a decoding
+ * step is a few large MatMuls. Tensor names are generated; graph inputs/outputs keep theirs.
+ */
+export class OnnxEmitter {
+  readonly graph: OnnxGraphBuilder;
+  private counter = 0;
+  private readonly constants = new Map<string, string>();
+
+  constructor(
+    name: string,
+    private readonly weights: StateDict,
+    /**
+     * "int8" stores linear weights as int8 with one float scale per output column and multiplies
+     * through DynamicQuantizeLinear + MatMulInteger (fused by onnxruntime into
+     * DynamicQuantizeMatMul): a quarter of the bytes read per decoding step, at ~1e-2 relative
+     * error. Embedding tables and the unembedding stay float32.
+     */
+    private readonly weightType: "float32" | "int8" = "float32",
+  ) {
+    this.graph = new OnnxGraphBuilder(name);
+  }
+
+  /** A fresh tensor name. */
+  fresh(hint: string): string {
+    return `${hint}_${this.counter++}`;
+  }
+
+  weight(name: string): { data: Float32Array; shape: number[] } {
+    const tensor = this.weights.get(name);
+    if (!tensor) throw new TensorShapeError(name, "is not in the state dict being exported");
+    return tensor;
+  }
+
+  hasWeight(name: string): boolean {
+    return this.weights.has(name);
+  }
+
+  /** Adds a float32 initializer under a generated name. */
+  constant(hint: string, values: Float32Array, dims: readonly number[]): string {
+    return this.graph.addInitializer(this.fresh(hint), values, dims);
+  }
+
+  /** Adds (once) an int64 constant such as a shape or axes list. */
+  int64(values: readonly number[], dims: readonly number[] = [values.length]): string {
+    const key = `${values.join(",")}|${dims.join(",")}`;
+    const existing = this.constants.get(key);
+    if (existing) return existing;
+    const name = this.graph.addInt64Initializer(this.fresh("i64"), values, dims);
+    this.constants.set(key, name);
+    return name;
+  }
+
+  /** Adds (once) a float scalar. */
+  scalar(value: number): string {
+    const key = `f${value}`;
+    const existing = this.constants.get(key);
+    if (existing) return existing;
+    const name = this.graph.addInitializer(this.fresh("f32"), new Float32Array([value]), []);
+    this.constants.set(key, name);
+    return name;
+  }
+
+  op(opType: string, inputs: readonly string[], attributes: Record<string, number | number[] | string> = {}, outputName?: string): string {
+    const out = outputName ?? this.fresh(opType.toLowerCase());
+    this.graph.addNode(opType, inputs, [out], attributes);
+    return out;
+  }
+
+  opMulti(opType: string, inputs: readonly string[], outputs: number, attributes: Record<string, number | number[]> = {}): string[] {
+    const names = Array.from({ length: outputs }, () => this.fresh(opType.toLowerCase()));
+    this.graph.addNode(opType, inputs, names, attributes);
+    return names;
+  }
+
+  /** Transposed [in, out] copy of a PyTorch [out, in] weight, times `scale`. */
+  transposedWeight(name: string, scale = 1): { data: Float32Array; inFeatures: number; outFeatures: number } {
+    const { data, shape } = this.weight(name);
+    const [outFeatures = 0, inFeatures = 0] = shape;
+    const t = new Float32Array(inFeatures * outFeatures);
+    for (let o = 0; o < outFeatures; o++) for (let i = 0; i < inFeatures; i++) t[i * outFeatures + o] = (data[o * inFeatures + i] ?? 0) * scale;
+    return { data: t, inFeatures, outFeatures };
+  }
+
+  /**
+   * One MatMul (+ Add) over several PyTorch linears sharing an input, concatenated along the
+   * output (upstream `merge_linears`); each part has its own scale; missing biases are zero.
+   */
+  fusedLinear(x: string, parts: readonly { prefix: string; scale?: number; bias?: boolean }[]): string {
+    const ws = parts.map((p) => this.transposedWeight(`${p.prefix}.weight`, p.scale ?? 1));
+    const inFeatures = ws[0]?.inFeatures ?? 0;
+    const total = ws.reduce((a, w) => a + w.outFeatures, 0);
+    const weight = new Float32Array(inFeatures * total);
+    const bias = new Float32Array(total);
+    let column = 0;
+    let anyBias = false;
+    parts.forEach((p, k) => {
+      const w = ws[k];
+      if (!w) return;
+      for (let i = 0; i < inFeatures; i++) weight.set(w.data.subarray(i * w.outFeatures, (i + 1) * w.outFeatures), i * total + column);
+      if (p.bias ?? true) {
+        anyBias = true;
+        const b = this.weight(`${p.prefix}.bias`).data;
+        for (let o = 0; o < w.outFeatures; o++) bias[column + o] = (b[o] ?? 0) * (p.scale ?? 1);
+      }
+      column += w.outFeatures;
+    });
+    const product = this.weightType === "int8" ? this.int8MatMul(x, weight, inFeatures, total) : this.op("MatMul", [x, this.constant("w", weight, [inFeatures, total])]);
+    return anyBias ? this.op("Add", [product, this.constant("b", bias, [total])]) : product;
+  }
+
+  /** x · W with W [in, out] quantized symmetrically per output column; x quantized per call. */
+  private int8MatMul(x: string, weight: Float32Array, inFeatures: number, outFeatures: number): string {
+    const scales = new Float32Array(outFeatures);
+    for (let i = 0; i < inFeatures; i++) {
+      for (let o = 0; o < outFeatures; o++) scales[o] = Math.max(scales[o] ?? 0, Math.abs(weight[i * outFeatures + o] ?? 0));
+    }
+    // 7-bit range (±63): x86 U8S8 kernels without VNNI sum pairs of products in saturating int16
+    // (pmaddubsw), which overflows with full-range int8 weights (onnxruntime's "reduce_range").
+    for (let o = 0; o < outFeatures; o++) scales[o] = (scales[o] ?? 0) > 0 ? (scales[o] ?? 0) / 63 : 1;
+    const quantized = new Int8Array(inFeatures * outFeatures);
+    for (let i = 0; i < inFeatures; i++) {
+      for (let o = 0; o < outFeatures; o++) quantized[i * outFeatures + o] = Math.round((weight[i * outFeatures + o] ?? 0) / (scales[o] ?? 1));
+    }
+    const wq = this.graph.addInt8Initializer(this.fresh("wq"), quantized, [inFeatures, outFeatures]);
+    const [xq = "", xScale = "", xZero = ""] = this.opMulti("DynamicQuantizeLinear", [x], 3);
+    const integer = this.op("MatMulInteger", [xq, wq, xZero]);
+    const scale = this.op("Mul", [xScale, this.constant("wscale", scales, [outFeatures])]);
+    return this.op("Mul", [this.op("Cast", [integer], { to: 1 }), scale]);
+  }
+
+  linear(x: string, prefix: string, options: { scale?: number; bias?: boolean } = {}): string {
+    return this.fusedLinear(x, [{ prefix, ...options }]);
+  }
+
+  layerNorm(x: string, prefix: string): string {
+    const w = this.weight(`${prefix}.weight`);
+    const b = this.weight(`${prefix}.bias`);
+    return this.op("LayerNormalization", [x, this.constant("ln_w", w.data, w.shape), this.constant("ln_b", b.data, b.shape)], { axis: -1, epsilon: 1e-5 });
+  }
+
+  gelu(x: string): string {
+    const erf = this.op("Erf", [this.op("Mul", [x, this.scalar(Math.SQRT1_2)])]);
+    return this.op("Mul", [this.op("Mul", [x, this.scalar(0.5)]), this.op("Add", [erf, this.scalar(1)])]);
+  }
+
+  mlp(x: string, prefix: string): string {
+    return this.linear(this.gelu(this.linear(x, `${prefix}.0`)), `${prefix}.2`);
+  }
+
+  /** [B, T, W] → [B, H, T, D] (reshape with 0 = keep the dynamic dim). */
+  splitHeads(x: string, nHead: number, headDim: number, rotary?: { cos: string; sin: string }): string {
+    let y = this.op("Reshape", [x, this.int64([0, 0, nHead, headDim])]);
+    if (rotary) y = this.rotate(y, rotary.cos, rotary.sin, headDim);
+    return this.op("Transpose", [y], { perm: [0, 2, 1, 3] });
+  }
+
+  /** [B, H, T, D] → [B, T, W]. */
+  mergeHeads(x: string, width: number): string {
+    return this.op("Reshape", [this.op("Transpose", [x], { perm: [0, 2, 1, 3] }), this.int64([0, 0, width])]);
+  }
+
+  /** x [B, T, H, D] · cos + rotate_half(x) · sin with cos/sin broadcastable as [T, 1, D]. */
+  rotate(x: string, cos: string, sin: string, headDim: number): string {
+    const [x1, x2] = this.opMulti("Split", [x, this.int64([headDim / 2, headDim / 2])], 2, { axis: -1 }) as [string, string];
+    const rotated = this.op("Concat", [this.op("Neg", [x2]), x1], { axis: -1 });
+    return this.op("Add", [this.op("Mul", [x, cos]), this.op("Mul", [rotated, sin])]);
+  }
+
+  /** Rotary cos/sin for dynamic int64 positions [T] (already × subsampling): Gather from a table, → [T, 1, D]. */
+  rotaryAt(positions: string, headDim: number, length = ROTARY_CACHE_LENGTH): { cos: string; sin: string } {
+    const key = `rotary|${positions}|${headDim}`;
+    const cached = this.constants.get(key);
+    if (cached) {
+      const [cos = "", sin = ""] = cached.split("|");
+      return { cos, sin };
+    }
+    const tables = this.rotaryTable(headDim, length);
+    const cos = this.op("Unsqueeze", [this.op("Gather", [tables.cos, positions], { axis: 0 }), this.int64([1])]);
+    const sin = this.op("Unsqueeze", [this.op("Gather", [tables.sin, positions], { axis: 0 }), this.int64([1])]);
+    this.constants.set(key, `${cos}|${sin}`);
+    return { cos, sin };
+  }
+
+  /** Rotary cos/sin for fixed positions, as [T, 1, D] constants. */
+  rotaryFixed(positions: readonly number[], headDim: number): { cos: string; sin: string } {
+    const maxPosition = Math.max(0, ...positions) + 1;
+    const { cos, sin } = rotaryTables(maxPosition, headDim);
+    const c = new Float32Array(positions.length * headDim);
+    const s = new Float32Array(positions.length * headDim);
+    positions.forEach((p, t) => {
+      c.set(cos.subarray(p * headDim, (p + 1) * headDim), t * headDim);
+      s.set(sin.subarray(p * headDim, (p + 1) * headDim), t * headDim);
+    });
+    return { cos: this.constant("rope_cos", c, [positions.length, 1, headDim]), sin: this.constant("rope_sin", s, [positions.length, 1, headDim]) };
+  }
+
+  private rotaryTable(headDim: number, length: number): { cos: string; sin: string } {
+    const key = `rotary-table|${headDim}|${length}`;
+    const cached = this.constants.get(key);
+    if (cached) {
+      const [cos = "", sin = ""] = cached.split("|");
+      return { cos, sin };
+    }
+    const tables = rotaryTables(length, headDim);
+    const cos = this.constant("rope_cos_table", tables.cos, [length, headDim]);
+    const sin = this.constant("rope_sin_table", tables.sin, [length, headDim]);
+    this.constants.set(key, `${cos}|${sin}`);
+    return { cos, sin };
+  }
+
+  /** Size of one axis of x as a 0-d int64 tensor. */
+  dimension(x: string, axis: number): string {
+    return this.op("Gather", [this.op("Shape", [x]), this.int64([axis], [])], { axis: 0 });
+  }
+
+  /** int64 [0, 1, …, length−1] for a 0-d int64 length. */
+  range(length: string): string {
+    return this.op("Range", [this.int64([0], []), length, this.int64([1], [])]);
+  }
+
+  /** [Tq, Tk] additive mask: 0 where key position ≤ query position, else a large negative value. */
+  causalMask(queryPositions: string, keyPositions: string): string {
+    const later = this.op("Greater", [this.op("Unsqueeze", [keyPositions, this.int64([0])]), this.op("Unsqueeze", [queryPositions, this.int64([1])])]);
+    return this.op("Where", [later, this.scalar(ONNX_MASK_VALUE), this.scalar(0)]);
+  }
+
+  /**
+   * Inference form of MultiHeadAttention as self attention: fused q/k/v MatMul (√qk_scale on q
+   * and k, 1/√D folded into q), rope, optional KV cache concat, optional mask, `out` (× outScale).
+   * Returns the output [B, T, W] and the full keys/values [B, H, L, D] (the `present` cache).
+   */
+  selfAttention(
+    x: string,
+    prefix: string,
+    options: AttentionEmitOptions & { mask?: string; past?: { key: string; value: string }; presentNames?: { key: string; value: string } },
+  ): { out: string; key: string; value: string } {
+    const { nHead, headDim } = options;
+    const width = nHead * headDim;
+    const sqrtScale = Math.sqrt(options.qkScale);
+    const qkv = this.fusedLinear(x, [
+      { prefix: `${prefix}.query`, scale: sqrtScale / Math.sqrt(headDim) },
+      { prefix: `${prefix}.key`, scale: sqrtScale, bias: false },
+      { prefix: `${prefix}.value` },
+    ]);
+    const [q, k, v] = this.opMulti("Split", [qkv, this.int64([width, width, width])], 3, { axis: -1 }) as [string, string, string];
+    let key = this.splitHeads(k, nHead, headDim, options.rotary);
+    let value = this.splitHeads(v, nHead, headDim);
+    if (options.past) {
+      // Naming the Concat outputs as the graph's `present` outputs avoids an Identity copy of the whole cache.
+      key = this.op("Concat", [options.past.key, key], { axis: 2 }, options.presentNames?.key);
+      value = this.op("Concat", [options.past.value, value], { axis: 2 }, options.presentNames?.value);
+    }
+    const attended = this.attend(this.splitHeads(q, nHead, headDim, options.rotary), this.op("Transpose", [key], { perm: [0, 1, 3, 2] }), value, options.mask);
+    const out = this.linear(this.mergeHeads(attended, width), `${prefix}.out`, { scale: options.outScale ?? 1 });
+    return { out, key, value };
+  }
+
+  /**
+   * The key/value half of a cross attention, computed once per encoder output: keys
+   * [B, H, D, T] (pre-transposed, √qk_scale, rope at positions × key_subsampling), values [B, H, T, D].
+   */
+  crossKeyValue(memory: string, prefix: string, options: AttentionEmitOptions): { keyTransposed: string; value: string } {
+    const { nHead, headDim } = options;
+    const k = this.linear(memory, `${prefix}.key`, { scale: Math.sqrt(options.qkScale), bias: false });
+    let kh = this.op("Reshape", [k, this.int64([0, 0, nHead, headDim])]);
+    if (options.rotary) kh = this.rotate(kh, options.rotary.cos, options.rotary.sin, headDim);
+    const keyTransposed = this.op("Transpose", [kh], { perm: [0, 2, 3, 1] });
+    const value = this.splitHeads(this.linear(memory, `${prefix}.value`), nHead, headDim);
+    return { keyTransposed, value };
+  }
+
+  /**
+   * The query half of one or more cross attentions reading the same LayerNorm output: one fused
+   * MatMul for all queries, then per attention softmax over its cached keys and `out` (× outScale).
+   * Returns the sum of the outputs.
+   */
+  crossAttentionSum(
+    x: string,
+    parts: readonly { prefix: string; keyTransposed: string; value: string; outScale?: number; rotary?: { cos: string; sin: string } }[],
+    options: Omit<AttentionEmitOptions, "rotary">,
+  ): string {
+    const { nHead, headDim } = options;
+    const width = nHead * headDim;
+    const scale = Math.sqrt(options.qkScale) / Math.sqrt(headDim);
+    const fused = this.fusedLinear(x, parts.map((p) => ({ prefix: `${p.prefix}.query`, scale })));
+    const queries = parts.length === 1 ? [fused] : this.opMulti("Split", [fused, this.int64(parts.map(() => width))], parts.length, { axis: -1 });
+    let sum: string | undefined;
+    parts.forEach((p, k) => {
+      const q = this.splitHeads(queries[k] ?? "", nHead, headDim, p.rotary);
+      const out = this.linear(this.mergeHeads(this.attend(q, p.keyTransposed, p.value), width), `${p.prefix}.out`, { scale: p.outScale ?? 1 });
+      sum = sum === undefined ? out : this.op("Add", [sum, out]);
+    });
+    return sum ?? "";
+  }
+
+  /**
+   * Inference form of AutoSing's ResidualAttentionBlockME (one decoding step): self attention
+   * over the KV cache, the two cross attentions over precomputed keys/values mixed α / (1 − α)
+   * (folded into their `out` projections), the MLP. Returns the new hidden state and `present`.
+   */
+  twoCrossDecoderLayer(
+    x: string,
+    prefix: string,
+    options: Omit<AttentionEmitOptions, "rotary"> & {
+      rotary: { cos: string; sin: string };
+      mask: string;
+      past: { key: string; value: string };
+      /** Graph output names for the concatenated cache (declare them with `graph.addOutput`). */
+      presentNames?: { key: string; value: string };
+      crossA: { keyTransposed: string; value: string };
+      crossB: { keyTransposed: string; value: string };
+      alpha: number;
+    },
+  ): { x: string; key: string; value: string } {
+    const attention = { nHead: options.nHead, headDim: options.headDim, qkScale: options.qkScale };
+    const self = this.selfAttention(this.layerNorm(x, `${prefix}.attn_ln`), `${prefix}.attn`, {
+      ...attention,
+      rotary: options.rotary,
+      mask: options.mask,
+      past: options.past,
+      ...(options.presentNames ? { presentNames: options.presentNames } : {}),
+    });
+    let y = this.op("Add", [x, self.out]);
+    const cross = this.crossAttentionSum(
+      this.layerNorm(y, `${prefix}.cross_attn_ln`),
+      [
+        { prefix: `${prefix}.cross_attn`, ...options.crossA, outScale: options.alpha, rotary: options.rotary },
+        { prefix: `${prefix}.cross_attn_two`, ...options.crossB, outScale: 1 - options.alpha, rotary: options.rotary },
+      ],
+      attention,
+    );
+    y = this.op("Add", [y, cross]);
+    y = this.op("Add", [y, this.mlp(this.layerNorm(y, `${prefix}.mlp_ln`), `${prefix}.mlp`)]);
+    return { x: y, key: self.key, value: self.value };
+  }
+
+  /** A residual self-attention block (encoder layer): pre-LN attention and MLP. */
+  encoderLayer(x: string, prefix: string, options: AttentionEmitOptions & { mask?: string }): string {
+    const attn = this.selfAttention(this.layerNorm(x, `${prefix}.attn_ln`), `${prefix}.attn`, options);
+    const y = this.op("Add", [x, attn.out]);
+    return this.op("Add", [y, this.mlp(this.layerNorm(y, `${prefix}.mlp_ln`), `${prefix}.mlp`)]);
+  }
+
+  /** Exposes an internal tensor as a graph output under `name`. */
+  output(from: string, name: string, shape: readonly (number | string)[]): void {
+    this.graph.addNode("Identity", [from], [name]);
+    this.graph.addOutput(name, "float32", shape);
+  }
+
+  /**
+   * softmax(q kᵀ + mask) v with q [B, H, Tq, D] pre-scaled (1/√D folded into the query weights),
+   * `keyTransposed` [B, H, D, Tk], v [B, H, Tk, D]; mask broadcastable to [B, H, Tq, Tk].
+   */
+  attend(q: string, keyTransposed: string, v: string, mask?: string): string {
+    let scores = this.op("MatMul", [q, keyTransposed]);
+    if (mask) scores = this.op("Add", [scores, mask]);
+    return this.op("MatMul", [this.op("Softmax", [scores], { axis: -1 }), v]);
+  }
+}
+

@@ -1,0 +1,96 @@
+import * as tf from "@tensorflow/tfjs-core";
+
+import { StateDictMismatchError } from "../errors.js";
+import type { ParameterSpec } from "../parameters.js";
+import type { StateDict } from "../safetensors.js";
+import { registerFastKernels } from "./kernels.js";
+
+/** A trainable tfjs variable under its upstream key, with the μP optimiser metadata. */
+export interface NamedVariable {
+  name: string;
+  variable: tf.Variable;
+  lrScale: number;
+  noWeightDecay: boolean;
+}
+
+/**
+ * A model's parameters as tfjs tensors: trainable ones as named `tf.Variable`s (frozen ones,
+ * `lrScale` 0, are created non-trainable), buffers as constants. `lookup` is the WeightLookup
+ * the blocks take.
+ */
+export class TfParameters {
+  private readonly tensors = new Map<string, tf.Tensor>();
+  readonly variables: NamedVariable[] = [];
+
+  constructor(
+    readonly specs: readonly ParameterSpec[],
+    values: StateDict,
+  ) {
+    registerFastKernels();
+    for (const spec of specs) {
+      const value = values.get(spec.name);
+      if (!value) throw new StateDictMismatchError([spec.name], [], []);
+      if (spec.buffer) {
+        this.tensors.set(spec.name, tf.tensor(value.data, spec.shape));
+        continue;
+      }
+      const trainable = spec.lrScale !== 0;
+      const variable = tf.variable(tf.tensor(value.data, spec.shape), trainable, spec.name.replace(/[^A-Za-z0-9_.-]/g, "_") + `_${tfVariableCounter++}`);
+      this.tensors.set(spec.name, variable);
+      if (trainable) this.variables.push({ name: spec.name, variable, lrScale: spec.lrScale, noWeightDecay: spec.noWeightDecay });
+    }
+  }
+
+  readonly lookup = (name: string): tf.Tensor => {
+    const tensor = this.tensors.get(name);
+    if (!tensor) throw new StateDictMismatchError([name], [], []);
+    return tensor;
+  };
+
+  /** Current values as a state dict (canonical names; use expandAliases for the upstream file). */
+  toStateDict(): StateDict {
+    const out: StateDict = new Map();
+    for (const spec of this.specs) {
+      const tensor = this.lookup(spec.name);
+      out.set(spec.name, { shape: [...spec.shape], data: Float32Array.from(tensor.dataSync()) });
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const tensor of this.tensors.values()) tensor.dispose();
+    this.tensors.clear();
+    this.variables.length = 0;
+  }
+}
+
+// tfjs variable names must be globally unique; two models may hold the same upstream key.
+let tfVariableCounter = 0;
+
+export type TfBackendName = "tensorflow" | "wasm" | "cpu";
+
+/**
+ * Registers every tfjs gradient function. tfjs-core registers none by itself; the @tensorflow/tfjs
+ * bundle registers them all on the shared engine when loaded. It is loaded on demand because it
+ * takes about a second, which inference-only users of this package should not pay.
+ */
+export async function registerTfGradients(): Promise<void> {
+  await import("@tensorflow/tfjs");
+  registerFastKernels();
+}
+
+/**
+ * Selects a registered tfjs backend (registering gradients first, so training works), loading cpu
+ * (always available) or wasm when asked for them.
+ * Native (`tensorflow`, from an optional `@tensorflow/tfjs-node` install) and wasm are
+ * registered by importing their packages; the trainer chooses which.
+ */
+export async function useTfBackend(name: TfBackendName = "cpu"): Promise<string> {
+  await registerTfGradients();
+  if (name === "cpu") await import("@tensorflow/tfjs-backend-cpu");
+  if (name === "wasm") await import("@tensorflow/tfjs-backend-wasm");
+  registerFastKernels();
+  await tf.setBackend(name);
+  await tf.ready();
+  return tf.getBackend();
+}

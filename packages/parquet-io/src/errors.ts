@@ -1,0 +1,92 @@
+/** Marker so errors survive duplicated module instances (STYLE.md: one base class, a stable marker). */
+const parquetIoErrorMarker = Symbol.for("autosing.parquet-io.error");
+
+/** Base class of every failure raised by `@autosing/parquet-io`. */
+export class ParquetIoError extends Error {
+  readonly [parquetIoErrorMarker] = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ParquetIoError";
+  }
+
+  static isInstance(value: unknown): value is ParquetIoError {
+    return typeof value === "object" && value !== null && parquetIoErrorMarker in value;
+  }
+}
+
+/** An alignment struct whose parallel arrays disagree (e.g. more tokens claimed by words than exist). */
+export class AlignmentShapeError extends ParquetIoError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`alignment.${field}: ${message}`);
+    this.name = "AlignmentShapeError";
+  }
+}
+
+/** A Parquet file that cannot be opened or decoded (missing, truncated, not Parquet). */
+export class ParquetFileError extends ParquetIoError {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: ${message}`, options);
+    this.name = "ParquetFileError";
+  }
+}
+
+/** A step table that lacks a column its schema requires. */
+export class MissingColumnError extends ParquetIoError {
+  constructor(
+    readonly file: string,
+    readonly column: string,
+    readonly available: readonly string[],
+  ) {
+    super(
+      `${file}: missing column "${column}" (file has: ${available.join(", ") || "no columns"}); ` +
+        "regenerate the file with the step that writes it",
+    );
+    this.name = "MissingColumnError";
+  }
+}
+
+/** A column whose Parquet/Arrow type or a value that does not match the step table's schema. */
+export class ColumnTypeError extends ParquetIoError {
+  constructor(
+    readonly file: string,
+    readonly column: string,
+    readonly expected: string,
+    readonly actual: string,
+    readonly row?: number,
+  ) {
+    super(
+      `${file}: column "${column}"${row === undefined ? "" : ` row ${row}`}: expected ${expected}, got ${actual}`,
+    );
+    this.name = "ColumnTypeError";
+  }
+}
+
+/** A misuse of a writer (writing after finish, a batch that does not match the table's columns). */
+export class WriterStateError extends ParquetIoError {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = "WriterStateError";
+  }
+}
+
+/** A dataset directory that does not follow the partition layout (`<dir>/<n>/<step>.parquet`). */
+export class DatasetLayoutError extends ParquetIoError {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+    this.name = "DatasetLayoutError";
+  }
+}

@@ -1,0 +1,166 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+import {
+  type AlignmentRecord,
+  HALF_ACOUSTIC_FRAMES,
+  alignmentCover,
+  artistEmbsTable,
+  atoksTable,
+  chunkedTable,
+  constructDataset,
+  defineColumn,
+  defineTable,
+  listPartitions,
+  mainTable,
+  readTable,
+  stepPath,
+  stoksTable,
+  writeTable,
+} from "../src/index.js";
+import { syntheticAlignment, syntheticAtoks, tempDir } from "./helpers.js";
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => ({ dir, cleanup } = await tempDir()));
+afterEach(async () => cleanup());
+
+/** Writes input partition `p` with `ids`; `alignments` picks each row's alignment. */
+async function writeInput(data: string, p: number, ids: string[], alignment: (i: number) => AlignmentRecord | null): Promise<void> {
+  await writeTable(stepPath(data, p, "atoks_vocals_snac_32khz"), atoksTable("vocals"), ids.map((id) => ({ id, values: syntheticAtoks() })));
+  await writeTable(stepPath(data, p, "atoks_no_vocals_snac_32khz"), atoksTable("no_vocals"), ids.map((id) => ({ id, values: syntheticAtoks(2496, 1) })));
+  await writeTable(stepPath(data, p, "stoks"), stoksTable, ids.map((id) => ({ id, values: Int32Array.from({ length: 750 }, (_, i) => i) })));
+  await writeTable(stepPath(data, p, "artist_embs"), artistEmbsTable, ids.map((id) => ({ id, embs: Float32Array.from({ length: 768 }, (_, i) => i) })));
+  await writeTable(
+    stepPath(data, p, "chunked"),
+    chunkedTable,
+    ids.map((id, i) => ({ id, audio: new Uint8Array(8), alignment: alignment(i), artist: null })),
+  );
+}
+
+async function readOutput(out: string, name = "main"): Promise<string[][]> {
+  const parts = await listPartitions(out);
+  const ids: string[][] = [];
+  for (const p of parts) ids.push((await readTable(stepPath(out, p, name), mainTable(name), { columns: ["id"] })).map((r) => r.id));
+  return ids;
+}
+
+describe("construct-dataset without split", () => {
+  it("joins, shuffles and writes numOut + 1 equal partitions, dropping the remainder", async () => {
+    const data = join(dir, "data");
+    const ids0 = Array.from({ length: 20 }, (_, i) => `p0song${i}_at_0`);
+    const ids1 = Array.from({ length: 13 }, (_, i) => `p1song${i}_at_30`);
+    await writeInput(data, 0, ids0, (i) => (i === 3 ? null : syntheticAlignment(0, 30)));
+    await writeInput(data, 1, ids1, () => syntheticAlignment(0, 30));
+    const out = join(dir, "out");
+    const result = await constructDataset({ dataDir: data, numInPartitions: 2, outputDir: out, numOutPartitions: 4, seed: 7, buckets: 3 });
+    expect(result).toMatchObject({ rowsJoined: 33, rowsShuffled: 33, rowsPerPartition: 6, rowsWritten: 30, rowsDropped: 3, partitionsWritten: 5, failures: [] });
+    const written = await readOutput(out);
+    expect(written.map((p) => p.length)).toEqual([6, 6, 6, 6, 6]);
+    const all = written.flat();
+    expect(new Set(all).size).toBe(30);
+    for (const id of all) expect([...ids0, ...ids1]).toContain(id);
+    // shuffled: not the input order
+    expect(all.slice(0, 10)).not.toEqual(ids0.slice(0, 10));
+    // no scratch or temp files remain
+    expect((await readdir(out)).sort()).toEqual(["0", "1", "2", "3", "4"]);
+
+    const [row] = await readTable(stepPath(out, 0, "main"), mainTable());
+    expect(row!.atoks.length).toBe(4 * 2496);
+    expect(row!.mtoks[0]).toBe(1);
+    expect(row!.stoks.length).toBe(750);
+    expect(row!.embs.length).toBe(768);
+  });
+
+  it("gives the same output for the same seed and another order for another seed", async () => {
+    const data = join(dir, "data");
+    await writeInput(data, 0, Array.from({ length: 24 }, (_, i) => `s${i}`), () => syntheticAlignment(0, 30));
+    const run = async (seed: number, name: string): Promise<string[][]> => {
+      await constructDataset({ dataDir: data, numInPartitions: 1, outputDir: join(dir, name), numOutPartitions: 3, seed, buckets: 4 });
+      return readOutput(join(dir, name));
+    };
+    const a = await run(1, "a");
+    expect(await run(1, "b")).toEqual(a);
+    expect(await run(2, "c")).not.toEqual(a);
+  });
+});
+
+describe("construct-dataset with split", () => {
+  it("turns 30 s rows into 15 s halves and keeps halves whose words cover more than 60 %", async () => {
+    const data = join(dir, "data");
+    // full: words all over 30 s -> both halves kept; early: words in the first 12 s only (cover 9.6 s) -> left only;
+    // sparse: words in 0..9 s (cover 7.2 s = 48 %) -> neither; nul: no alignment -> dropped
+    const alignments: Record<string, AlignmentRecord | null> = {
+      full: syntheticAlignment(0, 30),
+      early: syntheticAlignment(0, 12),
+      sparse: syntheticAlignment(0, 9),
+      nul: null,
+    };
+    await writeInput(data, 0, Object.keys(alignments), (i) => Object.values(alignments)[i] ?? null);
+    const out = join(dir, "out");
+    const result = await constructDataset({ dataDir: data, numInPartitions: 1, outputDir: out, numOutPartitions: 0, split: true, name: "half" });
+    expect(result).toMatchObject({ rowsJoined: 4, rowsShuffled: 3, rowsPerPartition: 3, partitionsWritten: 1 });
+    const rows = await readTable(stepPath(out, 0, "half"), mainTable("half"));
+    const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+    expect(Object.keys(byId).sort()).toEqual(["early_h0", "full_h0", "full_h1"]);
+
+    const right = byId.full_h1!;
+    expect(right.atoks.length).toBe(4 * HALF_ACOUSTIC_FRAMES);
+    expect(HALF_ACOUSTIC_FRAMES).toBe(1248);
+    // level 2, first frame of the right half: 2 * 10000 + 1248
+    expect(right.atoks[2 * 1248]).toBe(20000 + 1248);
+    expect(right.atoks[4 * 1248 - 1]).toBe(30000 + 2495);
+    expect(right.mtoks[0]).toBe(1 + 1248);
+    expect(Array.from(right.stoks.subarray(0, 2))).toEqual([375, 376]);
+    expect(right.stoks.length).toBe(375);
+    // embedding row 2 of 3 for the right half, row 0 for the left (upstream's reshape(3, -1)[2 * right])
+    expect(right.embs.length).toBe(256);
+    expect(right.embs[0]).toBe(512);
+    expect(byId.full_h0!.embs[0]).toBe(0);
+    // the stored alignment is the sliced one, shifted to the half
+    expect(right.alignment!.words[0]).toBe("w15");
+    expect(right.alignment!.starts[0]).toBeCloseTo(0.1, 12);
+    expect(alignmentCover(right.alignment!) / 15).toBeGreaterThan(0.6);
+    expect(byId.early_h0!.alignment!.words).toHaveLength(12);
+  });
+});
+
+describe("construct-dataset with bad input", () => {
+  it("reports the partition, file and column that failed and still writes the others", async () => {
+    const data = join(dir, "data");
+    await writeInput(data, 0, ["a", "b", "c"], () => syntheticAlignment(0, 30));
+    await writeInput(data, 1, ["d", "e"], () => syntheticAlignment(0, 30));
+    // partition 1's stoks has a string column where token lists belong
+    const wrong = defineTable<{ id: string; values: string }>("stoks", [defineColumn("id", "string"), defineColumn("values", "string")]);
+    await writeTable(stepPath(data, 1, "stoks"), wrong, [{ id: "d", values: "x" }]);
+    const out = join(dir, "out");
+    const result = await constructDataset({ dataDir: data, numInPartitions: 3, outputDir: out, numOutPartitions: 0 });
+    expect(result.failures.map((f) => f.partition)).toEqual([1, 2]);
+    expect(result.failures[0]!.message).toMatch(/1\/stoks\.parquet: column "values": expected list/);
+    expect(result.failures[1]!.message).toMatch(/2\/atoks_no_vocals_snac_32khz\.parquet: cannot open/);
+    expect(result.rowsShuffled).toBe(3);
+    expect((await readOutput(out)).flat().sort()).toEqual(["a", "b", "c"]);
+  });
+
+  it("rolls back the rows a partition already scattered when it fails mid-way", async () => {
+    const data = join(dir, "data");
+    await writeInput(data, 0, ["a", "b"], () => syntheticAlignment(0, 30));
+    await writeInput(data, 1, ["c", "d", "e"], () => syntheticAlignment(0, 30));
+    // row "e" of partition 1 has acoustic tokens that are not 4 × T: split fails after c and d were scattered
+    await writeTable(stepPath(data, 1, "atoks_vocals_snac_32khz"), atoksTable("vocals"), [
+      { id: "c", values: syntheticAtoks() },
+      { id: "d", values: syntheticAtoks() },
+      { id: "e", values: new Int32Array(4 * 2496 + 1) },
+    ]);
+    const out = join(dir, "out");
+    // a 1-byte scatter buffer flushes every row to the scratch files, so the rollback must truncate them
+    const result = await constructDataset({ dataDir: data, numInPartitions: 2, outputDir: out, numOutPartitions: 0, split: true, scatterBufferBytes: 1, buckets: 2 });
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]!.message).toMatch(/1\/atoks_vocals_snac_32khz\.parquet: column "values": row id "e": atoks has 9985 values, expected 4 × T/);
+    expect(result.rowsShuffled).toBe(4);
+    expect((await readOutput(out)).flat().sort()).toEqual(["a_h0", "a_h1", "b_h0", "b_h1"]);
+    expect((await readdir(out)).sort()).toEqual(["0"]);
+  });
+});

@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { type AlignmentRecord, makeAlignment } from "../src/index.js";
+
+/** A fresh temp folder; remove it with the returned cleanup. */
+export async function tempDir(prefix = "parquet-io-"): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Deterministic 32-bit generator for synthetic tables (mulberry32). */
+export function testRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A small alignment whose words cover `[from, to)` seconds in 1 s words of two tokens each. */
+export function syntheticAlignment(from: number, to: number, extra: Partial<AlignmentRecord> = {}): AlignmentRecord {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const words: string[] = [];
+  for (let t = from; t + 1 <= to; t += 1) {
+    starts.push(t + 0.1, t + 0.5);
+    ends.push(t + 0.5, t + 0.9);
+    words.push(`w${t}`);
+  }
+  const lines: string[] = [];
+  const wordsPerLine: number[] = [];
+  for (let w = 0; w < words.length; w += 4) {
+    lines.push(words.slice(w, w + 4).join(" "));
+    wordsPerLine.push(Math.min(4, words.length - w));
+  }
+  return {
+    ...makeAlignment({
+      starts,
+      ends,
+      scores: starts.map((_, i) => -i / 10),
+      tokens: starts.map((_, i) => (i % 39) + 1),
+      words,
+      lines,
+      tokens_per_word: words.map(() => 2),
+      words_per_line: wordsPerLine,
+      inlier_ratio: 0.9,
+      lrclib_offset: null,
+    }),
+    ...extra,
+  };
+}
+
+/** Recognisable 30 s tokens: atoks[level][frame] = level * 10000 + frame (2496 frames). */
+export function syntheticAtoks(frames = 2496, base = 0): Int32Array {
+  const out = new Int32Array(4 * frames);
+  for (let level = 0; level < 4; level += 1) for (let f = 0; f < frames; f += 1) out[level * frames + f] = base + level * 10000 + f;
+  return out;
+}

@@ -1,0 +1,168 @@
+import { removePattern } from "@autosing/audio-codec";
+import type { DelayPattern, Tokens } from "@autosing/audio-codec";
+import { argmax, float32Tensor, int64Tensor, openOnnxSession, sampleToken, SeededRandom } from "@autosing/nn";
+import type { InferenceSession, SessionOptions, Tensor } from "@autosing/nn";
+
+import type { SM2AConfig, SM2ATunables } from "./config.js";
+import { sm2aDimensions } from "./config.js";
+import { SM2AInputError } from "./errors.js";
+import type { SM2AOnnxModels } from "./onnx-export.js";
+import { SM2A_ONNX_NAMES as N } from "./onnx-export.js";
+
+export interface SM2AGenerateOptions {
+  /** Steps kept (upstream `N`, default the template length). */
+  N?: number;
+  /** Sampling temperature (upstream default 0.7); quantizers from 20 on use 1.25 × T, as upstream. */
+  T?: number;
+  topK?: number;
+  /** Rows generated at once. */
+  bs?: number;
+  /**
+   * Patterned tokens [Q][ctx] whose pad/mask codes (≥ codes) are forced into the output after
+   * every step (AutoSing's `sing` passes `bricks_unrolled` of the music); default `mtoks`.
+   */
+  template?: readonly (readonly number[])[];
+  /** Classifier-free guidance: logits (1 + λ)·cond − λ·uncond, uncond with all-zero music tokens. */
+  cfgLambda?: number;
+  seed?: number;
+  greedy?: boolean;
+  onStep?: (step: number) => void;
+}
+
+export interface SM2AGenerateResult {
+  /** The patterned tokens [bs, Q, N] as generated. */
+  patterned: Tokens;
+  /** `removePattern(config.pattern, patterned)`: SNAC codes [bs, 4, T] (null without a pattern or with Q ≠ 8). */
+  codes: Tokens | null;
+}
+
+/**
+ * Generates acoustic tokens from semantic tokens, music tokens and an artist embedding on
+ * onnxruntime-node. Port of autosing/sm2a.py: SM2ATransformer.generate.
+ */
+export class SM2AGenerator {
+  private constructor(
+    readonly config: SM2AConfig,
+    readonly tunables: SM2ATunables,
+    private readonly encoder: InferenceSession,
+    private readonly decoder: InferenceSession,
+  ) {}
+
+  static async create(models: SM2AOnnxModels | { encoder: string; decoder: string }, config: SM2AConfig, tunables: SM2ATunables, options: SessionOptions = {}): Promise<SM2AGenerator> {
+    return new SM2AGenerator(config, tunables, await openOnnxSession(models.encoder, options), await openOnnxSession(models.decoder, options));
+  }
+
+  /** Upstream stoks preparation: [pad, …stoks] padded with pad (stoks_codes − 1) to stoks_len. */
+  paddedSemantic(stoks: readonly number[]): number[] {
+    const pad = this.config.stoks_codes - 1;
+    if (stoks.length > this.config.stoks_len - 1) throw new SM2AInputError("stoks", `${stoks.length} tokens exceed stoks_len − 1 = ${this.config.stoks_len - 1}`);
+    const out = [pad, ...stoks];
+    while (out.length < this.config.stoks_len) out.push(pad);
+    return out;
+  }
+
+  /** Runs the encoder graph for `rows` (each: padded stoks, speaker embedding, music tokens). */
+  async encode(rows: readonly { stoks: readonly number[]; speaker: ArrayLike<number>; mtoks: readonly (readonly number[])[] }[]): Promise<Record<string, Tensor>> {
+    const dims = sm2aDimensions(this.config, this.tunables);
+    const q = this.config.quantizers;
+    const batch = rows.length;
+    const musicLength = rows[0]?.mtoks[0]?.length ?? 0;
+    const speakers = new Float32Array(batch * dims.spkWidth);
+    rows.forEach((row, b) => {
+      if (row.speaker.length !== dims.spkWidth) throw new SM2AInputError("speakerEmbedding", `has ${row.speaker.length} values, expected spk_width ${dims.spkWidth}`);
+      if (row.mtoks.length !== q || row.mtoks.some((r) => r.length !== musicLength)) throw new SM2AInputError("mtoks", `must be ${q} rows of equal length`);
+      speakers.set(Array.from(row.speaker), b * dims.spkWidth);
+    });
+    return this.encoder.run({
+      [N.encoder.stoks]: int64Tensor(rows.flatMap((r) => r.stoks), [batch, this.config.stoks_len]),
+      [N.encoder.speakers]: float32Tensor(speakers, [batch, dims.spkWidth]),
+      [N.encoder.mtoks]: int64Tensor(rows.flatMap((r) => r.mtoks.flat()), [batch, q, musicLength]),
+    });
+  }
+
+  /** One decoder call: tokens [batch, Q, seq] at `positions`; logits [batch, Q, seq, codes + 2]. */
+  async step(encoded: Record<string, Tensor>, tokens: readonly number[], positions: readonly number[], batch: number, past: Record<string, Tensor> | null): Promise<{ logits: Float32Array; present: Record<string, Tensor> }> {
+    const dims = sm2aDimensions(this.config, this.tunables);
+    const feeds: Record<string, Tensor> = {
+      [N.decoder.inputIds]: int64Tensor(tokens, [batch, this.config.quantizers, positions.length]),
+      [N.decoder.positions]: int64Tensor(positions, [positions.length]),
+    };
+    const empty = float32Tensor(new Float32Array(0), [batch, this.config.n_head, 0, this.config.head_width]);
+    for (let i = 0; i < dims.decoderDepth; i++) {
+      for (const name of [N.crossSemanticKey(i), N.crossSemanticValue(i), N.crossMusicKey(i), N.crossMusicValue(i)]) {
+        const tensor = encoded[name];
+        if (tensor) feeds[name] = tensor;
+      }
+      feeds[N.pastKey(i)] = past?.[N.presentKey(i)] ?? empty;
+      feeds[N.pastValue(i)] = past?.[N.presentValue(i)] ?? empty;
+    }
+    const out = await this.decoder.run(feeds);
+    const logits = out[N.decoder.logits];
+    if (!logits) throw new SM2AInputError("decoder", "returned no logits");
+    return { logits: logits.data as Float32Array, present: out };
+  }
+
+  async generate(stoks: readonly number[], mtoks: readonly (readonly number[])[], speakerEmbedding: ArrayLike<number>, options: SM2AGenerateOptions = {}): Promise<SM2AGenerateResult> {
+    const config = this.config;
+    const { vocab } = sm2aDimensions(config, this.tunables);
+    const q = config.quantizers;
+    if (mtoks[0]?.length !== config.mtoks_len) throw new SM2AInputError("mtoks", `length ${mtoks[0]?.length ?? 0} differs from mtoks_len ${config.mtoks_len} (upstream asserts they match)`);
+    const template = options.template ?? mtoks;
+    const ctx = template[0]?.length ?? 0;
+    if (template.length !== q || template.some((row) => row.length !== ctx)) throw new SM2AInputError("template", `must be ${q} rows of equal length`);
+    const n = options.N ?? ctx;
+    const bs = options.bs ?? 1;
+    const cfg = options.cfgLambda;
+    const padded = this.paddedSemantic(stoks);
+    const conditional = { stoks: padded, speaker: speakerEmbedding, mtoks };
+    const unconditional = { stoks: padded, speaker: speakerEmbedding, mtoks: mtoks.map((row) => row.map(() => 0)) };
+    const rows = Array.from({ length: bs }, () => conditional);
+    const encoded = await this.encode(cfg === undefined ? rows : [...rows.map(() => unconditional), ...rows]);
+    const batch = cfg === undefined ? bs : 2 * bs;
+
+    // toks[b][q][t], initialised to the mask code as upstream.
+    const toks = Array.from({ length: bs }, () => Array.from({ length: q }, () => new Array<number>(ctx).fill(config.codes + 1)));
+    const force = (): void => {
+      for (const row of toks) for (let k = 0; k < q; k++) for (let t = 0; t < ctx; t++) if ((template[k]?.[t] ?? 0) >= config.codes) (row[k] as number[])[t] = template[k]?.[t] ?? 0;
+    };
+    force();
+    const random = new SeededRandom(options.seed ?? 0);
+    const temperature = options.T ?? 0.7;
+    const column = (t: number): number[] => {
+      const one = toks.flatMap((row) => row.map((stream) => stream[t] ?? 0));
+      return cfg === undefined ? one : [...one, ...one];
+    };
+    const place = (logits: Float32Array, t: number): void => {
+      for (let b = 0; b < bs; b++) {
+        for (let k = 0; k < q; k++) {
+          let row = logits.subarray(((cfg === undefined ? b : bs + b) * q + k) * vocab, ((cfg === undefined ? b : bs + b) * q + k + 1) * vocab);
+          if (cfg !== undefined) {
+            const uncond = logits.subarray((b * q + k) * vocab, (b * q + k + 1) * vocab);
+            row = row.map((c, v) => (1 + cfg) * c - cfg * (uncond[v] ?? 0));
+          }
+          const token = options.greedy ? argmax(row) : sampleToken(row, (k < 20 ? 1 : 1.25) * temperature, options.topK, random);
+          ((toks[b] as number[][])[k] as number[])[t] = token;
+        }
+      }
+    };
+    let { logits, present } = await this.step(encoded, column(0), [0], batch, null);
+    place(logits, 1);
+    force();
+    const end = Math.min(n, ctx - 1);
+    for (let i = 2; i < end; i++) {
+      ({ logits, present } = await this.step(encoded, column(i - 1), [i - 1], batch, present));
+      place(logits, i);
+      force();
+      options.onStep?.(i);
+    }
+    const patterned: Tokens = { data: Int32Array.from(toks.flatMap((row) => row.flatMap((stream) => stream.slice(0, n)))), shape: [bs, q, Math.min(n, ctx)] };
+    const pattern = config.pattern;
+    const codes = (pattern === "bricks" || pattern === "bricks_unrolled") && q === 8 ? removePattern(pattern as DelayPattern, patterned) : null;
+    return { patterned, codes };
+  }
+
+  async release(): Promise<void> {
+    await this.encoder.release();
+    await this.decoder.release();
+  }
+}

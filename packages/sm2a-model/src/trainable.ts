@@ -1,0 +1,82 @@
+import { tf } from "@autosing/nn";
+import type { NamedVariable } from "@autosing/nn";
+
+import type { SM2AConfig, SM2ATunables } from "./config.js";
+import { SM2AInputError } from "./errors.js";
+import { SM2ATfModel } from "./tf-model.js";
+
+/** A collated batch in host memory, row-major (the trainer's sm2a batch layout). */
+export interface SM2AHostBatch {
+  size: number;
+  stoksLength: number;
+  atoksLength: number;
+  mtoksLength: number;
+  stoks: Int32Array;
+  /** [size, quantizers, atoksLength]. */
+  atoks: Int32Array;
+  /** [size, atoksLength] per-sample positions (multiscale training offsets them). */
+  atoksPositions: Int32Array;
+  mtoks: Int32Array;
+  /** [size, spk_width]. */
+  artistEmbeddings: Float32Array;
+}
+
+/**
+ * The sm2a model in @autosing/trainer's `TrainableModel` shape (structurally): parameters with μP
+ * metadata, loss over host batches with per-quantizer accuracy metrics (`acc_{i}` as upstream
+ * get_metrics), frozen tensors and the JSON config.
+ */
+export class SM2ATrainableModel {
+  readonly model: SM2ATfModel;
+
+  constructor(config: SM2AConfig, tunables: SM2ATunables, weights: ConstructorParameters<typeof SM2ATfModel>[2], options: ConstructorParameters<typeof SM2ATfModel>[3] = {}) {
+    this.model = new SM2ATfModel(config, tunables, weights, options);
+  }
+
+  get parameters(): readonly NamedVariable[] {
+    return this.model.variables;
+  }
+
+  loss(batch: SM2AHostBatch, options: { training: boolean }): { loss: tf.Scalar; metrics: Record<string, tf.Scalar> } {
+    const b = batch.size;
+    const q = this.model.config.quantizers;
+    const spk = this.model.dims.spkWidth;
+    const check = (name: string, actual: number, expected: number): void => {
+      if (actual !== expected) throw new SM2AInputError(name, `has ${actual} values, expected ${expected}`);
+    };
+    check("stoks", batch.stoks.length, b * batch.stoksLength);
+    check("atoks", batch.atoks.length, b * q * batch.atoksLength);
+    check("atoksPositions", batch.atoksPositions.length, b * batch.atoksLength);
+    check("mtoks", batch.mtoks.length, b * q * batch.mtoksLength);
+    check("artistEmbeddings", batch.artistEmbeddings.length, b * spk);
+    const result = this.model.loss(
+      {
+        stoks: tf.tensor2d(batch.stoks, [b, batch.stoksLength], "int32"),
+        atoks: tf.tensor3d(batch.atoks, [b, q, batch.atoksLength], "int32"),
+        mtoks: tf.tensor3d(batch.mtoks, [b, q, batch.mtoksLength], "int32"),
+        speakers: tf.tensor2d(batch.artistEmbeddings, [b, spk]),
+        atoksPositions: tf.tensor2d(batch.atoksPositions, [b, batch.atoksLength], "int32"),
+      },
+      { training: options.training },
+    );
+    const accuracy = tf.div(result.correct, tf.maximum(result.total, 1));
+    const metrics: Record<string, tf.Scalar> = {};
+    tf.unstack(accuracy).forEach((value, i) => (metrics[`acc_${i}`] = value as tf.Scalar));
+    return { loss: result.loss, metrics };
+  }
+
+  frozenTensors(): ReadonlyMap<string, tf.Tensor> {
+    const trainable = new Set(this.model.variables.map((v) => v.name));
+    const out = new Map<string, tf.Tensor>();
+    for (const spec of this.model.specs) if (!trainable.has(spec.name)) out.set(spec.name, this.model.parameters.lookup(spec.name));
+    return out;
+  }
+
+  config(): { model: "sm2a"; config: SM2AConfig; tunables: SM2ATunables } {
+    return { model: "sm2a", config: { ...this.model.config }, tunables: { ...this.model.tunables } };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

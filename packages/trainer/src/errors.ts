@@ -1,0 +1,70 @@
+/** Marker so errors survive duplicated module instances (STYLE.md: one base class, a stable marker). */
+const trainerErrorMarker = Symbol.for("autosing.trainer.error");
+
+/** Base class of every error @autosing/trainer throws. */
+export class TrainerError extends Error {
+  readonly [trainerErrorMarker] = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "TrainerError";
+  }
+
+  static isInstance(value: unknown): value is TrainerError {
+    return typeof value === "object" && value !== null && trainerErrorMarker in value;
+  }
+}
+
+/** A hyperparameter, schedule or option is out of range or malformed. */
+export class TrainerConfigError extends TrainerError {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    reason: string,
+  ) {
+    super(`invalid ${field} ${JSON.stringify(value)}: ${reason}`);
+    this.name = "TrainerConfigError";
+  }
+}
+
+/** No tfjs backend could be initialised. */
+export class BackendUnavailableError extends TrainerError {
+  constructor(readonly attempts: readonly { backend: string; error: string }[]) {
+    super(
+      `no TensorFlow.js backend could be initialised (tried ${attempts
+        .map((a) => `${a.backend}: ${a.error}`)
+        .join("; ")})`,
+    );
+    this.name = "BackendUnavailableError";
+  }
+}
+
+/** A dataset is missing, empty, lacks a column or holds a malformed row. */
+export class DatasetError extends TrainerError {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`dataset ${path}: ${reason}`);
+    this.name = "DatasetError";
+  }
+}
+
+/** A checkpoint or safetensors file cannot be read, or does not match the model. */
+export class CheckpointError extends TrainerError {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`checkpoint ${path}: ${reason}`);
+    this.name = "CheckpointError";
+  }
+}
+
+/** The model handed to the trainer breaks the TrainableModel contract. */
+export class ModelContractError extends TrainerError {
+  constructor(reason: string) {
+    super(`model contract: ${reason}`);
+    this.name = "ModelContractError";
+  }
+}

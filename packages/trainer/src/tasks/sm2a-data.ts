@@ -1,0 +1,133 @@
+import { applyPattern } from "@autosing/audio-codec";
+
+import type { SampleContext, SkippedRow } from "../data/partitioned.js";
+import { DatasetError } from "../errors.js";
+import { SNAC_NUM_CODES, STOKS_PAD_TOKEN, type TrainingRow, denseLevels } from "./rows.js";
+
+/** Width of one artist embedding (one per 10 s). */
+export const ARTIST_EMBEDDING_WIDTH = 256;
+
+export interface SM2ADataOptions {
+  /** Probability of dropping the music and (independently) the speaker conditioning (default 0). */
+  pNoCond?: number;
+  multiscale?: boolean;
+  /** With multiscale: probability of the coarse `bricks` view (default 0.75). */
+  pCoarse?: number;
+}
+
+/** One sm2a training sample in host memory (the tuple SM2ADataset yields). */
+export interface SM2ASample {
+  stoks: Int32Array;
+  /** Acoustic tokens [8, atoksLength] in `bricks` or `bricks_unrolled`. */
+  atoks: Int32Array;
+  atoksLength: number;
+  atoksPositions: Int32Array;
+  /** Music tokens [8, mtoksLength] in `bricks`. */
+  mtoks: Int32Array;
+  mtoksLength: number;
+  artistEmbedding: Float32Array;
+}
+
+export interface SM2AHostBatch {
+  size: number;
+  stoksLength: number;
+  atoksLength: number;
+  mtoksLength: number;
+  stoks: Int32Array;
+  atoks: Int32Array;
+  atoksPositions: Int32Array;
+  mtoks: Int32Array;
+  artistEmbeddings: Float32Array;
+}
+
+/** Python's random.randint(a, b) (inclusive) on our generator. */
+function randint(context: SampleContext, low: number, high: number): number {
+  return low + context.rng.nextInt(high - low + 1);
+}
+
+/**
+ * Port of autosing/sm2a.py: SM2ADataset.entries. Random draws happen in upstream's order
+ * (pattern choice only when multiscale, window offset only for the unrolled view, then the two
+ * conditioning dropouts), from the dataset's seeded stream instead of Random(42 + rank).
+ */
+export function sm2aSample(row: TrainingRow, options: SM2ADataOptions, context: SampleContext): SM2ASample | SkippedRow {
+  if (row.stoks.length === 0) return { skip: "stoks is empty" };
+  const stoks = new Int32Array(row.stoks.length);
+  stoks[0] = STOKS_PAD_TOKEN;
+  stoks.set(row.stoks.subarray(0, -1), 1);
+
+  const atoksDense = denseLevels(row.atoks);
+  if (typeof atoksDense === "string") return { skip: `atoks ${atoksDense}` };
+  let music: { data: Int32Array; shape: [4, number] };
+  if (row.mtoks && row.mtoks.length) {
+    const dense = denseLevels(row.mtoks);
+    if (typeof dense === "string") return { skip: `mtoks ${dense}` };
+    music = dense;
+  } else {
+    music = { data: new Int32Array(atoksDense.data.length).fill(SNAC_NUM_CODES), shape: atoksDense.shape };
+  }
+  const mtoks = applyPattern("bricks", music, SNAC_NUM_CODES);
+  const mtoksLength = mtoks.shape[1] as number;
+
+  const coarse = options.multiscale === true && context.rng.nextFloat() < (options.pCoarse ?? 0.75);
+  let atoks = applyPattern(coarse ? "bricks" : "bricks_unrolled", atoksDense, SNAC_NUM_CODES);
+  let atoksLength = atoks.shape[1] as number;
+  let atoksPositions: Int32Array;
+  if (options.multiscale && !coarse) {
+    if (atoksLength < mtoksLength) return { skip: `unrolled atoks (${atoksLength}) shorter than mtoks (${mtoksLength})` };
+    const offset = Math.floor(randint(context, 0, atoksLength - mtoksLength) / 8) * 8;
+    const window = new Int32Array(8 * mtoksLength);
+    for (let r = 0; r < 8; r++) window.set(atoks.data.subarray(r * atoksLength + offset, r * atoksLength + offset + mtoksLength), r * mtoksLength);
+    atoks = { data: window, shape: [8, mtoksLength] };
+    atoksLength = mtoksLength;
+    atoksPositions = Int32Array.from({ length: atoksLength }, (_, i) => offset + i);
+  } else if (options.multiscale && coarse) {
+    atoksPositions = Int32Array.from({ length: atoksLength }, (_, i) => 4 * i);
+  } else {
+    atoksPositions = Int32Array.from({ length: atoksLength }, (_, i) => i);
+  }
+
+  const pNoCond = options.pNoCond ?? 0;
+  if (context.rng.nextFloat() < pNoCond) mtoks.data.fill(SNAC_NUM_CODES);
+
+  const embs = row.embs;
+  if (!embs || embs.length === 0 || embs.length % ARTIST_EMBEDDING_WIDTH !== 0) {
+    return { skip: `embs has ${embs?.length ?? 0} values, not a non-empty multiple of ${ARTIST_EMBEDDING_WIDTH}` };
+  }
+  const count = embs.length / ARTIST_EMBEDDING_WIDTH;
+  const artistEmbedding = new Float32Array(ARTIST_EMBEDDING_WIDTH);
+  for (let k = 0; k < count; k++) {
+    for (let i = 0; i < ARTIST_EMBEDDING_WIDTH; i++) artistEmbedding[i] = (artistEmbedding[i] as number) + (embs[k * ARTIST_EMBEDDING_WIDTH + i] as number);
+  }
+  for (let i = 0; i < ARTIST_EMBEDDING_WIDTH; i++) artistEmbedding[i] = (artistEmbedding[i] as number) / count;
+  if (context.rng.nextFloat() < pNoCond) artistEmbedding.fill(0);
+
+  return { stoks, atoks: atoks.data, atoksLength, atoksPositions, mtoks: mtoks.data, mtoksLength, artistEmbedding };
+}
+
+function stack<T extends Int32Array | Float32Array>(parts: T[], make: (n: number) => T, what: string): T {
+  const width = parts[0]?.length ?? 0;
+  const out = make(parts.length * width);
+  parts.forEach((part, i) => {
+    if (part.length !== width) throw new DatasetError(what, `samples of one batch differ in length (${width} vs ${part.length})`);
+    out.set(part, i * width);
+  });
+  return out;
+}
+
+export function collateSM2A(samples: SM2ASample[]): SM2AHostBatch {
+  const first = samples[0];
+  if (!first) throw new DatasetError("sm2a batch", "is empty");
+  const ints = (n: number) => new Int32Array(n);
+  return {
+    size: samples.length,
+    stoksLength: first.stoks.length,
+    atoksLength: first.atoksLength,
+    mtoksLength: first.mtoksLength,
+    stoks: stack(samples.map((s) => s.stoks), ints, "stoks"),
+    atoks: stack(samples.map((s) => s.atoks), ints, "atoks"),
+    atoksPositions: stack(samples.map((s) => s.atoksPositions), ints, "atoks_positions"),
+    mtoks: stack(samples.map((s) => s.mtoks), ints, "mtoks"),
+    artistEmbeddings: stack(samples.map((s) => s.artistEmbedding), (n) => new Float32Array(n), "embs"),
+  };
+}

@@ -1,0 +1,154 @@
+import { applyPattern } from "@autosing/audio-codec";
+import { alignmentWordSpans, sliceAlignment } from "@autosing/parquet-io";
+
+import type { SkippedRow } from "../data/partitioned.js";
+import { DatasetError } from "../errors.js";
+import { SNAC_NUM_CODES, STOKS_PAD_TOKEN, type TrainingRow, denseLevels } from "./rows.js";
+
+/** WhisperSpeech CharTokenizer.eot. */
+export const TEXT_END_OF_TEXT = 0;
+/** whisperspeech.languages.to_id("en"). */
+export const LANGUAGE_EN = 0;
+/** Placeholder upstream trains on when a row has neither a good alignment nor text. */
+export const T2S_PLACEHOLDER_TEXT = "@@@@placeholder@@@@@";
+
+export interface T2SDataOptions {
+  /** 450 for "short" datasets, else 900 (upstream derives it from the dataset path). */
+  ttoksLength: number;
+  /** Alignments at or below this inlier ratio are not trusted (default 0.85). */
+  minInlierRatio?: number;
+  /** Music token levels ≥ this are masked (default 2; 0 keeps all). */
+  maskFinegrained?: number;
+}
+
+/** One t2s training sample in host memory (the tuple T2SDataset yields). */
+export interface T2SSample {
+  inTtoks: Int32Array;
+  outTtoks: Int32Array;
+  language: number;
+  cps: number;
+  inStoks: Int32Array;
+  outStoks: Int32Array;
+  /** `bricks` music tokens [8, mtoksLength]. */
+  mtoks: Int32Array;
+  mtoksLength: number;
+}
+
+/** A collated t2s batch, row-major. */
+export interface T2SHostBatch {
+  size: number;
+  ttoksLength: number;
+  stoksLength: number;
+  mtoksLength: number;
+  inTtoks: Int32Array;
+  outTtoks: Int32Array;
+  languages: Int32Array;
+  cps: Float32Array;
+  inStoks: Int32Array;
+  outStoks: Int32Array;
+  mtoks: Int32Array;
+}
+
+/** upstream: `ttoks_len = 450 if "short" in dataset_dir else 900`. */
+export function t2sTextLength(datasetPath: string): number {
+  return datasetPath.includes("short") ? 450 : 900;
+}
+
+/** Port of autosing/t2s.py: T2SDataset.entries' text choice. */
+export function t2sText(row: Pick<TrainingRow, "alignment" | "text">, stoksLength: number, minInlierRatio = 0.85): string {
+  const alignment = row.alignment;
+  if (alignment && alignment.inlier_ratio !== null && alignment.inlier_ratio > minInlierRatio) {
+    const sliced = sliceAlignment(alignment, 0.1, Math.floor(stoksLength / 25) - 0.1, true);
+    const starts = alignmentWordSpans(sliced).starts;
+    const words: string[] = [];
+    let nextLine = false;
+    sliced.words.forEach((word, i) => {
+      if ((starts[i] ?? 0) > 15 && !nextLine) {
+        words.push("\n");
+        nextLine = true;
+      }
+      words.push(word);
+    });
+    return words
+      .filter((word) => word !== "")
+      .join(" ")
+      .replaceAll(" \n ", "\n");
+  }
+  if (typeof row.text === "string") return row.text;
+  return T2S_PLACEHOLDER_TEXT;
+}
+
+/** CharTokenizer.encode (UTF-8 bytes of the stripped text), cut to length − 1, eot before and after. */
+export function t2sTextTokens(text: string, length: number): Int32Array {
+  const bytes = new TextEncoder().encode(text.trim());
+  const out = new Int32Array(length).fill(TEXT_END_OF_TEXT);
+  out.set(bytes.subarray(0, Math.min(length - 1, bytes.length)), 1);
+  return out;
+}
+
+/** Port of autosing/t2s.py: T2SDataset.entries (one row → one sample). */
+export function t2sSample(row: TrainingRow, options: T2SDataOptions): T2SSample | SkippedRow {
+  const stoksLength = row.stoks.length;
+  if (stoksLength === 0) return { skip: "stoks is empty" };
+  for (const value of row.stoks) {
+    if (value < 0 || value > STOKS_PAD_TOKEN) return { skip: `stoks holds ${value}, outside 0..${STOKS_PAD_TOKEN}` };
+  }
+  const stoks = new Int32Array(stoksLength + 1);
+  stoks[0] = STOKS_PAD_TOKEN;
+  stoks.set(row.stoks, 1);
+
+  const atoks = denseLevels(row.atoks);
+  if (typeof atoks === "string") return { skip: `atoks ${atoks}` };
+  let music: { data: Int32Array; shape: [4, number] };
+  if (row.mtoks && row.mtoks.length) {
+    const dense = denseLevels(row.mtoks);
+    if (typeof dense === "string") return { skip: `mtoks ${dense}` };
+    music = dense;
+  } else {
+    music = { data: new Int32Array(atoks.data.length).fill(SNAC_NUM_CODES), shape: atoks.shape };
+  }
+  const bricks = applyPattern("bricks", { data: music.data, shape: music.shape }, SNAC_NUM_CODES);
+  const mtoksLength = bricks.shape[1] as number;
+  const mask = options.maskFinegrained ?? 2;
+  if (mask) bricks.data.fill(SNAC_NUM_CODES, mask * mtoksLength);
+
+  const ttoks = t2sTextTokens(t2sText(row, stoksLength, options.minInlierRatio ?? 0.85), options.ttoksLength);
+  return {
+    inTtoks: ttoks.subarray(0, -1),
+    outTtoks: ttoks.subarray(1),
+    language: LANGUAGE_EN,
+    cps: 1,
+    inStoks: stoks.subarray(0, -1),
+    outStoks: stoks.subarray(1),
+    mtoks: bricks.data,
+    mtoksLength,
+  };
+}
+
+function stack(parts: Int32Array[], what: string): Int32Array {
+  const width = parts[0]?.length ?? 0;
+  const out = new Int32Array(parts.length * width);
+  parts.forEach((part, i) => {
+    if (part.length !== width) throw new DatasetError(what, `samples of one batch differ in length (${width} vs ${part.length})`);
+    out.set(part, i * width);
+  });
+  return out;
+}
+
+export function collateT2S(samples: T2SSample[]): T2SHostBatch {
+  const first = samples[0];
+  if (!first) throw new DatasetError("t2s batch", "is empty");
+  return {
+    size: samples.length,
+    ttoksLength: first.inTtoks.length,
+    stoksLength: first.inStoks.length,
+    mtoksLength: first.mtoksLength,
+    inTtoks: stack(samples.map((s) => s.inTtoks), "inTtoks"),
+    outTtoks: stack(samples.map((s) => s.outTtoks), "outTtoks"),
+    languages: Int32Array.from(samples, (s) => s.language),
+    cps: Float32Array.from(samples, (s) => s.cps),
+    inStoks: stack(samples.map((s) => s.inStoks), "stoks"),
+    outStoks: stack(samples.map((s) => s.outStoks), "stoks"),
+    mtoks: stack(samples.map((s) => s.mtoks), "mtoks"),
+  };
+}
