@@ -22,8 +22,8 @@ export const NOT_IMPLEMENTED_EXIT_CODE = 3;
 
 /** Thrown by commands that are planned but not built yet: never a fake success. */
 export class NotImplementedError extends CliError {
-  constructor(command: string, issue: number) {
-    super(`autosing ${command}: not implemented yet (tracked in issue #${issue}).`, NOT_IMPLEMENTED_EXIT_CODE);
+  constructor(command: string, issue?: number) {
+    super(`autosing ${command}: not implemented yet${issue === undefined ? "" : ` (tracked in issue #${issue})`}.`, NOT_IMPLEMENTED_EXIT_CODE);
     this.name = "NotImplementedError";
   }
 }

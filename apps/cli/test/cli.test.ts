@@ -74,6 +74,6 @@ describe("runCli", () => {
     const stderr: string[] = [];
     const code = await runCli(["sing", "song.wav"], { stdout: () => {}, stderr: (t) => stderr.push(t) });
     expect(code).toBe(NOT_IMPLEMENTED_EXIT_CODE);
-    expect(stderr.join("")).toBe("autosing sing: not implemented yet (tracked in issue #12).\n");
+    expect(stderr.join("")).toBe("autosing sing: not implemented yet.\n");
   });
 });

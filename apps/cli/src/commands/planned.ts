@@ -12,7 +12,8 @@ export interface PlannedCommand {
   /** Positional arguments in commander syntax, e.g. `"<audio>"`. */
   args?: string;
   summary: string;
-  issue: number;
+  /** The issue that tracks it, when one is filed. */
+  issue?: number;
   allowUnknownOptions?: boolean;
 }
 
@@ -20,7 +21,7 @@ export function addPlannedCommand(parent: Command, planned: PlannedCommand): Com
   const leafName = planned.name.split(" ").at(-1) ?? planned.name;
   const command = parent
     .command(planned.args ? `${leafName} ${planned.args}` : leafName)
-    .description(`${planned.summary} [not implemented yet: issue #${planned.issue}]`);
+    .description(`${planned.summary} [not implemented yet${planned.issue === undefined ? "" : `: issue #${planned.issue}`}]`);
   if (planned.allowUnknownOptions) command.allowUnknownOption(true);
   command.action(() => {
     throw new NotImplementedError(planned.name, planned.issue);

@@ -9,7 +9,6 @@ export function registerProcessCommand(program: Command, _io: CliIo): void {
     name: "process",
     args: "<step> <dataset> [partition]",
     summary: "run a dataset processing step (align, vad_extract, src_sep, atoks, stoks, artist_embs) on a partition",
-    issue: 11,
     allowUnknownOptions: true,
   });
 }

@@ -8,7 +8,6 @@ export function registerServeCommand(program: Command, _io: CliIo): void {
   addPlannedCommand(program, {
     name: "serve",
     summary: "start the HTTP server with the sing page and the dataset viewer",
-    issue: 10,
     allowUnknownOptions: true,
   });
 }

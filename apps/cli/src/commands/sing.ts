@@ -9,7 +9,6 @@ export function registerSingCommand(program: Command, _io: CliIo): void {
     name: "sing",
     args: "[reference]",
     summary: "sing two lines of lyrics over a reference song's accompaniment",
-    issue: 12,
     allowUnknownOptions: true,
   });
 }
