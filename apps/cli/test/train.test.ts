@@ -58,7 +58,7 @@ describe("autosing train: bad input fails before training", () => {
     expect(await cli("train")).toMatchObject({ code: 1, stderr: expect.stringContaining("--task_name is required") });
     const unknown = await cli("train", "--task_name", "s2t");
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe('autosing train: unknown task "s2t" (known: t2s, sm2a, artist_embeddings)\n');
+    expect(unknown.stderr).toBe('autosing train: unknown task "s2t" (known: t2s, sm2a, artist_embeddings, artist_emb)\n');
   });
 
   it("names the flag whose JSON does not parse", async () => {
@@ -66,13 +66,6 @@ describe("autosing train: bad input fails before training", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^autosing train: --tunables is not valid JSON \(.*\): \{lr0: 1\}\n$/);
     expect((await cli("train", "--task_name", "t2s", "--dataset-config", "[1]")).stderr).toContain("--dataset-config must be a JSON object");
-  });
-
-  it("says the artist embedder is not available yet instead of pretending", async () => {
-    const result = await cli("train", "--task_name", "artist_embeddings", "--dataset-config", JSON.stringify({ path: dataset }));
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^autosing train: the artist_embeddings model is not available yet/);
-    expect(result.stdout).toBe("");
   });
 
   it("rejects a missing dataset, unknown keys, bad sizes and bad numbers", async () => {

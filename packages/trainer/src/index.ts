@@ -94,3 +94,15 @@ export {
   sm2aSample,
 } from "./tasks/sm2a-data.js";
 export { type ArtistCounts, type CollectArtistsOptions, collectArtists } from "./tasks/artists.js";
+export {
+  ARTIST_EMB_DEFAULT_PARTITIONS,
+  type ArtistEmbDataOptions,
+  type ArtistEmbHostBatch,
+  type ArtistEmbSample,
+  type ArtistEmbWindow,
+  type ArtistEmbWindowCutter,
+  ArtistEmbeddingDataset,
+  artistEmbRowSamples,
+  collateArtistEmb,
+  readArtistFile,
+} from "./tasks/artist-emb-data.js";

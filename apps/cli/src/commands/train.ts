@@ -3,12 +3,23 @@ import { dirname, join } from "node:path";
 
 import { type Command, Option } from "commander";
 
+import {
+  AUTOSING_ARTIST_WINDOW_FRAMES,
+  ArtistEmbedderTrainableModel,
+  DEFAULT_ARTIST_EMBEDDER_CONFIG,
+  DEFAULT_ARTIST_EMBEDDER_TUNABLES,
+  artistEmbedderConfig,
+  trainingWindows,
+} from "@autosing/artist-embedder";
+import type { ArtistEmbedderConfig, ArtistEmbedderTunables } from "@autosing/artist-embedder";
 import { ParquetIoError } from "@autosing/parquet-io";
 import { DEFAULT_SM2A_TUNABLES, SM2A_SIZES, SM2ATrainableModel, sm2aConfigForSize } from "@autosing/sm2a-model";
 import type { SM2AConfig, SM2ASize, SM2ATunables } from "@autosing/sm2a-model";
 import { DEFAULT_T2S_TUNABLES, T2S_SIZES, T2STrainableModel, t2sConfigForSize } from "@autosing/t2s-model";
 import type { T2SConfig, T2SSize, T2STunables } from "@autosing/t2s-model";
 import {
+  type ArtistEmbHostBatch,
+  ArtistEmbeddingDataset,
   BACKEND_PREFERENCE,
   type BackendChoice,
   type JsonObject,
@@ -28,6 +39,7 @@ import {
   collectArtists,
   describeBackend,
   loadModelWeights,
+  readArtistFile,
   selectBackend,
   sm2aSample,
   t2sSample,
@@ -39,8 +51,11 @@ import {
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
 
-/** The upstream task modules (`importlib.import_module("autosing." + task_name)`). */
-const TASKS = ["t2s", "sm2a", "artist_embeddings"] as const;
+/**
+ * The upstream task modules (`importlib.import_module("autosing." + task_name)`); `artist_emb`
+ * (the embedder's model name, as `autosing export` knows it) is an alias of `artist_embeddings`.
+ */
+const TASKS = ["t2s", "sm2a", "artist_embeddings", "artist_emb"] as const;
 type TaskName = (typeof TASKS)[number];
 
 interface TrainFlags {
@@ -127,7 +142,7 @@ interface TaskContext {
 }
 
 /** The `config.json` of a model saved by a previous run (`{ model, config, tunables }`). */
-async function readSavedConfig<Config>(directory: string, kind: "t2s" | "sm2a"): Promise<{ config: Config }> {
+async function readSavedConfig<Config>(directory: string, kind: "t2s" | "sm2a" | "artist_emb"): Promise<{ config: Config }> {
   let saved: { model?: string; config?: Config };
   try {
     saved = JSON.parse(await readFile(join(directory, "config.json"), "utf8")) as typeof saved;
@@ -289,10 +304,89 @@ async function prepareT2S(context: TaskContext): Promise<PreparedTask<T2SHostBat
   };
 }
 
+/** Embedder keyword arguments that upstream make_model passes through from --task_args. */
+const ARTIST_EMB_TASK_ARGS = ["depth", "n_head", "head_width", "ffn_mult", "emb_width", "quantizers", "codes", "finetune"] as const;
+
+/**
+ * Port of autosing/artist_embeddings.py: load_dataset + make_model — windows of the vocals'
+ * acoustic tokens labelled from the artist file; `num_classes` is the artist file's size and
+ * `ctx_n` the window length (upstream reads it off the first sample, which is `chunk_size`).
+ */
+async function prepareArtistEmb(context: TaskContext): Promise<PreparedTask<ArtistEmbHostBatch>> {
+  const { taskArgs, datasetConfig } = context;
+  checkKeys("--task_args", taskArgs, ARTIST_EMB_TASK_ARGS);
+  const overrides: Partial<Omit<ArtistEmbedderConfig, "num_classes" | "ctx_n">> = {};
+  for (const key of ARTIST_EMB_TASK_ARGS) {
+    const value = taskArgs[key];
+    if (value === undefined) continue;
+    if (key === "finetune") {
+      if (typeof value !== "boolean") throw new CliError(`autosing train: --task_args "finetune" must be true or false, got ${JSON.stringify(value)}`);
+      overrides.finetune = value;
+    } else {
+      if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+        throw new CliError(`autosing train: --task_args "${key}" must be a positive integer, got ${JSON.stringify(value)}`);
+      }
+      overrides[key] = value;
+    }
+  }
+  // min_song_count is accepted and unused, as upstream's EmbeddingDataset does (the artist file decides).
+  checkKeys("--dataset-config", datasetConfig, ["path", "artist_file", "chunk_size", "num_partitions", "min_song_count", "shufbuf_size"]);
+  const path = stringField("--dataset-config", datasetConfig, "path");
+  if (!path) throw new CliError('autosing train: --dataset-config needs "path" (the dataset folder with atoks_vocals_snac_32khz and chunked tables)');
+  const artistFile = stringField("--dataset-config", datasetConfig, "artist_file");
+  if (!artistFile) {
+    // upstream load_dataset raises the same way.
+    throw new CliError('autosing train: --dataset-config needs "artist_file" for artist_embeddings; make one with `autosing train artists <dataset> --min-sample-count N`');
+  }
+  // upstream's chunk_size has no working default; AutoSing's embedder windows are 832 frames.
+  const chunkSize = numberField("--dataset-config", datasetConfig, "chunk_size") ?? AUTOSING_ARTIST_WINDOW_FRAMES;
+  const numPartitions = numberField("--dataset-config", datasetConfig, "num_partitions");
+  const shuffleBufferSize = numberField("--dataset-config", datasetConfig, "shufbuf_size");
+  checkKeys("--tunables", context.tunables, Object.keys(DEFAULT_ARTIST_EMBEDDER_TUNABLES));
+  const tunables = { ...DEFAULT_ARTIST_EMBEDDER_TUNABLES, ...context.tunables } as ArtistEmbedderTunables;
+  const artists = await readArtistFile(artistFile);
+  const open = (split: "train" | "val") =>
+    ArtistEmbeddingDataset.open({
+      path,
+      split,
+      artists,
+      chunkSize,
+      windows: trainingWindows,
+      batchSize: context.batchSize,
+      seed: context.seed,
+      ...(numPartitions !== undefined ? { numPartitions } : {}),
+      ...(shuffleBufferSize !== undefined ? { shuffleBufferSize } : {}),
+      log: context.log,
+    });
+  const validation = await open("val");
+  const trainSet = await open("train");
+  const numClasses = Object.keys(artists).length;
+  let config: ArtistEmbedderConfig;
+  if (context.loadFrom) {
+    // upstream load_model rebuilds the Embedder from the saved config.
+    config = { ...DEFAULT_ARTIST_EMBEDDER_CONFIG, ...(await readSavedConfig<ArtistEmbedderConfig>(context.loadFrom, "artist_emb")).config };
+    if (config.num_classes !== numClasses || config.ctx_n !== chunkSize) {
+      throw new CliError(
+        `autosing train: --load-from ${context.loadFrom} has ${config.num_classes} classes over ${config.ctx_n}-frame windows; the artist file has ${numClasses} artists and chunk_size is ${chunkSize}`,
+      );
+    }
+  } else {
+    config = artistEmbedderConfig(numClasses, { ...overrides, ctx_n: chunkSize });
+  }
+  const model = new ArtistEmbedderTrainableModel(config, tunables, { seed: context.seed });
+  if (context.loadFrom) await loadModelWeights(context.loadFrom, model.parameters, model.frozenTensors());
+  return {
+    model: model as unknown as PreparedTask<ArtistEmbHostBatch>["model"],
+    train: trainSet,
+    validation,
+    tunables: { lr0: tunables.lr0, weight_decay: tunables.weight_decay, warmup_steps: tunables.warmup_steps, clip_gradient_norm: tunables.clip_gradient_norm },
+  };
+}
+
 async function prepareTask(task: TaskName, context: TaskContext): Promise<PreparedTask<unknown>> {
   if (task === "t2s") return (await prepareT2S(context)) as PreparedTask<unknown>;
   if (task === "sm2a") return (await prepareSM2A(context)) as PreparedTask<unknown>;
-  throw new CliError(`autosing train: the ${task} model is not available yet`, 2);
+  return (await prepareArtistEmb(context)) as PreparedTask<unknown>;
 }
 
 async function runTrain(flags: TrainFlags, io: CliIo): Promise<void> {
@@ -318,11 +412,6 @@ async function runTrain(flags: TrainFlags, io: CliIo): Promise<void> {
     throw new CliError(`autosing train: --backend must be auto or one of ${BACKEND_PREFERENCE.join(", ")}, got "${flags.backend}"`);
   }
   if (flags.resumeFrom && flags.loadFrom) throw new CliError("autosing train: give --resume-from or --load-from, not both");
-
-  if (task === "artist_embeddings") {
-    // Never a fake success: the artist list exists (`train artists`), the embedder model does not yet.
-    throw new CliError("autosing train: the artist_embeddings model is not available yet (no TensorFlow.js artist embedder); t2s and sm2a are", 2);
-  }
 
   const log = (line: string) => io.stderr(`${line}\n`);
   try {
