@@ -155,7 +155,7 @@ function exportDecoder(config: SM2AConfig, tunables: SM2ATunables, weights: Stat
   const nHead = config.n_head;
   const q = config.quantizers;
   const names = SM2A_ONNX_NAMES;
-  const e = new OnnxEmitter("sm2a_decoder", weights, weightType);
+  const e = new OnnxEmitter("sm2a_decoder", weights, weightType, { contribOps: true });
   const g = e.graph;
   g.addInput(names.decoder.inputIds, "int64", ["batch", q, "seq"]);
   g.addInput(names.decoder.positions, "int64", ["seq"]);

@@ -108,7 +108,7 @@ function exportDecoder(config: T2SConfig, tunables: T2STunables, weights: StateD
   const { width, headDim } = dims;
   const nHead = config.n_head;
   const names = T2S_ONNX_NAMES;
-  const e = new OnnxEmitter("t2s_decoder", weights, weightType);
+  const e = new OnnxEmitter("t2s_decoder", weights, weightType, { contribOps: true });
   const g = e.graph;
   const vocab = config.stoks_codes + 1;
   g.addInput(names.decoder.inputIds, "int64", ["batch", "seq"]);

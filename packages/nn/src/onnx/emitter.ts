@@ -36,6 +36,13 @@ export class OnnxEmitter {
      * error. Embedding tables and the unembedding stay float32.
      */
     private readonly weightType: "float32" | "int8" = "float32",
+    /**
+     * `contribOps: true` emits onnxruntime's com.microsoft operators where they replace several
+     * nodes (Gelu, BiasGelu, SkipLayerNormalization): the decoding step is latency-bound by
+     * per-node overhead once the weights are read, so fewer nodes is a faster step. The graphs
+     * then need onnxruntime (which is what runs them here).
+     */
+    private readonly options: { contribOps?: boolean } = {},
   ) {
     this.graph = new OnnxGraphBuilder(name);
   }
@@ -86,6 +93,17 @@ export class OnnxEmitter {
     return out;
   }
 
+  /** A com.microsoft (onnxruntime contrib) node; `outputs` names its outputs ("" = optional output left out). */
+  contribOp(opType: string, inputs: readonly string[], outputs: readonly string[], attributes: Record<string, number | number[] | string> = {}): string[] {
+    const names = outputs.map((o) => (o === "" ? "" : this.fresh(`${opType.toLowerCase()}_${o}`)));
+    this.graph.addNode(opType, inputs, names, attributes, "com.microsoft");
+    return names;
+  }
+
+  get contribOps(): boolean {
+    return this.options.contribOps ?? false;
+  }
+
   opMulti(opType: string, inputs: readonly string[], outputs: number, attributes: Record<string, number | number[]> = {}): string[] {
     const names = Array.from({ length: outputs }, () => this.fresh(opType.toLowerCase()));
     this.graph.addNode(opType, inputs, names, attributes);
@@ -106,6 +124,12 @@ export class OnnxEmitter {
    * output (upstream `merge_linears`); each part has its own scale; missing biases are zero.
    */
   fusedLinear(x: string, parts: readonly { prefix: string; scale?: number; bias?: boolean }[]): string {
+    const { product, bias } = this.fusedProduct(x, parts);
+    return bias === undefined ? product : this.op("Add", [product, bias]);
+  }
+
+  /** fusedLinear without its bias Add: the product and the bias initializer (undefined when no part has a bias), for a fused consumer. */
+  fusedProduct(x: string, parts: readonly { prefix: string; scale?: number; bias?: boolean }[]): { product: string; bias: string | undefined } {
     const ws = parts.map((p) => this.transposedWeight(`${p.prefix}.weight`, p.scale ?? 1));
     const inFeatures = ws[0]?.inFeatures ?? 0;
     const total = ws.reduce((a, w) => a + w.outFeatures, 0);
@@ -125,7 +149,23 @@ export class OnnxEmitter {
       column += w.outFeatures;
     });
     const product = this.weightType === "int8" ? this.int8MatMul(x, weight, inFeatures, total) : this.op("MatMul", [x, this.constant("w", weight, [inFeatures, total])]);
-    return anyBias ? this.op("Add", [product, this.constant("b", bias, [total])]) : product;
+    return { product, bias: anyBias ? this.constant("b", bias, [total]) : undefined };
+  }
+
+  /**
+   * com.microsoft SkipLayerNormalization: LayerNorm(input + skip + bias) with the LayerNorm
+   * weights of `prefix`; returns the normalised output and the sum (the residual stream).
+   */
+  skipLayerNorm(input: string, skip: string, prefix: string, bias?: string): { normalized: string; sum: string } {
+    const w = this.weight(`${prefix}.weight`);
+    const b = this.weight(`${prefix}.bias`);
+    const [normalized = "", , , sum = ""] = this.contribOp(
+      "SkipLayerNormalization",
+      [input, skip, this.constant("ln_w", w.data, w.shape), this.constant("ln_b", b.data, b.shape), ...(bias === undefined ? [] : [bias])],
+      ["y", "", "", "sum"],
+      { epsilon: 1e-5 },
+    );
+    return { normalized, sum };
   }
 
   /** x · W with W [in, out] quantized symmetrically per output column; x quantized per call. */
@@ -159,11 +199,17 @@ export class OnnxEmitter {
   }
 
   gelu(x: string): string {
+    if (this.contribOps) return this.contribOp("Gelu", [x], ["y"])[0] ?? "";
     const erf = this.op("Erf", [this.op("Mul", [x, this.scalar(Math.SQRT1_2)])]);
     return this.op("Mul", [this.op("Mul", [x, this.scalar(0.5)]), this.op("Add", [erf, this.scalar(1)])]);
   }
 
   mlp(x: string, prefix: string): string {
+    if (this.contribOps) {
+      const hidden = this.fusedProduct(x, [{ prefix: `${prefix}.0` }]);
+      const activated = hidden.bias === undefined ? this.gelu(hidden.product) : (this.contribOp("BiasGelu", [hidden.product, hidden.bias], ["y"])[0] ?? "");
+      return this.linear(activated, `${prefix}.2`);
+    }
     return this.linear(this.gelu(this.linear(x, `${prefix}.0`)), `${prefix}.2`);
   }
 
@@ -252,8 +298,14 @@ export class OnnxEmitter {
   selfAttention(
     x: string,
     prefix: string,
-    options: AttentionEmitOptions & { mask?: string; past?: { key: string; value: string }; presentNames?: { key: string; value: string } },
-  ): { out: string; key: string; value: string } {
+    options: AttentionEmitOptions & {
+      mask?: string;
+      past?: { key: string; value: string };
+      presentNames?: { key: string; value: string };
+      /** Leave the `out` bias to the consumer (a SkipLayerNormalization): `out` is then the bare product. */
+      deferOutBias?: boolean;
+    },
+  ): { out: string; key: string; value: string; outBias?: string | undefined } {
     const { nHead, headDim } = options;
     const width = nHead * headDim;
     const sqrtScale = Math.sqrt(options.qkScale);
@@ -271,6 +323,10 @@ export class OnnxEmitter {
       value = this.op("Concat", [options.past.value, value], { axis: 2 }, options.presentNames?.value);
     }
     const attended = this.attend(this.splitHeads(q, nHead, headDim, options.rotary), this.op("Transpose", [key], { perm: [0, 1, 3, 2] }), value, options.mask);
+    if (options.deferOutBias) {
+      const projected = this.fusedProduct(this.mergeHeads(attended, width), [{ prefix: `${prefix}.out`, scale: options.outScale ?? 1 }]);
+      return { out: projected.product, key, value, outBias: projected.bias };
+    }
     const out = this.linear(this.mergeHeads(attended, width), `${prefix}.out`, { scale: options.outScale ?? 1 });
     return { out, key, value };
   }
@@ -333,6 +389,7 @@ export class OnnxEmitter {
     },
   ): { x: string; key: string; value: string } {
     const attention = { nHead: options.nHead, headDim: options.headDim, qkScale: options.qkScale };
+    if (this.contribOps) return this.twoCrossDecoderLayerFused(x, prefix, options);
     const self = this.selfAttention(this.layerNorm(x, `${prefix}.attn_ln`), `${prefix}.attn`, {
       ...attention,
       rotary: options.rotary,
@@ -351,6 +408,45 @@ export class OnnxEmitter {
     );
     y = this.op("Add", [y, cross]);
     y = this.op("Add", [y, this.mlp(this.layerNorm(y, `${prefix}.mlp_ln`), `${prefix}.mlp`)]);
+    return { x: y, key: self.key, value: self.value };
+  }
+
+  /**
+   * twoCrossDecoderLayer with contrib operators: the residual Adds, bias Adds and the two inner
+   * LayerNorms become SkipLayerNormalizations, both cross `out` biases one.
+   */
+  private twoCrossDecoderLayerFused(x: string, prefix: string, options: Parameters<OnnxEmitter["twoCrossDecoderLayer"]>[2]): { x: string; key: string; value: string } {
+    const { nHead, headDim } = options;
+    const width = nHead * headDim;
+    const attention = { nHead, headDim, qkScale: options.qkScale };
+    const self = this.selfAttention(this.layerNorm(x, `${prefix}.attn_ln`), `${prefix}.attn`, {
+      ...attention,
+      rotary: options.rotary,
+      mask: options.mask,
+      past: options.past,
+      ...(options.presentNames ? { presentNames: options.presentNames } : {}),
+      deferOutBias: true,
+    });
+    const afterSelf = this.skipLayerNorm(x, self.out, `${prefix}.cross_attn_ln`, self.outBias);
+    const scale = Math.sqrt(options.qkScale) / Math.sqrt(headDim);
+    const crossA = `${prefix}.cross_attn`;
+    const crossB = `${prefix}.cross_attn_two`;
+    const fused = this.fusedLinear(afterSelf.normalized, [
+      { prefix: `${crossA}.query`, scale },
+      { prefix: `${crossB}.query`, scale },
+    ]);
+    const [qa = "", qb = ""] = this.opMulti("Split", [fused, this.int64([width, width])], 2, { axis: -1 });
+    const attendedA = this.mergeHeads(this.attend(this.splitHeads(qa, nHead, headDim, options.rotary), options.crossA.keyTransposed, options.crossA.value), width);
+    const attendedB = this.mergeHeads(this.attend(this.splitHeads(qb, nHead, headDim, options.rotary), options.crossB.keyTransposed, options.crossB.value), width);
+    // Both `out` projections (scaled by α and 1 − α) summed, their biases summed at export into the SkipLayerNormalization's bias.
+    const outA = this.fusedProduct(attendedA, [{ prefix: `${crossA}.out`, scale: options.alpha, bias: false }]);
+    const outB = this.fusedProduct(attendedB, [{ prefix: `${crossB}.out`, scale: 1 - options.alpha, bias: false }]);
+    const biasA = this.weight(`${crossA}.out.bias`).data;
+    const biasB = this.weight(`${crossB}.out.bias`).data;
+    const crossBias = biasA.map((v, o) => v * options.alpha + (biasB[o] ?? 0) * (1 - options.alpha));
+    const cross = { product: this.op("Add", [outA.product, outB.product]), bias: this.constant("b", crossBias, [crossBias.length]) };
+    const afterCross = this.skipLayerNorm(afterSelf.sum, cross.product, `${prefix}.mlp_ln`, cross.bias);
+    const y = this.op("Add", [afterCross.sum, this.mlp(afterCross.normalized, `${prefix}.mlp`)]);
     return { x: y, key: self.key, value: self.value };
   }
 

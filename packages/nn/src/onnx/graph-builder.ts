@@ -38,6 +38,7 @@ export class OnnxGraphBuilder {
   private readonly initializers: OnnxTypes.ITensorProto[] = [];
   private readonly nodes: OnnxTypes.INodeProto[] = [];
   private nodeCount = 0;
+  private readonly domains = new Set<string>();
 
   constructor(private readonly graphName: string) {}
 
@@ -99,9 +100,13 @@ export class OnnxGraphBuilder {
     inputs: readonly string[],
     outputs: readonly string[],
     attributes: Record<string, OnnxAttributeValue> = {},
+    /** Operator set domain, e.g. "com.microsoft" for onnxruntime's contrib operators; default the ONNX domain. */
+    domain = "",
   ): string[] {
+    if (domain !== "") this.domains.add(domain);
     this.nodes.push({
       opType,
+      ...(domain === "" ? {} : { domain }),
       name: `${opType}_${this.nodeCount++}`,
       input: [...inputs],
       output: [...outputs],
@@ -115,7 +120,8 @@ export class OnnxGraphBuilder {
     const model = onnx.ModelProto.create({
       irVersion: 8,
       producerName: options.producerName ?? "@autosing/nn",
-      opsetImport: [{ domain: "", version: options.opsetVersion ?? 17 }],
+      // Contrib domains (com.microsoft) have a single version, 1.
+      opsetImport: [{ domain: "", version: options.opsetVersion ?? 17 }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
       graph: {
         name: this.graphName,
         input: this.inputs,

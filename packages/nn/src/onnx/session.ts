@@ -5,6 +5,8 @@ export type { InferenceSession, Tensor } from "onnxruntime-node";
 export interface SessionOptions {
   /** Intra-op threads; defaults to onnxruntime's choice (all cores). */
   threads?: number;
+  /** Writes onnxruntime's per-node profile (JSON) to a file starting with this prefix; end it with `session.endProfiling()`. */
+  profileFilePrefix?: string;
 }
 
 /**
@@ -20,6 +22,7 @@ export async function openOnnxSession(
     executionProviders: ["cpu"],
     graphOptimizationLevel: "all",
     ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
+    ...(options.profileFilePrefix === undefined ? {} : { enableProfiling: true, profileFilePrefix: options.profileFilePrefix }),
   };
   return typeof model === "string"
     ? ort.InferenceSession.create(model, sessionOptions)
