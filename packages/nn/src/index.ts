@@ -7,6 +7,7 @@ export type { OnnxAttributeValue, OnnxDimension, OnnxElementType, OnnxModelOptio
 export { float32Tensor, int64Tensor, openOnnxSession } from "./onnx/session.js";
 export type { InferenceSession, SessionOptions, Tensor } from "./onnx/session.js";
 export { OnnxEmitter, ONNX_MASK_VALUE } from "./onnx/emitter.js";
+export { KV_CACHE_NAMES } from "./onnx/kv-cache-names.js";
 export type { AttentionEmitOptions } from "./onnx/emitter.js";
 export { ModelConfigError, NnError, SafetensorsFormatError, StateDictMismatchError, TensorShapeError } from "./errors.js";
 export { SeededRandom } from "./random.js";

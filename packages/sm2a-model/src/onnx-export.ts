@@ -1,4 +1,4 @@
-import { CROSS_MIX_ALPHA, OnnxEmitter } from "@autosing/nn";
+import { CROSS_MIX_ALPHA, KV_CACHE_NAMES, OnnxEmitter } from "@autosing/nn";
 import type { StateDict } from "@autosing/nn";
 
 import type { SM2AConfig, SM2ATunables } from "./config.js";
@@ -13,10 +13,7 @@ export const SM2A_ONNX_NAMES = {
   crossSemanticValue: (i: number): string => `cross.${i}.semantic.value`,
   crossMusicKey: (i: number): string => `cross.${i}.music.key`,
   crossMusicValue: (i: number): string => `cross.${i}.music.value`,
-  pastKey: (i: number): string => `past_key_values.${i}.key`,
-  pastValue: (i: number): string => `past_key_values.${i}.value`,
-  presentKey: (i: number): string => `present.${i}.key`,
-  presentValue: (i: number): string => `present.${i}.value`,
+  ...KV_CACHE_NAMES,
 } as const;
 
 export interface SM2AOnnxModels {

@@ -1,4 +1,4 @@
-import { CROSS_MIX_ALPHA, OnnxEmitter } from "@autosing/nn";
+import { CROSS_MIX_ALPHA, KV_CACHE_NAMES, OnnxEmitter } from "@autosing/nn";
 import type { StateDict } from "@autosing/nn";
 
 import type { T2SConfig, T2STunables } from "./config.js";
@@ -13,10 +13,7 @@ export const T2S_ONNX_NAMES = {
   crossTextValue: (i: number): string => `cross.${i}.text.value`,
   crossMusicKey: (i: number): string => `cross.${i}.music.key`,
   crossMusicValue: (i: number): string => `cross.${i}.music.value`,
-  pastKey: (i: number): string => `past_key_values.${i}.key`,
-  pastValue: (i: number): string => `past_key_values.${i}.value`,
-  presentKey: (i: number): string => `present.${i}.key`,
-  presentValue: (i: number): string => `present.${i}.value`,
+  ...KV_CACHE_NAMES,
 } as const;
 
 export interface T2SOnnxModels {
