@@ -6,6 +6,7 @@ import { OggOpusDecoder } from "ogg-opus-decoder";
 import type { AudioData } from "./audio.js";
 import { validateAudio } from "./audio.js";
 import { CorruptAudioError, EmptyAudioError, UnknownAudioFormatError } from "./errors.js";
+import { splitFlacFrames } from "./flac-frames.js";
 import { decodeWav } from "./wav.js";
 
 /** Containers/codecs `decodeAudio` reads. */
@@ -103,7 +104,9 @@ interface LibraryDecoder {
 const makers: Record<Exclude<AudioFormat, "wav">, () => LibraryDecoder> = {
   flac: () => {
     const d = new FLACDecoder();
-    return { ready: d.ready, reset: () => d.reset(), free: () => d.free(), decode: (b) => d.decodeFile(b) };
+    // Not d.decodeFile(b): its frame splitter (codec-parser 2.5.0) silently drops a final frame
+    // of 13 bytes or less, e.g. a mono stream's last block of digital silence; see flac-frames.ts.
+    return { ready: d.ready, reset: () => d.reset(), free: () => d.free(), decode: (b) => d.decodeFrames(splitFlacFrames(b, id3Length(b))) };
   },
   mp3: () => {
     const d = new MPEGDecoder({ enableGapless: true });
