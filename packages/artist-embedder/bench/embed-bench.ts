@@ -3,8 +3,7 @@
 // step's multiply-adds ÷ the MatMul throughput onnxruntime reaches on this machine for the
 // model's largest matrix product. Weights are random (speed does not depend on values).
 // Run: pnpm --filter @autosing/artist-embedder bench [-- --repeats 3 --threads 2 --depth 8]
-import { OnnxGraphBuilder, float32Tensor, openOnnxSession } from "@autosing/nn";
-import type { StateDict } from "@autosing/nn";
+import { OnnxGraphBuilder, benchWeights, float32Tensor, openOnnxSession } from "@autosing/nn";
 
 import { ArtistEmbedder, artistEmbedderConfig, artistEmbedderDimensions, artistEmbedderParameterSpecs, DEFAULT_ARTIST_EMBEDDER_TUNABLES, exportArtistEmbedderOnnx } from "../src/index.js";
 
@@ -18,20 +17,6 @@ const threads = Number(option("threads", "0")) || undefined;
 const tunables = { ...DEFAULT_ARTIST_EMBEDDER_TUNABLES };
 const config = artistEmbedderConfig(100, { depth: Number(option("depth", "8")) });
 const dims = artistEmbedderDimensions(config, tunables);
-
-/** Cheap deterministic fill: values only need to be finite and small. */
-function quickWeights(): StateDict {
-  const out: StateDict = new Map();
-  let state = 12345;
-  for (const spec of artistEmbedderParameterSpecs(config, tunables)) {
-    const count = spec.shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(count);
-    if (spec.init.kind === "fixed") data.set(spec.init.values);
-    else for (let i = 0; i < count; i++) data[i] = ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296 - 0.5) * 0.04;
-    out.set(spec.name, { shape: spec.shape, data });
-  }
-  return out;
-}
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
@@ -68,7 +53,7 @@ async function matmulThroughput(): Promise<number> {
 }
 
 const flopsPerSecond = await matmulThroughput();
-const weights = quickWeights();
+const weights = benchWeights(artistEmbedderParameterSpecs(config, tunables));
 let started = performance.now();
 const model = exportArtistEmbedderOnnx(config, tunables, weights);
 const exportMs = performance.now() - started;

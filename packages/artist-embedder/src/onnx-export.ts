@@ -78,11 +78,15 @@ export function exportArtistEmbedderOnnx(config: ArtistEmbedderConfig, tunables:
   // The window length is fixed (upstream asserts ctx_n), so rotary tables and mask are constants.
   const positions = Array.from({ length: t }, (_, i) => i);
   const rotary = e.rotaryFixed(positions, headDim);
-  const maskValues = new Float32Array(t * t);
-  for (let i = 0; i < t; i++) for (let j = i + 1; j < t; j++) maskValues[i * t + j] = ONNX_MASK_VALUE;
-  const mask = e.constant("causal_mask", maskValues, [t, t]);
   const attention = { nHead: config.n_head, headDim, qkScale: dims.qkScale };
-  for (let i = 0; i < config.depth - 1; i++) x = e.encoderLayer(x, `encoder.${i}`, { ...attention, rotary, mask });
+  if (config.depth > 1) {
+    // Only the full-sequence layers need the mask (the last layer attends from the last frame alone);
+    // a one-layer model must not carry it, or onnxruntime warns about an unused initializer.
+    const maskValues = new Float32Array(t * t);
+    for (let i = 0; i < t; i++) for (let j = i + 1; j < t; j++) maskValues[i * t + j] = ONNX_MASK_VALUE;
+    const mask = e.constant("causal_mask", maskValues, [t, t]);
+    for (let i = 0; i < config.depth - 1; i++) x = e.encoderLayer(x, `encoder.${i}`, { ...attention, rotary, mask });
+  }
   const last = lastFrameLayer(e, x, `encoder.${config.depth - 1}`, { ...attention, rotary, lastRotary: e.rotaryFixed([t - 1], headDim) }, t);
   const embedding = e.linear(last, "emb_proj");
   e.output(embedding, names.embedding, ["batch", config.emb_width]);

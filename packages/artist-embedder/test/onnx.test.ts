@@ -10,14 +10,14 @@ import {
   ARTIST_EMBEDDER_ONNX_NAMES,
   ArtistEmbedder,
   ArtistEmbedderInputError,
-  artistEmbedderParameterSpecs,
   ArtistEmbedderTfModel,
   exportArtistEmbedderOnnx,
   openArtistEmbedderExport,
   writeArtistEmbedderExport,
 } from "../src/index.js";
 import type { ArtistEmbedderConfig } from "../src/index.js";
-import { randomDenseWindows, randomWeights, relativeError, tinyConfig, tunables } from "./helpers.js";
+import { randomDenseWindows, relativeError, tinyConfig, tunables } from "./helpers.js";
+import { randomArtistEmbedderWeights } from "../src/testing.js";
 
 let dir = "";
 beforeAll(async () => {
@@ -36,7 +36,7 @@ function tfEmbeddings(model: ArtistEmbedderTfModel, windows: Int32Array, count: 
 }
 
 async function parity(config: ArtistEmbedderConfig, batch: number, seed: number): Promise<number> {
-  const weights = randomWeights(artistEmbedderParameterSpecs(config, tunables), seed);
+  const weights = randomArtistEmbedderWeights(config, tunables, seed);
   const model = new ArtistEmbedderTfModel(config, tunables, weights);
   const windows = randomDenseWindows(new SeededRandom(seed + 7), batch, config.ctx_n, config.codes);
   // A special code (ids ≥ codes) in the input exercises the merged special rows.
@@ -75,7 +75,7 @@ describe("artist embedder: tfjs forward and the ONNX graph agree", () => {
 describe("embedAudioTokens (the artist_embs step)", () => {
   it("splits a chunk into 3 windows of ctx_n frames, 3 × emb_width floats; flattened input gives the same", async () => {
     const config = tinyConfig();
-    const weights = randomWeights(artistEmbedderParameterSpecs(config, tunables), 21);
+    const weights = randomArtistEmbedderWeights(config, tunables, 21);
     const random = new SeededRandom(22);
     const t = config.ctx_n;
     const chunk = randomDenseWindows(random, 1, 3 * t, config.codes); // one [4, 3t] chunk

@@ -1,8 +1,9 @@
 import { SeededRandom, tf, useTfBackend } from "@autosing/nn";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { ArtistEmbedderInputError, artistEmbedderParameterSpecs, ArtistEmbedderTfModel, labelSmoothedCrossEntropy } from "../src/index.js";
-import { randomDenseWindows, randomWeights, tinyConfig, tunables } from "./helpers.js";
+import { ArtistEmbedderInputError, ArtistEmbedderTfModel, labelSmoothedCrossEntropy } from "../src/index.js";
+import { randomDenseWindows, tinyConfig, tunables } from "./helpers.js";
+import { randomArtistEmbedderWeights } from "../src/testing.js";
 
 beforeAll(async () => {
   await useTfBackend("cpu");
@@ -22,7 +23,7 @@ describe("labelSmoothedCrossEntropy", () => {
 describe("artist embedder forward", () => {
   it("gives [B, emb_width] embeddings, is causal, and checks the window length", () => {
     const config = tinyConfig();
-    const model = new ArtistEmbedderTfModel(config, tunables, randomWeights(artistEmbedderParameterSpecs(config, tunables), 11));
+    const model = new ArtistEmbedderTfModel(config, tunables, randomArtistEmbedderWeights(config, tunables, 11));
     const random = new SeededRandom(12);
     const windows = randomDenseWindows(random, 2, config.ctx_n, config.codes);
     const changed = windows.slice();

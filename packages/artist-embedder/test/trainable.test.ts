@@ -2,9 +2,10 @@ import { flattenSnac } from "@autosing/audio-codec";
 import { SeededRandom, tf, useTfBackend } from "@autosing/nn";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { ArtistEmbedderInputError, artistEmbedderParameterSpecs, ArtistEmbedderTrainableModel } from "../src/index.js";
+import { ArtistEmbedderInputError, ArtistEmbedderTrainableModel } from "../src/index.js";
 import type { ArtistEmbedderHostBatch } from "../src/index.js";
-import { randomDenseWindows, randomWeights, tinyConfig, tunables } from "./helpers.js";
+import { randomDenseWindows, tinyConfig, tunables } from "./helpers.js";
+import { randomArtistEmbedderWeights } from "../src/testing.js";
 
 beforeAll(async () => {
   await useTfBackend("cpu");
@@ -19,7 +20,7 @@ function flattenWindows(dense: Int32Array, count: number, frames: number): Int32
 describe("ArtistEmbedderTrainableModel (trainer contract)", () => {
   it("flattened and dense batches give the same loss; metrics as upstream's dict", () => {
     const config = tinyConfig();
-    const model = new ArtistEmbedderTrainableModel(config, tunables, randomWeights(artistEmbedderParameterSpecs(config, tunables), 31));
+    const model = new ArtistEmbedderTrainableModel(config, tunables, randomArtistEmbedderWeights(config, tunables, 31));
     const dense = randomDenseWindows(new SeededRandom(32), 2, config.ctx_n, config.codes);
     const labels = Int32Array.from([1, 2]);
     const flat: ArtistEmbedderHostBatch = { size: 2, atoks: flattenWindows(dense, 2, config.ctx_n), labels };
@@ -44,7 +45,7 @@ describe("ArtistEmbedderTrainableModel (trainer contract)", () => {
 
   it("finetune trains class_head only; the rest is saved as frozen tensors", () => {
     const config = tinyConfig({ finetune: true });
-    const model = new ArtistEmbedderTrainableModel(config, tunables, randomWeights(artistEmbedderParameterSpecs(config, tunables), 41));
+    const model = new ArtistEmbedderTrainableModel(config, tunables, randomArtistEmbedderWeights(config, tunables, 41));
     expect(model.parameters.map((p) => p.name)).toEqual(["class_head.weight", "class_head.bias"]);
     expect(model.frozenTensors().has("encoder.1.mlp.0.weight")).toBe(true);
     const dense = randomDenseWindows(new SeededRandom(42), 2, config.ctx_n, config.codes);

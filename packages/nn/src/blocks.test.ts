@@ -88,7 +88,7 @@ describe("ONNX blocks match the same golden vectors", () => {
     g.addNode("Identity", [self.out], ["self"]);
     g.addOutput("self", "float32", ["batch", "seq", W]);
     const kv = e.crossKeyValue("memory", "attn", { ...options, rotary: e.rotaryAt("memory_positions", 2) });
-    const cross = e.crossAttentionSum("x", [{ prefix: "attn", keyTransposed: kv.keyTransposed, value: kv.value, rotary }], options);
+    const cross = e.crossAttentionSum("x", [{ prefix: "attn", key: kv.key, value: kv.value, rotary }], options);
     g.addNode("Identity", [cross], ["cross"]);
     g.addOutput("cross", "float32", ["batch", "seq", W]);
     const session = await openOnnxSession(g.toBytes(), { threads: 1 });

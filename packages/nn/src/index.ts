@@ -2,13 +2,17 @@
 // safetensors, seeded sampling, the TensorFlow.js training forms of the WhisperSpeech/AutoSing
 // blocks, and their ONNX inference forms plus the onnxruntime-node plumbing.
 export * as tf from "@tensorflow/tfjs-core";
-export { OnnxGraphBuilder } from "./onnx/graph-builder.js";
+export { OnnxFloatAttribute, OnnxGraphBuilder } from "./onnx/graph-builder.js";
 export type { OnnxAttributeValue, OnnxDimension, OnnxElementType, OnnxModelOptions } from "./onnx/graph-builder.js";
 export { float32Tensor, int64Tensor, openOnnxSession } from "./onnx/session.js";
 export type { InferenceSession, SessionOptions, Tensor } from "./onnx/session.js";
 export { OnnxEmitter, ONNX_MASK_VALUE } from "./onnx/emitter.js";
 export { KV_CACHE_NAMES } from "./onnx/kv-cache-names.js";
-export type { AttentionEmitOptions } from "./onnx/emitter.js";
+export { benchWeights, measureCopyBandwidth, timeInterleaved } from "./onnx/decode-timing.js";
+export type { StepTiming } from "./onnx/decode-timing.js";
+export { addDecodeCacheFeeds, decodeBenchRow, loadAverage, openDecodeVariants, parseDecodeBenchFlags, startDecodeBench, timeDecodeStep } from "./onnx/decode-bench.js";
+export type { DecodeBenchFlags, DecodeStepTiming, DecodeVariant, DecodeVariants, DecoderWeightType } from "./onnx/decode-bench.js";
+export type { AttentionEmitOptions, CrossInputNames, Rotary } from "./onnx/emitter.js";
 export { ModelConfigError, NnError, SafetensorsFormatError, StateDictMismatchError, TensorShapeError } from "./errors.js";
 export { SeededRandom } from "./random.js";
 export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors } from "./safetensors.js";
@@ -34,6 +38,9 @@ export {
   TfRotary,
 } from "./tf/blocks.js";
 export type { AttentionCall, AttentionConfig, CrossInput, FlexEmbeddingsShape, WeightLookup } from "./tf/blocks.js";
+export { gradientCheckpoint, isRecordingGradients, nestedGradients } from "./tf/gradient-checkpoint.js";
+export { delSumHeadCrossEntropy, unembedCrossEntropy } from "./tf/unembed-loss.js";
+export type { UnembedLossInputs, UnembedLossOptions, UnembedLossResult } from "./tf/unembed-loss.js";
 export { registerTfGradients, TfParameters, useTfBackend } from "./tf/parameters.js";
 export type { NamedVariable, TfBackendName } from "./tf/parameters.js";
 export { CHECKPOINT_CONFIG_FILE, CHECKPOINT_WEIGHTS_FILE, readCheckpoint, writeCheckpoint } from "./checkpoint.js";

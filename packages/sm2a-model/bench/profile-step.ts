@@ -1,15 +1,16 @@
 // Per-node profile of one sm2a decoding step on onnxruntime-node (CPU): where the time of a
 // step goes, summed by operator type and by node. Random weights. Run:
-// node --import tsx bench/profile-step.ts [--size small --batch 1 --steps 8 --threads 1 --weights float32]
+// node --import tsx bench/profile-step.ts [--size small --batch 1 --steps 8 --threads 1 --weights float32 --attention fused|decomposed]
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { float32Tensor, int64Tensor, openOnnxSession } from "@autosing/nn";
-import type { StateDict, Tensor } from "@autosing/nn";
+import { benchWeights, float32Tensor, openOnnxSession } from "@autosing/nn";
+import type { Tensor } from "@autosing/nn";
 
 import { DEFAULT_SM2A_TUNABLES, exportSM2AOnnx, sm2aConfigForSize, sm2aDimensions, SM2A_ONNX_NAMES as N, sm2aParameterSpecs } from "../src/index.js";
 import type { SM2ASize } from "../src/index.js";
+import { sm2aStepFeeds } from "./step-feeds.js";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
@@ -21,43 +22,18 @@ const batch = Number(option("batch", "1"));
 const steps = Number(option("steps", "8"));
 const threads = Number(option("threads", "1"));
 const decoderWeights = option("weights", "float32") === "int8" ? "int8" : "float32";
+const fusedAttention = option("attention", "fused") !== "decomposed";
 const past = 640;
 const tunables = { ...DEFAULT_SM2A_TUNABLES };
 const config = sm2aConfigForSize(size);
 const dims = sm2aDimensions(config, tunables);
 
-const weights: StateDict = new Map();
-let state = 12345;
-for (const spec of sm2aParameterSpecs(config, tunables)) {
-  const count = spec.shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(count);
-  if (spec.init.kind === "fixed") data.set(spec.init.values);
-  else for (let i = 0; i < count; i++) data[i] = (((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296) - 0.5) * 0.04;
-  weights.set(spec.name, { shape: spec.shape, data });
-}
+const weights = benchWeights(sm2aParameterSpecs(config, tunables));
 const profileDir = mkdtempSync(join(tmpdir(), "sm2a-profile-"));
-const models = exportSM2AOnnx(config, tunables, weights, { decoderWeights });
+const models = exportSM2AOnnx(config, tunables, weights, { decoderWeights, fusedAttention });
 const encoder = await openOnnxSession(models.encoder, { threads });
 const decoder = await openOnnxSession(models.decoder, { threads, profileFilePrefix: join(profileDir, "sm2a") });
-const q = config.quantizers;
-const encoded = await encoder.run({
-  [N.encoder.stoks]: int64Tensor(new Array(batch * config.stoks_len).fill(5), [batch, config.stoks_len]),
-  [N.encoder.speakers]: float32Tensor(new Float32Array(batch * dims.spkWidth).fill(0.1), [batch, dims.spkWidth]),
-  [N.encoder.mtoks]: int64Tensor(new Array(batch * q * config.mtoks_len).fill(7), [batch, q, config.mtoks_len]),
-});
-const feeds: Record<string, Tensor> = {
-  [N.decoder.inputIds]: int64Tensor(new Array(batch * q).fill(3), [batch, q, 1]),
-  [N.decoder.positions]: int64Tensor([past], [1]),
-};
-const cache = new Float32Array(batch * config.n_head * past * config.head_width).fill(0.01);
-for (let i = 0; i < dims.decoderDepth; i++) {
-  for (const name of [N.crossSemanticKey(i), N.crossSemanticValue(i), N.crossMusicKey(i), N.crossMusicValue(i)]) {
-    const tensor = encoded[name];
-    if (tensor) feeds[name] = tensor;
-  }
-  feeds[N.pastKey(i)] = float32Tensor(cache, [batch, config.n_head, past, config.head_width]);
-  feeds[N.pastValue(i)] = float32Tensor(cache, [batch, config.n_head, past, config.head_width]);
-}
+const feeds = await sm2aStepFeeds(encoder, config, dims, batch, past);
 // --preallocate: the `present` caches are written into JS-owned buffers (as SM2AGenerator does).
 const fetches: Record<string, Tensor> = {};
 if (args.includes("--preallocate")) {

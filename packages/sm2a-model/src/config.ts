@@ -122,9 +122,16 @@ export function sm2aDimensions(config: SM2AConfig, tunables: SM2ATunables): SM2A
     const value = config[field];
     if (!Number.isInteger(value) || value <= 0) throw new SM2AConfigError(field, value, "must be a positive integer");
   }
-  if (!tunables.rope) throw new SM2AConfigError("tunables.rope", tunables.rope, "upstream SM2ATransformer requires rope (its music encoder raises NotImplementedError without)");
+  if (!tunables.rope) {
+    throw new SM2AConfigError(
+      "tunables.rope",
+      tunables.rope,
+      "an SM2ATransformer cannot run without rope: rope = false makes SADelARTransformer register sinusoid `positional_embeddings`, and " +
+        "autosing/sm2a.py run_music_encoder raises NotImplementedError whenever they are set, so no such checkpoint can be trained or used upstream " +
+        "(a tunables dict without `rope` is an old WhisperSpeech s2a one: Tunables.upgrade defaults it to false). Set tunables.rope = true",
+    );
+  }
   if (tunables.causal_encoder) throw new SM2AConfigError("tunables.causal_encoder", true, "upstream SM2ATransformer asserts it is off");
-  if (tunables.causal_music_encoder) throw new SM2AConfigError("tunables.causal_music_encoder", true, "not supported yet");
   if (config.stoks_len === 1500) throw new SM2AConfigError("stoks_len", 1500, "the 50 tok/s semantic layout is not supported");
   const width = config.n_head * config.head_width;
   const baseWidth = 3 * config.head_width;

@@ -22,6 +22,14 @@ export interface SM2AGenerateOptions {
    * every step (AutoSing's `sing` passes `bricks_unrolled` of the music); default `mtoks`.
    */
   template?: readonly (readonly number[])[];
+  /**
+   * Acoustic tokens [Q][P] that the generation continues (upstream `atoks_prompt`): stream i's
+   * prompt is placed with the per-stream delay at steps 1 + i … P + i, the decoder is prefilled
+   * over steps 0 … P in one call, and sampling starts at step P + 1. As upstream, that step (and
+   * every later one) is generated for all streams, so the delayed prompt tail of streams i ≥ 1
+   * (steps P + 1 … P + i) is replaced by generated tokens; template pad/mask codes still win.
+   */
+  atoksPrompt?: readonly (readonly number[])[];
   /** Classifier-free guidance: logits (1 + λ)·cond − λ·uncond, uncond with all-zero music tokens. */
   cfgLambda?: number;
   seed?: number;
@@ -122,22 +130,27 @@ export class SM2AGenerator {
 
     // toks[b][q][t], initialised to the mask code as upstream.
     const toks = Array.from({ length: bs }, () => Array.from({ length: q }, () => new Array<number>(ctx).fill(config.codes + 1)));
+    // `start`: the number of steps fed before the first sampled one (the start token plus any prompt).
+    const start = 1 + this.placePrompt(toks, options.atoksPrompt, ctx);
     const force = (): void => {
       for (const row of toks) for (let k = 0; k < q; k++) for (let t = 0; t < ctx; t++) if ((template[k]?.[t] ?? 0) >= config.codes) (row[k] as number[])[t] = template[k]?.[t] ?? 0;
     };
     force();
     const random = new SeededRandom(options.seed ?? 0);
     const temperature = options.T ?? 0.7;
-    const column = (t: number): number[] => {
-      const one = toks.flatMap((row) => row.map((stream) => stream[t] ?? 0));
+    /** Decoder input ids [batch, Q, to − from] for steps from … to − 1 (rows doubled under guidance). */
+    const columns = (from: number, to: number): number[] => {
+      const one = toks.flatMap((row) => row.flatMap((stream) => stream.slice(from, to)));
       return cfg === undefined ? one : [...one, ...one];
     };
-    const place = (logits: Float32Array, t: number): void => {
+    /** Samples step t from the last position of logits [batch, Q, seq, vocab]. */
+    const place = (logits: Float32Array, seq: number, t: number): void => {
+      const at = (row: number, k: number): Float32Array => logits.subarray(((row * q + k) * seq + seq - 1) * vocab, ((row * q + k) * seq + seq) * vocab);
       for (let b = 0; b < bs; b++) {
         for (let k = 0; k < q; k++) {
-          let row = logits.subarray(((cfg === undefined ? b : bs + b) * q + k) * vocab, ((cfg === undefined ? b : bs + b) * q + k + 1) * vocab);
+          let row = at(cfg === undefined ? b : bs + b, k);
           if (cfg !== undefined) {
-            const uncond = logits.subarray((b * q + k) * vocab, (b * q + k + 1) * vocab);
+            const uncond = at(b, k);
             row = row.map((c, v) => (1 + cfg) * c - cfg * (uncond[v] ?? 0));
           }
           const token = options.greedy ? argmax(row) : sampleToken(row, (k < 20 ? 1 : 1.25) * temperature, options.topK, random);
@@ -145,13 +158,14 @@ export class SM2AGenerator {
         }
       }
     };
-    let { logits, present } = await this.step(encoded, column(0), [0], batch, null);
-    place(logits, 1);
+    // Prefill: steps 0 … start − 1 in one call, then one step at a time over the KV cache.
+    let { logits, present } = await this.step(encoded, columns(0, start), Array.from({ length: start }, (_, t) => t), batch, null);
+    place(logits, start, start);
     force();
     const end = Math.min(n, ctx - 1);
-    for (let i = 2; i < end; i++) {
-      ({ logits, present } = await this.step(encoded, column(i - 1), [i - 1], batch, present));
-      place(logits, i);
+    for (let i = start + 1; i < end; i++) {
+      ({ logits, present } = await this.step(encoded, columns(i - 1, i), [i - 1], batch, present));
+      place(logits, 1, i);
       force();
       options.onStep?.(i);
     }
@@ -159,6 +173,22 @@ export class SM2AGenerator {
     const pattern = config.pattern;
     const codes = (pattern === "bricks" || pattern === "bricks_unrolled") && q === 8 ? removePattern(pattern as DelayPattern, patterned) : null;
     return { patterned, codes };
+  }
+
+  /**
+   * Writes the prompt into every row with the per-stream delay (upstream
+   * `toks[:, i, 1+i : start+i+1] = atoks_prompt[:, i]`); returns its length P (0 without one).
+   */
+  private placePrompt(toks: number[][][], prompt: readonly (readonly number[])[] | undefined, ctx: number): number {
+    if (prompt === undefined) return 0;
+    const q = this.config.quantizers;
+    const length = prompt[0]?.length ?? 0;
+    const vocab = sm2aDimensions(this.config, this.tunables).vocab;
+    if (prompt.length !== q || prompt.some((row) => row.length !== length)) throw new SM2AInputError("atoksPrompt", `must be ${q} rows of equal length`);
+    if (length + q > ctx) throw new SM2AInputError("atoksPrompt", `${length} steps plus the ${q}-step stream delay exceed the template length ${ctx}`);
+    if (prompt.some((row) => row.some((code) => !Number.isInteger(code) || code < 0 || code >= vocab))) throw new SM2AInputError("atoksPrompt", `codes must be integers in [0, ${vocab})`);
+    for (const row of toks) for (let k = 0; k < q; k++) (row[k] as number[]).splice(1 + k, length, ...(prompt[k] ?? []));
+    return length;
   }
 
   async release(): Promise<void> {

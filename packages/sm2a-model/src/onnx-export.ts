@@ -85,12 +85,20 @@ function acousticTables(config: SM2AConfig, tunables: SM2ATunables, weights: Sta
  */
 export function exportSM2AOnnx(config: SM2AConfig, tunables: SM2ATunables, weights: StateDict, options: SM2AExportOptions = {}): SM2AOnnxModels {
   const tables = acousticTables(config, tunables, weights);
-  return { encoder: exportEncoder(config, tunables, weights, tables.input), decoder: exportDecoder(config, tunables, weights, tables, options.decoderWeights ?? "float32") };
+  // causal_music_encoder: the music encoder reads its own `music_embds` tables.
+  const musicTables = tunables.causal_music_encoder ? musicEmbeddingTables(config, tunables, weights) : tables.input;
+  return { encoder: exportEncoder(config, tunables, weights, musicTables), decoder: exportDecoder(config, tunables, weights, tables, options.decoderWeights ?? "float32", options.fusedAttention ?? true) };
 }
 
 export interface SM2AExportOptions {
   /** "int8": the decoder's linear weights per-column int8 (a quarter of the bytes per step, ~1e-2 relative error). Default float32. */
   decoderWeights?: "float32" | "int8";
+  /**
+   * Decoder attention through onnxruntime's com.microsoft RotaryEmbedding + MultiHeadAttention
+   * (default true); false emits the decomposed form (Split/Neg/Concat rope, MatMul/Softmax
+   * attention, Concat cache), kept for A/B benchmarks.
+   */
+  fusedAttention?: boolean;
 }
 
 function embedStreams(e: OnnxEmitter, ids: string, tables: Float32Array[], width: number): string {
@@ -103,7 +111,21 @@ function embedStreams(e: OnnxEmitter, ids: string, tables: Float32Array[], width
   return sum ?? "";
 }
 
-function exportEncoder(config: SM2AConfig, tunables: SM2ATunables, weights: StateDict, acousticIn: Float32Array[]): Uint8Array {
+/** The `music_embds` input tables of the causal music encoder, [codes + 2, W] per quantizer (main rows projected, then the shared specials). */
+function musicEmbeddingTables(config: SM2AConfig, tunables: SM2ATunables, weights: StateDict): Float32Array[] {
+  const { width, atoksWidth: inner, vocab } = sm2aDimensions(config, tunables);
+  const special = tensor(weights, "music_embds.embeddings.0.special.weight");
+  return Array.from({ length: config.quantizers }, (_, q) => {
+    const prefix = `music_embds.embeddings.${q}`;
+    const main = tensor(weights, `${prefix}.main.weight`);
+    const table = new Float32Array(vocab * width);
+    table.set(inner === width ? main : projectRows(main, config.codes, inner, tensor(weights, `${prefix}.emb_to_hidden.weight`), tensor(weights, `${prefix}.emb_to_hidden.bias`), width));
+    table.set(special, config.codes * width);
+    return table;
+  });
+}
+
+function exportEncoder(config: SM2AConfig, tunables: SM2ATunables, weights: StateDict, musicIn: Float32Array[]): Uint8Array {
   const dims = sm2aDimensions(config, tunables);
   const { width, headDim } = dims;
   const nHead = config.n_head;
@@ -130,62 +152,48 @@ function exportEncoder(config: SM2AConfig, tunables: SM2ATunables, weights: Stat
 
   const musicPositions = e.range(e.dimension(names.encoder.mtoks, 2));
   const musicRotary = e.rotaryAt(musicPositions, headDim);
-  let y = embedStreams(e, names.encoder.mtoks, acousticIn, width);
-  for (let i = 0; i < dims.musicEncoderDepth; i++) y = e.encoderLayer(y, `music_encoder.${i}`, { ...attention, rotary: musicRotary });
+  let y = embedStreams(e, names.encoder.mtoks, musicIn, width);
+  const musicMask = tunables.causal_music_encoder ? e.causalMask(musicPositions, musicPositions) : undefined;
+  for (let i = 0; i < dims.musicEncoderDepth; i++) y = e.encoderLayer(y, `music_encoder.${i}`, { ...attention, rotary: musicRotary, ...(musicMask ? { mask: musicMask } : {}) });
   const yenc = e.layerNorm(y, "ln_post_music");
 
   const keyRotary = config.enc_subsample === 1 ? rotary : e.rotaryAt(e.op("Mul", [positions, e.int64([config.enc_subsample], [])]), headDim);
-  for (let i = 0; i < dims.decoderDepth; i++) {
-    const a = e.crossKeyValue(xenc, `decoder.layers.${i}.cross_attn`, { ...attention, rotary: keyRotary });
-    const b = e.crossKeyValue(yenc, `decoder.layers.${i}.cross_attn_two`, { ...attention, rotary: musicRotary });
-    e.output(a.keyTransposed, names.crossSemanticKey(i), ["batch", nHead, headDim, "semantic"]);
-    e.output(a.value, names.crossSemanticValue(i), ["batch", nHead, "semantic", headDim]);
-    e.output(b.keyTransposed, names.crossMusicKey(i), ["batch", nHead, headDim, "music"]);
-    e.output(b.value, names.crossMusicValue(i), ["batch", nHead, "music", headDim]);
-  }
+  e.twoCrossKeyValues({
+    ...attention,
+    depth: dims.decoderDepth,
+    crossA: { memory: xenc, rotary: keyRotary, key: names.crossSemanticKey, value: names.crossSemanticValue, length: "semantic" },
+    crossB: { memory: yenc, rotary: musicRotary, key: names.crossMusicKey, value: names.crossMusicValue, length: "music" },
+  });
   return g.toBytes();
 }
 
-function exportDecoder(config: SM2AConfig, tunables: SM2ATunables, weights: StateDict, tables: ReturnType<typeof acousticTables>, weightType: "float32" | "int8"): Uint8Array {
+function exportDecoder(config: SM2AConfig, tunables: SM2ATunables, weights: StateDict, tables: ReturnType<typeof acousticTables>, weightType: "float32" | "int8", fusedAttention: boolean): Uint8Array {
   const dims = sm2aDimensions(config, tunables);
   const { width, headDim, vocab } = dims;
   const nHead = config.n_head;
   const q = config.quantizers;
   const names = SM2A_ONNX_NAMES;
-  const e = new OnnxEmitter("sm2a_decoder", weights, weightType, { contribOps: true });
+  const e = new OnnxEmitter("sm2a_decoder", weights, weightType, { contribOps: true, fusedAttention });
   const g = e.graph;
   g.addInput(names.decoder.inputIds, "int64", ["batch", q, "seq"]);
   g.addInput(names.decoder.positions, "int64", ["seq"]);
-  for (let i = 0; i < dims.decoderDepth; i++) {
-    g.addInput(names.crossSemanticKey(i), "float32", ["batch", nHead, headDim, "semantic"]);
-    g.addInput(names.crossSemanticValue(i), "float32", ["batch", nHead, "semantic", headDim]);
-    g.addInput(names.crossMusicKey(i), "float32", ["batch", nHead, headDim, "music"]);
-    g.addInput(names.crossMusicValue(i), "float32", ["batch", nHead, "music", headDim]);
-    g.addInput(names.pastKey(i), "float32", ["batch", nHead, "past", headDim]);
-    g.addInput(names.pastValue(i), "float32", ["batch", nHead, "past", headDim]);
-  }
   const positions = names.decoder.positions;
   let x = embedStreams(e, names.decoder.inputIds, tables.input, width);
   const totalLength = e.op("Add", [e.dimension(names.pastKey(0), 2), e.dimension(names.decoder.inputIds, 2)]);
   const mask = e.causalMask(positions, e.range(totalLength));
   const rotary = e.rotaryAt(positions, headDim);
-  for (let i = 0; i < dims.decoderDepth; i++) {
-    const layer = e.twoCrossDecoderLayer(x, `decoder.layers.${i}`, {
-      nHead,
-      headDim,
-      qkScale: dims.qkScale,
-      rotary,
-      mask,
-      past: { key: names.pastKey(i), value: names.pastValue(i) },
-      presentNames: { key: names.presentKey(i), value: names.presentValue(i) },
-      crossA: { keyTransposed: names.crossSemanticKey(i), value: names.crossSemanticValue(i) },
-      crossB: { keyTransposed: names.crossMusicKey(i), value: names.crossMusicValue(i) },
-      alpha: CROSS_MIX_ALPHA,
-    });
-    x = layer.x;
-    g.addOutput(names.presentKey(i), "float32", ["batch", nHead, "total", headDim]);
-    g.addOutput(names.presentValue(i), "float32", ["batch", nHead, "total", headDim]);
-  }
+  x = e.twoCrossDecoderStack(x, {
+    depth: dims.decoderDepth,
+    nHead,
+    headDim,
+    qkScale: dims.qkScale,
+    rotary,
+    mask,
+    alpha: CROSS_MIX_ALPHA,
+    cache: names,
+    crossA: { key: names.crossSemanticKey, value: names.crossSemanticValue, length: "semantic" },
+    crossB: { key: names.crossMusicKey, value: names.crossMusicValue, length: "music" },
+  });
   x = e.layerNorm(x, "decoder.ln_post");
   // DelSumHead: splitter + GELU, one slice per quantizer, each unembedded by its own table.
   // Rows of all batch entries and positions go through one [W, vocab] product per quantizer, so

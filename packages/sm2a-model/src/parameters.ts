@@ -51,22 +51,35 @@ export function sm2aParameterSpecs(config: SM2AConfig, tunables: SM2ATunables, o
   if (dims.spkWidth !== width) c.linear("spk_to_hidden", dims.spkWidth, width);
   for (let i = 0; i < dims.encoderDepth; i++) block(`encoder.${i}`, false);
   c.layerNorm("ln_post", width);
-  for (let q = 0; q < config.quantizers; q++) {
-    c.embedding(`embds.embeddings.${q}.main.weight`, config.codes, dims.atoksWidth);
-    if (dims.atoksWidth !== width) {
-      c.linear(`embds.embeddings.${q}.emb_to_hidden`, dims.atoksWidth, width);
-      c.linear(`embds.embeddings.${q}.hidden_to_emb`, width, dims.atoksWidth);
+  // DelSumEmbedding: one FlexEmbeddings per quantizer, all sharing quantizer 0's `special` module.
+  const delSumEmbedding = (prefix: string): void => {
+    for (let q = 0; q < config.quantizers; q++) {
+      c.embedding(`${prefix}.embeddings.${q}.main.weight`, config.codes, dims.atoksWidth);
+      if (dims.atoksWidth !== width) {
+        c.linear(`${prefix}.embeddings.${q}.emb_to_hidden`, dims.atoksWidth, width);
+        c.linear(`${prefix}.embeddings.${q}.hidden_to_emb`, width, dims.atoksWidth);
+      }
+      if (q === 0) c.embedding(`${prefix}.embeddings.0.special.weight`, 2, width);
+      else c.alias(`${prefix}.embeddings.0.special.weight`, `${prefix}.embeddings.${q}.special.weight`);
     }
-    if (q === 0) c.embedding("embds.embeddings.0.special.weight", 2, width);
-    else c.alias("embds.embeddings.0.special.weight", `embds.embeddings.${q}.special.weight`);
-  }
+  };
+  // DelSumHead: Linear(W, W·Q) + GELU, unembedded by a DelSumEmbedding's tables.
+  const delSumHead = (prefix: string): void => c.linear(`${prefix}.splitter.0`, width, width * config.quantizers);
+
+  delSumEmbedding("embds");
   for (let i = 0; i < dims.decoderDepth; i++) block(`decoder.layers.${i}`, true);
   c.layerNorm("decoder.ln_post", width);
-  c.linear("head.splitter.0", width, width * config.quantizers);
+  delSumHead("head");
   c.buffer("val_true", new Float32Array(config.quantizers), [config.quantizers]);
   c.buffer("val_total", new Float32Array(config.quantizers), [config.quantizers]);
   for (let i = 0; i < dims.musicEncoderDepth; i++) block(`music_encoder.${i}`, false);
   c.layerNorm("ln_post_music", width);
+  if (tunables.causal_music_encoder) {
+    // Port of SM2ATransformer.__init__: the causal music encoder embeds music with its own
+    // tables and predicts the next music tokens through its own head.
+    delSumEmbedding("music_embds");
+    delSumHead("music_head");
+  }
   if (options.frozenSemanticEmbeddings) c.freeze("semantic_embedding.weight");
   return c.specs;
 }

@@ -2,6 +2,8 @@ import {
   crossEntropy,
   delSumEmbed,
   delSumHead,
+  delSumHeadCrossEntropy,
+  gradientCheckpoint,
   initializeParameters,
   layerNorm,
   linear,
@@ -11,7 +13,7 @@ import {
   TfRotary,
   tf,
 } from "@autosing/nn";
-import type { AttentionConfig, NamedVariable, ParameterSpec, StateDict } from "@autosing/nn";
+import type { AttentionConfig, NamedVariable, ParameterSpec, StateDict, UnembedLossResult } from "@autosing/nn";
 
 import type { SM2AConfig, SM2ADimensions, SM2ATunables } from "./config.js";
 import { sm2aDimensions } from "./config.js";
@@ -87,33 +89,55 @@ export class SM2ATfModel {
     if (this.dims.spkWidth !== this.dims.width) spk = linear(w, "spk_to_hidden", spk);
     const xenc = tf.add(x, tf.reshape(spk, [b, 1, this.dims.width])) as tf.Tensor3D;
     const shape = sm2aAcousticShape(this.config, this.tunables);
-    let y = delSumEmbed(w, "embds", shape, this.config.quantizers, mtoks);
+    // causal_music_encoder: music has its own tables (`music_embds`) and a causal encoder.
+    const causalMusic = this.tunables.causal_music_encoder;
+    let y = delSumEmbed(w, causalMusic ? "music_embds" : "embds", shape, this.config.quantizers, mtoks);
     const musicPositions = tf.range(0, mtoks.shape[2], 1, "int32") as tf.Tensor1D;
-    for (let i = 0; i < this.dims.musicEncoderDepth; i++) y = residualAttentionBlock(w, `music_encoder.${i}`, this.attention, y, musicPositions);
+    for (let i = 0; i < this.dims.musicEncoderDepth; i++) y = residualAttentionBlock(w, `music_encoder.${i}`, this.attention, y, musicPositions, { causal: causalMusic });
     return { xenc, yenc: layerNorm(w, "ln_post_music", y) as tf.Tensor3D };
   }
 
   /** Decoder over acoustic tokens [B, Q, T] at positions [T] → scaled logits [B, Q, T, codes + 2]. */
   decode(atoks: tf.Tensor3D, positions: tf.Tensor1D | tf.Tensor2D, encoded: SM2AEncoded): tf.Tensor4D {
+    const x = this.decodeHidden(atoks, positions, encoded);
+    const shape = sm2aAcousticShape(this.config, this.tunables);
+    return tf.mul(delSumHead(this.parameters.lookup, "head", "embds.embeddings", shape, this.config.quantizers, x), this.dims.logitScale) as tf.Tensor4D;
+  }
+
+  /**
+   * The decoder up to `decoder.ln_post`: hidden states [B, T, W] before the head. `checkpoint`
+   * recomputes each layer in the backward pass instead of keeping its intermediates (see
+   * gradientCheckpoint in @autosing/nn): same values, a fraction of the training memory.
+   */
+  decodeHidden(atoks: tf.Tensor3D, positions: tf.Tensor1D | tf.Tensor2D, encoded: SM2AEncoded, options: { checkpoint?: boolean } = {}): tf.Tensor3D {
     const w = this.parameters.lookup;
     const shape = sm2aAcousticShape(this.config, this.tunables);
     let x = delSumEmbed(w, "embds", shape, this.config.quantizers, atoks);
     const textPositions = tf.range(0, encoded.xenc.shape[1], 1, "int32") as tf.Tensor1D;
     const musicPositions = tf.range(0, encoded.yenc.shape[1], 1, "int32") as tf.Tensor1D;
     for (let i = 0; i < this.dims.decoderDepth; i++) {
-      x = residualAttentionBlockTwoCross(
-        w,
-        `decoder.layers.${i}`,
-        this.attention,
-        x,
-        positions,
-        { x: encoded.xenc, positions: textPositions, keySubsampling: this.config.enc_subsample },
-        { x: encoded.yenc, positions: musicPositions },
-        { causal: true },
-      );
+      const prefix = `decoder.layers.${i}`;
+      const layer = (lookup: typeof w, [h, xenc, yenc, queryPositions, textKeys, musicKeys]: tf.Tensor[]): tf.Tensor3D =>
+        residualAttentionBlockTwoCross(
+          lookup,
+          prefix,
+          this.attention,
+          h as tf.Tensor3D,
+          queryPositions as tf.Tensor1D | tf.Tensor2D,
+          { x: xenc as tf.Tensor3D, positions: textKeys as tf.Tensor1D, keySubsampling: this.config.enc_subsample },
+          { x: yenc as tf.Tensor3D, positions: musicKeys as tf.Tensor1D },
+          { causal: true },
+        );
+      // Positions are inputs too: a checkpointed layer recomputes from its inputs after the
+      // forward pass has disposed everything else it made.
+      const inputs = [x, encoded.xenc, encoded.yenc, positions, textPositions, musicPositions];
+      x = options.checkpoint ? gradientCheckpoint(w, this.parameterNames(`${prefix}.`), inputs, layer) : layer(w, inputs);
     }
-    x = layerNorm(w, "decoder.ln_post", x) as tf.Tensor3D;
-    return tf.mul(delSumHead(w, "head", "embds.embeddings", shape, this.config.quantizers, x), this.dims.logitScale) as tf.Tensor4D;
+    return layerNorm(w, "decoder.ln_post", x) as tf.Tensor3D;
+  }
+
+  private parameterNames(prefix: string): string[] {
+    return this.specs.filter((spec) => spec.name.startsWith(prefix)).map((spec) => spec.name);
   }
 
   forward(batch: SM2ABatch): tf.Tensor4D {
@@ -127,26 +151,90 @@ export class SM2ATfModel {
    * against atoks[:, q, 1:] ignoring the pad code, q0 weighted by `q0_loss_mult` in training and
    * the sum divided by quantizers (+ q0_loss_mult − 1 in training); plus the per-quantizer
    * validation accuracy counts.
+   *
+   * By default memory-efficient: decoder layers are checkpointed and the head's logits are never
+   * materialised (delSumHeadCrossEntropy), which is what lets a full 15 s `bricks_unrolled` row
+   * train within the wasm backend's 4 GiB heap. `memoryEfficient: false` is the straightforward
+   * graph (full logits, plain autograd), kept as the reference the efficient one is tested against.
    */
-  loss(batch: SM2ABatch, options: { training?: boolean } = {}): SM2ALossResult {
+  loss(batch: SM2ABatch, options: { training?: boolean; memoryEfficient?: boolean } = {}): SM2ALossResult {
     const training = options.training ?? true;
-    const logits = this.forward(batch);
-    const [b, q, t, v] = logits.shape;
+    const q = this.config.quantizers;
+    const memoryEfficient = options.memoryEfficient !== false;
+    const encoded = this.encode(batch.stoks, batch.speakers, batch.mtoks);
+    const parts = memoryEfficient ? this.efficientLossParts(batch, encoded) : this.plainLossParts(batch, encoded);
     let total: tf.Scalar = tf.scalar(0);
-    const correct: tf.Scalar[] = [];
-    const valid: tf.Scalar[] = [];
-    for (let i = 0; i < q; i++) {
+    parts.forEach((part, i) => {
+      const weighted = training && i === 0 ? (tf.mul(part.loss, this.tunables.q0_loss_mult) as tf.Scalar) : part.loss;
+      total = tf.add(total, weighted) as tf.Scalar;
+    });
+    const denominator = q + (training ? this.tunables.q0_loss_mult - 1 : 0);
+    let loss = tf.div(total, denominator) as tf.Scalar;
+    if (training && this.tunables.causal_music_encoder) loss = tf.add(loss, this.musicEncoderLoss(encoded.yenc, batch.mtoks, { memoryEfficient })) as tf.Scalar;
+    return {
+      loss,
+      correct: tf.stack(parts.map((p) => p.correct)) as tf.Tensor1D,
+      total: tf.stack(parts.map((p) => p.valid)) as tf.Tensor1D,
+    };
+  }
+
+  /** Per quantizer loss and counts through checkpointed decoder layers and the fused head loss. */
+  private efficientLossParts(batch: SM2ABatch, encoded: SM2AEncoded): UnembedLossResult[] {
+    const positions = batch.atoksPositions ?? (tf.range(0, batch.atoks.shape[2], 1, "int32") as tf.Tensor1D);
+    const hidden = this.decodeHidden(batch.atoks, positions, encoded, { checkpoint: true });
+    const [b, t, width] = hidden.shape;
+    const [, q] = batch.atoks.shape;
+    const predicting = tf.slice(hidden, [0, 0, 0], [b, t - 1, width]) as tf.Tensor3D;
+    const targets = tf.slice(batch.atoks, [0, 0, 1], [b, q, t - 1]) as tf.Tensor3D;
+    const shape = sm2aAcousticShape(this.config, this.tunables);
+    return delSumHeadCrossEntropy(this.parameters.lookup, "head", "embds.embeddings", shape, q, predicting, targets, {
+      scale: this.dims.logitScale,
+      ignoreIndex: this.config.codes,
+    });
+  }
+
+  /** The same from the full logits [B, Q, T, V]. */
+  private plainLossParts(batch: SM2ABatch, encoded: SM2AEncoded): UnembedLossResult[] {
+    const positions = batch.atoksPositions ?? (tf.range(0, batch.atoks.shape[2], 1, "int32") as tf.Tensor1D);
+    const logits = this.decode(batch.atoks, positions, encoded);
+    const [b, q, t, v] = logits.shape;
+    return Array.from({ length: q }, (_, i) => {
       const predicted = tf.reshape(tf.slice(logits, [0, i, 0, 0], [b, 1, t - 1, v]), [b, t - 1, v]);
       const targets = tf.reshape(tf.slice(batch.atoks, [0, i, 1], [b, 1, t - 1]), [b, t - 1]);
-      let part = crossEntropy(predicted, targets, this.config.codes);
-      if (training && i === 0) part = tf.mul(part, this.tunables.q0_loss_mult) as tf.Scalar;
-      total = tf.add(total, part) as tf.Scalar;
       const mask = tf.cast(tf.notEqual(targets, tf.scalar(this.config.codes, "int32")), "float32");
-      correct.push(tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(predicted, -1), targets), "float32"), mask)) as tf.Scalar);
-      valid.push(tf.sum(mask) as tf.Scalar);
+      return {
+        loss: crossEntropy(predicted, targets, this.config.codes),
+        correct: tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(predicted, -1), targets), "float32"), mask)) as tf.Scalar,
+        valid: tf.sum(mask) as tf.Scalar,
+      };
+    });
+  }
+
+  /**
+   * Port of SM2ATransformer.forward's causal music encoder term (training only): `music_head`
+   * over the music encoder output, unembedded by the `music_embds` tables and scaled like the
+   * acoustic logits, predicts the next music token of every stream; Σ_q CE(music_logits[:, q,
+   * :-1], mtoks[:, q, 1:], ignoring the pad code) / quantizers.
+   */
+  musicEncoderLoss(yenc: tf.Tensor3D, mtoks: tf.Tensor3D, options: { memoryEfficient?: boolean } = {}): tf.Scalar {
+    if (!this.tunables.causal_music_encoder) throw new SM2AInputError("musicEncoderLoss", "needs tunables.causal_music_encoder (the model has no music_head otherwise)");
+    const [b, t, width] = yenc.shape;
+    const q = this.config.quantizers;
+    const shape = sm2aAcousticShape(this.config, this.tunables);
+    const predicting = tf.slice(yenc, [0, 0, 0], [b, t - 1, width]) as tf.Tensor3D;
+    const targets = tf.slice(mtoks, [0, 0, 1], [b, q, t - 1]) as tf.Tensor3D;
+    let parts: tf.Scalar[];
+    if (options.memoryEfficient === false) {
+      const logits = tf.mul(delSumHead(this.parameters.lookup, "music_head", "music_embds.embeddings", shape, q, predicting), this.dims.logitScale);
+      const streamTargets = tf.unstack(targets, 1);
+      parts = tf.unstack(logits, 1).map((streamLogits, i) => crossEntropy(streamLogits, streamTargets[i] as tf.Tensor, this.config.codes));
+    } else {
+      parts = delSumHeadCrossEntropy(this.parameters.lookup, "music_head", "music_embds.embeddings", shape, q, predicting, targets, {
+        scale: this.dims.logitScale,
+        ignoreIndex: this.config.codes,
+      }).map((part) => part.loss);
     }
-    const denominator = q + (training ? this.tunables.q0_loss_mult - 1 : 0);
-    return { loss: tf.div(total, denominator) as tf.Scalar, correct: tf.stack(correct) as tf.Tensor1D, total: tf.stack(valid) as tf.Tensor1D };
+    return tf.div(tf.addN(parts), q) as tf.Scalar;
   }
 
   stateDict(): StateDict {

@@ -1,8 +1,9 @@
 import { argmax, SeededRandom, tf, useTfBackend } from "@autosing/nn";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { exportSM2AOnnx, sm2aDimensions, SM2AGenerator, sm2aParameterSpecs, SM2ATfModel } from "../src/index.js";
-import { randomFloats, randomInts, randomWeights, tinyConfig, tunables } from "./helpers.js";
+import { exportSM2AOnnx, sm2aDimensions, SM2AGenerator, SM2ATfModel } from "../src/index.js";
+import { randomFloats, randomInts, relativeError, testWeights, tinyConfig, tunables } from "./helpers.js";
+import { randomSM2AWeights } from "../src/testing.js";
 
 beforeAll(async () => {
   await useTfBackend("cpu");
@@ -11,7 +12,7 @@ beforeAll(async () => {
 const config = tinyConfig({ ctx_n: 14 });
 const dims = sm2aDimensions(config, tunables);
 const q = config.quantizers;
-const weights = randomWeights(sm2aParameterSpecs(config, tunables), 21);
+const weights = randomSM2AWeights(config, tunables, 21, testWeights);
 const random = new SeededRandom(8);
 const semantic = randomInts(random, 4, config.stoks_codes - 1);
 const music = Array.from({ length: q }, () => randomInts(random, config.mtoks_len, config.codes + 2));
@@ -56,6 +57,32 @@ describe("sm2a generation on onnxruntime", () => {
     }
   });
 
+  it("continues an atoks prompt: delayed prompt steps kept, greedy continuation equals the full-forward argmax", async () => {
+    const generator = await SM2AGenerator.create(exportSM2AOnnx(config, tunables, weights), config, tunables, { threads: 1 });
+    const ctx = config.ctx_n;
+    const template = Array.from({ length: q }, () => new Array<number>(ctx).fill(0));
+    const promptLength = 4;
+    const prompt = Array.from({ length: q }, () => randomInts(random, promptLength, config.codes));
+    const { patterned } = await generator.generate(semantic, music, speaker, { greedy: true, template, atoksPrompt: prompt });
+    await expect(generator.generate(semantic, music, speaker, { template, atoksPrompt: prompt.map((row) => [...row, ...row, ...row]) })).rejects.toThrow(/atoksPrompt/);
+    await generator.release();
+    const rows = Array.from({ length: q }, (_, k) => Array.from(patterned.data.subarray(k * ctx, (k + 1) * ctx)));
+    const start = promptLength + 1;
+    for (let k = 0; k < q; k++) {
+      // Stream k's prompt sits at steps 1 + k … P + k; the steps before it keep the mask code.
+      for (let t = 0; t <= k; t++) expect(rows[k]?.[t]).toBe(config.codes + 1);
+      for (let t = 1 + k; t < start; t++) expect(rows[k]?.[t]).toBe(prompt[k]?.[t - 1 - k]);
+    }
+    const logits = fullForward(rows, ctx - 1);
+    const vocab = dims.vocab;
+    for (let k = 0; k < q; k++) {
+      for (let t = start; t < ctx - 1; t++) {
+        const at = (k * (ctx - 1) + (t - 1)) * vocab;
+        expect(rows[k]?.[t]).toBe(argmax(logits.subarray(at, at + vocab)));
+      }
+    }
+  });
+
   it("step-by-step KV-cache logits on forced random tokens match the full forward at every position", async () => {
     const generator = await SM2AGenerator.create(exportSM2AOnnx(config, tunables, weights), config, tunables, { threads: 1 });
     const length = config.ctx_n;
@@ -85,6 +112,25 @@ describe("sm2a generation on onnxruntime", () => {
       }
     }
     expect(worst / scale).toBeLessThan(1e-4);
+  });
+
+  it("the decomposed attention form (fusedAttention: false) gives the fused decoder's logits", async () => {
+    const fused = await SM2AGenerator.create(exportSM2AOnnx(config, tunables, weights), config, tunables, { threads: 1 });
+    const decomposed = await SM2AGenerator.create(exportSM2AOnnx(config, tunables, weights, { fusedAttention: false }), config, tunables, { threads: 1 });
+    const length = config.ctx_n;
+    const tokens = Array.from({ length: q }, () => randomInts(random, length, config.codes + 2));
+    const run = async (generator: SM2AGenerator): Promise<Float32Array[]> => {
+      const encoded = await generator.encode([{ stoks: generator.paddedSemantic(semantic), speaker, mtoks: music }]);
+      // A 5-step prefill, then single steps over the cache.
+      const prefill = await generator.step(encoded, tokens.flatMap((row) => row.slice(0, 5)), [0, 1, 2, 3, 4], 1, null);
+      const next = await generator.step(encoded, tokens.map((row) => row[5] ?? 0), [5], 1, prefill.present);
+      return [prefill.logits, next.logits];
+    };
+    const a = await run(fused);
+    const b = await run(decomposed);
+    await fused.release();
+    await decomposed.release();
+    for (const [k, logits] of a.entries()) expect(relativeError(logits, b[k] ?? new Float32Array())).toBeLessThan(1e-5);
   });
 
   it("int8 decoder weights stay within 5e-2 relative of the float32 decoder", async () => {

@@ -37,6 +37,15 @@ export function parseT2SConfig(raw: Record<string, unknown>): T2SConfig {
 
 /** Upstream tunables over the defaults; unknown keys are kept out, wrong types rejected. */
 export function parseT2STunables(raw: Record<string, unknown>): T2STunables {
+  if (raw.rope === false) {
+    throw new T2SConfigError(
+      "tunables.rope",
+      false,
+      "a t2s model has no rope switch upstream: whisperspeech t2s Tunables has no `rope` field (Tunables(**tunables) rejects the key), " +
+        "TM2STransformer builds its music encoder and decoder with rope=True unconditionally, and the text encoder and decoder input always " +
+        "add their sinusoid tables (encoder.positional_embedding, embeddings.positional_embedding); remove the key",
+    );
+  }
   const out: Record<string, unknown> = { ...DEFAULT_T2S_TUNABLES };
   for (const [key, fallback] of Object.entries(DEFAULT_T2S_TUNABLES)) {
     const value = raw[key];

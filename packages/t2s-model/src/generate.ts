@@ -4,23 +4,9 @@ import type { InferenceSession, SessionOptions, Tensor } from "@autosing/nn";
 import type { T2SConfig, T2STunables } from "./config.js";
 import { cpsBin, t2sDimensions } from "./config.js";
 import { T2SInputError } from "./errors.js";
-import { languageId } from "./languages.js";
+import { encodeLyrics } from "./lyrics.js";
 import type { T2SOnnxModels } from "./onnx-export.js";
 import { T2S_ONNX_NAMES as N } from "./onnx-export.js";
-
-/** Port of whisperspeech CharTokenizer: UTF-8 bytes of the stripped text; end-of-text is 0. */
-export const END_OF_TEXT = 0;
-
-/**
- * Text tokens as upstream `generate` builds them: [eot, …bytes of text.trim()] padded with eot to
- * `length` (cut to `length` when longer, as F.pad with a negative pad does).
- */
-export function encodeText(text: string, length: number): number[] {
-  const bytes = Array.from(new TextEncoder().encode(text.trim()));
-  const out = [END_OF_TEXT, ...bytes].slice(0, length);
-  while (out.length < length) out.push(END_OF_TEXT);
-  return out;
-}
 
 export interface T2SGenerateOptions {
   /** Sampling temperature (upstream default 0.7). */
@@ -28,7 +14,8 @@ export interface T2SGenerateOptions {
   topK?: number;
   /** Characters per second (upstream default 15; AutoSing's `sing` passes 1). */
   cps?: number;
-  lang?: string;
+  /** A language code, or with `lyrics` as a list of strings one code per string (upstream's list form; see `encodeLyrics`). Default "en". */
+  lang?: string | readonly string[];
   /** Output has N − 1 tokens (upstream default stoks_len; AutoSing's `sing` uses 751). */
   N?: number;
   /** Semantic tokens forced at the start of every row. */
@@ -64,8 +51,11 @@ export class T2SGenerator {
     return new T2SGenerator(config, tunables, encoder, decoder);
   }
 
-  /** Runs the encoder graph: cps embedding and cross keys/values (kept as onnxruntime tensors). */
-  async encode(ttoks: readonly number[], language: number, cps: number, mtoks: readonly (readonly number[])[], batch: number): Promise<Record<string, Tensor>> {
+  /**
+   * Runs the encoder graph: cps embedding and cross keys/values (kept as onnxruntime tensors).
+   * `language`: one id for every token, or one id per token of `ttoks`.
+   */
+  async encode(ttoks: readonly number[], language: number | readonly number[], cps: number, mtoks: readonly (readonly number[])[], batch: number): Promise<Record<string, Tensor>> {
     const q = this.config.quantizers;
     if (mtoks.length !== q) throw new T2SInputError("mtoks", `has ${mtoks.length} streams, expected ${q} (the bricks pattern of the music tokens)`);
     const length = mtoks[0]?.length ?? 0;
@@ -80,9 +70,11 @@ export class T2SGenerator {
       }
     }
     const repeat = <T>(values: readonly T[]): T[] => Array.from({ length: batch }, () => values).flat();
+    const languages = typeof language === "number" ? [language] : language;
+    if (languages.length !== 1 && languages.length !== ttoks.length) throw new T2SInputError("language", `has ${languages.length} ids for ${ttoks.length} text tokens; give one id, or one per token`);
     return this.encoder.run({
       [N.encoder.ttoks]: int64Tensor(repeat(ttoks), [batch, ttoks.length]),
-      [N.encoder.language]: int64Tensor(repeat([language]), [batch]),
+      [N.encoder.language]: int64Tensor(repeat(languages), [batch, languages.length]),
       [N.encoder.cpsBin]: int64Tensor(repeat([cpsBin(cps, this.tunables)]), [batch]),
       [N.encoder.mtoks]: int64Tensor(flatMusic, [batch, q, length]),
     });
@@ -123,7 +115,7 @@ export class T2SGenerator {
   }
 
   /** Returns `bs` rows of N − 1 semantic tokens. */
-  async generate(lyrics: string, mtoks: readonly (readonly number[])[], options: T2SGenerateOptions = {}): Promise<number[][]> {
+  async generate(lyrics: string | readonly string[], mtoks: readonly (readonly number[])[], options: T2SGenerateOptions = {}): Promise<number[][]> {
     const config = this.config;
     const batch = options.bs ?? 1;
     const n = options.N ?? config.stoks_len;
@@ -132,7 +124,8 @@ export class T2SGenerator {
     if (prompt.length + 2 > n) throw new T2SInputError("stoksPrompt", `${prompt.length} tokens leave nothing to generate with N = ${n}`);
     const maskFrom = options.maskFineLevels ?? 2;
     const music = mtoks.map((row, level) => (maskFrom > 0 && level >= maskFrom ? row.map(() => config.codes) : [...row]));
-    const encoded = await this.encode(encodeText(lyrics, config.ttoks_len), languageId(options.lang ?? "en"), options.cps ?? 15, music, batch);
+    const text = encodeLyrics(lyrics, options.lang ?? "en", config.ttoks_len);
+    const encoded = await this.encode(text.ttoks, text.languages, options.cps ?? 15, music, batch);
     const random = new SeededRandom(options.seed ?? 0);
     const temperature = options.T ?? 0.7;
     const vocab = config.stoks_codes + 1;

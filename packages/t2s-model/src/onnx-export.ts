@@ -30,12 +30,18 @@ export interface T2SOnnxModels {
  * `past_key_values.{i}.key|value` [batch, heads, past, head_dim] and returns `present.{i}.*`.
  */
 export function exportT2SOnnx(config: T2SConfig, tunables: T2STunables, weights: StateDict, options: T2SExportOptions = {}): T2SOnnxModels {
-  return { encoder: exportEncoder(config, tunables, weights), decoder: exportDecoder(config, tunables, weights, options.decoderWeights ?? "float32") };
+  return { encoder: exportEncoder(config, tunables, weights), decoder: exportDecoder(config, tunables, weights, options.decoderWeights ?? "float32", options.fusedAttention ?? true) };
 }
 
 export interface T2SExportOptions {
   /** "int8": the decoder's linear weights per-column int8 (a quarter of the bytes per step, ~1e-2 relative error). Default float32. */
   decoderWeights?: "float32" | "int8";
+  /**
+   * Decoder attention through onnxruntime's com.microsoft RotaryEmbedding + MultiHeadAttention
+   * (default true); false emits the decomposed form (Split/Neg/Concat rope, MatMul/Softmax
+   * attention, Concat cache), kept for A/B benchmarks.
+   */
+  fusedAttention?: boolean;
 }
 
 function exportEncoder(config: T2SConfig, tunables: T2STunables, weights: StateDict): Uint8Array {
@@ -46,7 +52,8 @@ function exportEncoder(config: T2SConfig, tunables: T2STunables, weights: StateD
   const e = new OnnxEmitter("t2s_encoder", weights);
   const g = e.graph;
   g.addInput(names.encoder.ttoks, "int64", ["batch", "text"]);
-  g.addInput(names.encoder.language, "int64", ["batch"]);
+  // One language per token, or [batch, 1]: one for every token (broadcast when added).
+  g.addInput(names.encoder.language, "int64", ["batch", "language_length"]);
   g.addInput(names.encoder.cpsBin, "int64", ["batch"]);
   g.addInput(names.encoder.mtoks, "int64", ["batch", config.quantizers, "music"]);
   const tables = mergedEmbeddingTables(config, tunables, weights);
@@ -54,7 +61,7 @@ function exportEncoder(config: T2SConfig, tunables: T2STunables, weights: StateD
   // Text encoder (causal, no rope): bytes + language + sinusoid positions.
   const textPositions = e.range(e.dimension(names.encoder.ttoks, 1));
   const textEmb = e.op("Gather", [e.constant("text_emb", tables.textIn, [config.ttoks_codes, width]), names.encoder.ttoks], { axis: 0 });
-  const lang = e.op("Unsqueeze", [e.op("Gather", [e.constant("lang", e.weight("lang_embeddings.weight").data, [dims.languages, width]), names.encoder.language], { axis: 0 }), e.int64([1])]);
+  const lang = e.op("Gather", [e.constant("lang", e.weight("lang_embeddings.weight").data, [dims.languages, width]), names.encoder.language], { axis: 0 });
   const pos = e.op("Gather", [e.constant("text_pos", e.weight("encoder.positional_embedding").data, [config.ttoks_len, width]), textPositions], { axis: 0 });
   let x = e.op("Add", [e.op("Add", [textEmb, lang]), pos]);
   const textMask = tunables.causal_encoder ? e.causalMask(textPositions, textPositions) : undefined;
@@ -83,42 +90,26 @@ function exportEncoder(config: T2SConfig, tunables: T2STunables, weights: StateD
 
   // Cross keys/values for every decoder layer (t2s uses key_subsampling 1 for both).
   const textRotary = e.rotaryAt(textPositions, headDim);
-  for (let i = 0; i < dims.decoderDepth; i++) {
-    const text = e.crossKeyValue(xenc, `decoder.layers.${i}.cross_attn`, { ...attention, rotary: textRotary });
-    const music = e.crossKeyValue(yenc, `decoder.layers.${i}.cross_attn_two`, { ...attention, rotary: musicRotary });
-    const outputs: [string, string, (string | number)[]][] = [
-      [text.keyTransposed, names.crossTextKey(i), ["batch", nHead, headDim, "text"]],
-      [text.value, names.crossTextValue(i), ["batch", nHead, "text", headDim]],
-      [music.keyTransposed, names.crossMusicKey(i), ["batch", nHead, headDim, "music"]],
-      [music.value, names.crossMusicValue(i), ["batch", nHead, "music", headDim]],
-    ];
-    for (const [from, name, shape] of outputs) {
-      g.addNode("Identity", [from], [name]);
-      g.addOutput(name, "float32", shape);
-    }
-  }
+  e.twoCrossKeyValues({
+    ...attention,
+    depth: dims.decoderDepth,
+    crossA: { memory: xenc, rotary: textRotary, key: names.crossTextKey, value: names.crossTextValue, length: "text" },
+    crossB: { memory: yenc, rotary: musicRotary, key: names.crossMusicKey, value: names.crossMusicValue, length: "music" },
+  });
   return g.toBytes();
 }
 
-function exportDecoder(config: T2SConfig, tunables: T2STunables, weights: StateDict, weightType: "float32" | "int8"): Uint8Array {
+function exportDecoder(config: T2SConfig, tunables: T2STunables, weights: StateDict, weightType: "float32" | "int8", fusedAttention: boolean): Uint8Array {
   const dims = t2sDimensions(config, tunables);
   const { width, headDim } = dims;
   const nHead = config.n_head;
   const names = T2S_ONNX_NAMES;
-  const e = new OnnxEmitter("t2s_decoder", weights, weightType, { contribOps: true });
+  const e = new OnnxEmitter("t2s_decoder", weights, weightType, { contribOps: true, fusedAttention });
   const g = e.graph;
   const vocab = config.stoks_codes + 1;
   g.addInput(names.decoder.inputIds, "int64", ["batch", "seq"]);
   g.addInput(names.decoder.positions, "int64", ["seq"]);
   g.addInput(names.decoder.cpsEmbedding, "float32", ["batch", 1, width]);
-  for (let i = 0; i < dims.decoderDepth; i++) {
-    g.addInput(names.crossTextKey(i), "float32", ["batch", nHead, headDim, "text"]);
-    g.addInput(names.crossTextValue(i), "float32", ["batch", nHead, "text", headDim]);
-    g.addInput(names.crossMusicKey(i), "float32", ["batch", nHead, headDim, "music"]);
-    g.addInput(names.crossMusicValue(i), "float32", ["batch", nHead, "music", headDim]);
-    g.addInput(names.pastKey(i), "float32", ["batch", nHead, "past", headDim]);
-    g.addInput(names.pastValue(i), "float32", ["batch", nHead, "past", headDim]);
-  }
   const tables = mergedEmbeddingTables(config, tunables, weights);
   const positions = names.decoder.positions;
   const emb = e.op("Gather", [e.constant("stoks_emb", tables.semanticIn, [vocab, width]), names.decoder.inputIds], { axis: 0 });
@@ -128,22 +119,18 @@ function exportDecoder(config: T2SConfig, tunables: T2STunables, weights: StateD
   const totalLength = e.op("Add", [e.dimension(names.pastKey(0), 2), e.dimension(names.decoder.inputIds, 1)]);
   const mask = e.causalMask(positions, e.range(totalLength));
   const rotary = e.rotaryAt(positions, headDim);
-  const attention = { nHead, headDim, qkScale: dims.qkScale };
-  for (let i = 0; i < dims.decoderDepth; i++) {
-    const layer = e.twoCrossDecoderLayer(x, `decoder.layers.${i}`, {
-      ...attention,
-      rotary,
-      mask,
-      past: { key: names.pastKey(i), value: names.pastValue(i) },
-      presentNames: { key: names.presentKey(i), value: names.presentValue(i) },
-      crossA: { keyTransposed: names.crossTextKey(i), value: names.crossTextValue(i) },
-      crossB: { keyTransposed: names.crossMusicKey(i), value: names.crossMusicValue(i) },
-      alpha: CROSS_MIX_ALPHA,
-    });
-    x = layer.x;
-    g.addOutput(names.presentKey(i), "float32", ["batch", nHead, "total", headDim]);
-    g.addOutput(names.presentValue(i), "float32", ["batch", nHead, "total", headDim]);
-  }
+  x = e.twoCrossDecoderStack(x, {
+    depth: dims.decoderDepth,
+    nHead,
+    headDim,
+    qkScale: dims.qkScale,
+    rotary,
+    mask,
+    alpha: CROSS_MIX_ALPHA,
+    cache: names,
+    crossA: { key: names.crossTextKey, value: names.crossTextValue, length: "text" },
+    crossB: { key: names.crossMusicKey, value: names.crossMusicValue, length: "music" },
+  });
   x = e.layerNorm(x, "decoder.ln_post");
   e.op("Add", [e.op("MatMul", [x, e.constant("unembed", tables.semanticOut, [width, vocab])]), e.constant("unembed_bias", tables.semanticOutBias, [vocab])], {}, names.decoder.logits);
   g.addOutput(names.decoder.logits, "float32", ["batch", "seq", vocab]);

@@ -21,13 +21,14 @@ import type { T2SParameterOptions } from "./parameters.js";
 
 /**
  * One training batch, the tuple upstream's T2SDataset yields (all int32 except cps):
- * in/out text bytes [B, ttoks_len], language ids [B], characters per second [B] (float),
+ * in/out text bytes [B, ttoks_len], language ids [B] (or [B, ttoks_len], one per token, as
+ * upstream's `run_encoder` also accepts), characters per second [B] (float),
  * in/out semantic tokens [B, T] and `bricks` music tokens [B, quantizers, mtoks_len].
  */
 export interface T2SBatch {
   inTtoks: tf.Tensor2D;
   outTtoks: tf.Tensor2D;
-  languages: tf.Tensor1D;
+  languages: tf.Tensor1D | tf.Tensor2D;
   cps: tf.Tensor1D;
   inStoks: tf.Tensor2D;
   mtoks: tf.Tensor3D;
@@ -74,14 +75,16 @@ export class T2STfModel {
   }
 
   /** Port of TSARTransformer.run_encoder + TM2STransformer.run_music_encoder. */
-  encode(inTtoks: tf.Tensor2D, languages: tf.Tensor1D, cps: tf.Tensor1D, mtoks: tf.Tensor3D): T2SEncoded {
+  encode(inTtoks: tf.Tensor2D, languages: tf.Tensor1D | tf.Tensor2D, cps: tf.Tensor1D, mtoks: tf.Tensor3D): T2SEncoded {
     const w = this.parameters.lookup;
     const shapes = t2sEmbeddingShapes(this.config, this.tunables);
     const [b, tt] = inTtoks.shape;
     if (tt > this.config.ttoks_len) throw new T2SInputError("inTtoks", `length ${tt} exceeds ttoks_len ${this.config.ttoks_len}`);
     if (mtoks.shape[1] !== this.config.quantizers) throw new T2SInputError("mtoks", `has ${mtoks.shape[1]} streams, expected quantizers = ${this.config.quantizers}`);
     const positions = tf.range(0, tt, 1, "int32") as tf.Tensor1D;
-    const lang = tf.reshape(tf.gather(w("lang_embeddings.weight"), languages), [b, 1, this.dims.width]);
+    // Port of TSARTransformer.run_encoder: ids [B] give one embedding per row, ids [B, T] one per token.
+    if (languages.rank === 2 && languages.shape[1] !== tt) throw new T2SInputError("languages", `has ${languages.shape[1]} ids per row for ${tt} text tokens; give [batch] or [batch, text] ids`);
+    const lang = tf.reshape(tf.gather(w("lang_embeddings.weight"), languages), [b, languages.rank === 2 ? tt : 1, this.dims.width]);
     let x = tf.add(tf.add(flexEmbed(w, "encoder.embedding", shapes.text, inTtoks), lang), tf.gather(w("encoder.positional_embedding"), positions)) as tf.Tensor3D;
     // Upstream's text encoder is causal in training (is_causal) and in eval (the triu mask) alike.
     for (let i = 0; i < this.dims.encoderDepth; i++) {

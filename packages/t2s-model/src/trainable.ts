@@ -13,6 +13,7 @@ export interface T2SHostBatch {
   mtoksLength: number;
   inTtoks: Int32Array;
   outTtoks: Int32Array;
+  /** [size] one language per row (what the trainer's dataset yields), or [size, ttoksLength] one per token. */
   languages: Int32Array;
   cps: Float32Array;
   inStoks: Int32Array;
@@ -48,11 +49,15 @@ export class T2STrainableModel {
     check("inStoks", batch.inStoks.length, b * batch.stoksLength);
     check("outStoks", batch.outStoks.length, b * batch.stoksLength);
     check("mtoks", batch.mtoks.length, b * q * batch.mtoksLength);
+    const perToken = batch.languages.length === b * batch.ttoksLength && batch.languages.length !== b;
+    if (!perToken && batch.languages.length !== b) {
+      throw new T2SInputError("languages", `has ${batch.languages.length} values, expected ${b} (one per row) or ${b * batch.ttoksLength} (one per token)`);
+    }
     const loss = this.model.loss(
       {
         inTtoks: tf.tensor2d(batch.inTtoks, [b, batch.ttoksLength], "int32"),
         outTtoks: tf.tensor2d(batch.outTtoks, [b, batch.ttoksLength], "int32"),
-        languages: tf.tensor1d(batch.languages, "int32"),
+        languages: perToken ? tf.tensor2d(batch.languages, [b, batch.ttoksLength], "int32") : tf.tensor1d(batch.languages, "int32"),
         cps: tf.tensor1d(batch.cps, "float32"),
         inStoks: tf.tensor2d(batch.inStoks, [b, batch.stoksLength], "int32"),
         outStoks: tf.tensor2d(batch.outStoks, [b, batch.stoksLength], "int32"),

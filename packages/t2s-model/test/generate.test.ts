@@ -1,15 +1,16 @@
 import { argmax, SeededRandom, tf, useTfBackend } from "@autosing/nn";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { encodeText, exportT2SOnnx, languageId, T2SGenerator, t2sParameterSpecs, T2STfModel } from "../src/index.js";
-import { randomInts, randomWeights, tinyConfig, tunables } from "./helpers.js";
+import { encodeText, exportT2SOnnx, languageId, T2SGenerator, T2STfModel } from "../src/index.js";
+import { randomInts, tinyConfig, tunables } from "./helpers.js";
+import { randomT2SWeights } from "../src/testing.js";
 
 beforeAll(async () => {
   await useTfBackend("cpu");
 });
 
 const config = tinyConfig({ stoks_len: 16 });
-const weights = randomWeights(t2sParameterSpecs(config, tunables), 11);
+const weights = randomT2SWeights(config, tunables, 11);
 const music = (() => {
   const random = new SeededRandom(5);
   return Array.from({ length: config.quantizers }, () => randomInts(random, config.mtoks_len, config.codes + 2));

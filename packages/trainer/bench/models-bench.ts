@@ -2,13 +2,16 @@
  * Training throughput of the real AutoSing models at size tiny, per available tfjs backend:
  * t2s and sm2a on synthetic 15 s rows shaped like `construct-dataset --split` output (1248
  * acoustic frames, 375 semantic tokens, 256-float artist embeddings, "short" text of 450
- * bytes). Prints samples/s and tokens/s through `train()` and one optimizer step split into
- * forward, backward and update. sm2a samples use `multiscale` windows, as the upstream README
- * trains it (the full 15 s `bricks_unrolled` sequence overflows the wasm heap). Anchor: the fp32 matmul rate of each backend on these
- * machines (docs/architecture.md: cpu 0.5, wasm 1.9 GFLOP/s) — the models' step time is
- * dominated by matmuls.
+ * bytes). Prints samples/s and tokens/s through `train()`, one optimizer step split into
+ * forward, backward and update, and for wasm the heap's high-water mark and the process RSS.
+ * sm2a runs twice: on `multiscale` windows (320 steps, as the upstream README trains it) and on
+ * the full 15 s `bricks_unrolled` row (1280 steps) — the latter used to abort on wasm (heap
+ * exhausted) before sm2a's loss became memory-efficient. `--batch=N` sets the batch (default 1).
+ * Anchor: the fp32 matmul rate of each backend on these machines (docs/architecture.md: cpu
+ * 0.5, wasm 1.9 GFLOP/s) — the models' step time is dominated by matmuls.
  */
 import { sparseToDense } from "@autosing/audio-codec";
+import * as tf from "@tensorflow/tfjs-core";
 import { DEFAULT_SM2A_TUNABLES, SM2ATrainableModel, sm2aConfigForSize } from "@autosing/sm2a-model";
 import { DEFAULT_T2S_TUNABLES, T2STrainableModel, t2sConfigForSize } from "@autosing/t2s-model";
 
@@ -16,7 +19,7 @@ import type { SM2AHostBatch, SM2ASample, T2SHostBatch, T2SSample, TrainableModel
 import { BACKEND_PREFERENCE, InMemoryDataset, Rng, collateSM2A, collateT2S, selectBackend, sm2aSample, t2sSample } from "../src/index.js";
 import { measureStep, measureTraining } from "./measure.js";
 
-const BATCH = 1;
+const BATCH = Number(process.argv.find((a) => a.startsWith("--batch="))?.slice("--batch=".length) ?? 1);
 const FRAMES = 1248;
 const STOKS = 375;
 
@@ -48,13 +51,20 @@ function samplesOf<S>(rows: TrainingRow[], map: (row: TrainingRow, i: number) =>
   });
 }
 
+/** The wasm heap (never shrinks, so its size is the high-water mark) and the process RSS, in MiB. */
+function memoryNote(): string {
+  const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm;
+  const rss = `RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
+  return wasm ? `wasm heap peak ${(wasm.HEAPU8.length / 2 ** 20).toFixed(0)} MiB, ${rss}` : rss;
+}
+
 async function report<Batch>(label: string, model: TrainableModel<Batch> & { dispose(): void }, batch: Batch, dataset: TrainingDataset<Batch>, tokensPerSample: number, reps: number): Promise<void> {
   const step = measureStep(model, batch, reps);
   const { steps, seconds } = await measureTraining(model, dataset);
   const samples = steps * BATCH;
   console.log(
-    `  ${label.padEnd(10)} ${(samples / seconds).toFixed(2).padStart(6)} samples/s ${((samples * tokensPerSample) / seconds).toFixed(0).padStart(6)} tokens/s | ` +
-      `step (batch ${BATCH}): forward ${step.forwardMs.toFixed(0)} ms, backward ${step.backwardMs.toFixed(0)} ms, update ${step.updateMs.toFixed(0)} ms`,
+    `  ${label.padEnd(10)} ${(samples / seconds).toFixed(3).padStart(6)} samples/s ${((samples * tokensPerSample) / seconds).toFixed(0).padStart(6)} tokens/s | ` +
+      `step (batch ${BATCH}): forward ${step.forwardMs.toFixed(0)} ms, backward ${step.backwardMs.toFixed(0)} ms, update ${step.updateMs.toFixed(0)} ms | ${memoryNote()}`,
   );
   model.dispose();
 }
@@ -86,27 +96,33 @@ async function benchBackend(backend: (typeof BACKEND_PREFERENCE)[number]): Promi
   return;
   }
 
-  const context = { rng: Rng.fromSeed(2), partition: 1, file: "synthetic", row: 0 };
-  const sm2aSamples = samplesOf<SM2ASample>(rows, (row, i) => sm2aSample(row, { multiscale: true }, { ...context, row: i }));
-  const sm2aBatch = collateSM2A(sm2aSamples.slice(0, BATCH));
-  const sm2aConfig = sm2aConfigForSize("tiny", {
-    ctx_n: sm2aBatch.atoksLength,
-    stoks_len: sm2aBatch.stoksLength,
-    mtoks_len: sm2aBatch.mtoksLength,
-    spk_width: sm2aBatch.artistEmbeddings.length / sm2aBatch.size,
-  });
-  const sm2a = new SM2ATrainableModel(sm2aConfig, { ...DEFAULT_SM2A_TUNABLES }, { seed: 0 });
-  const sm2aData = new InMemoryDataset<SM2ASample, SM2AHostBatch>({ samples: sm2aSamples, batchSize: BATCH, collate: collateSM2A, shuffle: false, seed: 0 });
-  try {
-    await report("sm2a tiny", sm2a as unknown as TrainableModel<SM2AHostBatch> & { dispose(): void }, sm2aBatch, sm2aData, sm2aBatch.atoksLength, reps);
-  } catch (error) {
-    // Reported, not hidden: on wasm the 15 s sm2a step currently exceeds the backend's heap.
-    console.log(`  sm2a tiny  failed on ${selected.backend} (atoks length ${sm2aBatch.atoksLength}, ctx_n ${sm2aConfig.ctx_n}): ${(error as Error).message.split("\n")[0]}`);
+  // Multiscale windows first: the heap only grows, so the full row's figure is the peak of both.
+  for (const multiscale of [true, false]) {
+    const context = { rng: Rng.fromSeed(2), partition: 1, file: "synthetic", row: 0 };
+    const sm2aSamples = samplesOf<SM2ASample>(rows, (row, i) => sm2aSample(row, { multiscale }, { ...context, row: i }));
+    const sm2aBatch = collateSM2A(sm2aSamples.slice(0, BATCH));
+    const sm2aConfig = sm2aConfigForSize("tiny", {
+      ctx_n: sm2aBatch.atoksLength,
+      stoks_len: sm2aBatch.stoksLength,
+      mtoks_len: sm2aBatch.mtoksLength,
+      spk_width: sm2aBatch.artistEmbeddings.length / sm2aBatch.size,
+    });
+    const sm2a = new SM2ATrainableModel(sm2aConfig, { ...DEFAULT_SM2A_TUNABLES }, { seed: 0 });
+    const sm2aData = new InMemoryDataset<SM2ASample, SM2AHostBatch>({ samples: sm2aSamples, batchSize: BATCH, collate: collateSM2A, shuffle: false, seed: 0 });
+    const label = `sm2a tiny, ${multiscale ? "multiscale window" : "full 15 s row (bricks_unrolled)"} of ${sm2aBatch.atoksLength} steps`;
+    console.log(`  ${label}:`);
+    try {
+      await report("sm2a tiny", sm2a as unknown as TrainableModel<SM2AHostBatch> & { dispose(): void }, sm2aBatch, sm2aData, sm2aBatch.atoksLength, reps);
+    } catch (error) {
+      // Reported, not hidden.
+      console.log(`  sm2a tiny  failed on ${selected.backend} (atoks length ${sm2aBatch.atoksLength}): ${(error as Error).message.split("\n")[0]} | ${memoryNote()}`);
+      sm2a.dispose();
+    }
   }
 }
 
 const only = process.argv.includes("--model=sm2a") ? "sm2a" : "t2s";
-console.log(`trainer models bench: t2s and sm2a at size tiny, 15 s rows (${FRAMES} acoustic frames, ${STOKS} semantic tokens), batch ${BATCH}`);
+console.log(`trainer models bench: ${only} at size tiny, 15 s rows (${FRAMES} acoustic frames, ${STOKS} semantic tokens), batch ${BATCH}`);
 console.log("anchor: fp32 matmul ≈ 1.9 GFLOP/s on wasm, 0.5 on cpu (docs/architecture.md); upstream trains these on a GPU");
 // The cpu backend needs minutes per step on these models; it runs only when asked (--with-cpu).
 const backends = BACKEND_PREFERENCE.filter((b) => b !== "cpu" || process.argv.includes("--with-cpu"));

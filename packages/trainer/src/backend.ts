@@ -279,11 +279,15 @@ export function materializeWasmMatMulTransposes(): void {
           const out = wasm.makeOutput(outShape, "float32");
           const count = Math.max(countA, countB);
           for (let i = 0; i < count; i++) {
+            // Each item's slices and product are freed before the next: with attention-sized
+            // items, keeping them all would hold a second copy of both operands and the output.
+            const itemStart = temporaries.length;
             const ai = toShape(keep(slice.kernelFunc({ inputs: { x: a3 }, attrs: { begin: [countA === 1 ? 0 : i, 0, 0], size: [1, m, k] }, backend }) as TensorInfo), [m, k]);
             const bi = toShape(keep(slice.kernelFunc({ inputs: { x: b3 }, attrs: { begin: [i, 0, 0], size: [1, k, n] }, backend }) as TensorInfo), [k, n]);
             const result = keep(product(ai, bi));
             // Views into the wasm heap go stale when it grows, so take them after the product.
             wasm.typedArrayFromHeap(out).set(wasm.typedArrayFromHeap(result), i * m * n);
+            for (const info of temporaries.splice(itemStart)) wasm.disposeData(info.dataId);
           }
           return out;
         } finally {

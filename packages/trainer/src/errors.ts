@@ -68,3 +68,25 @@ export class ModelContractError extends TrainerError {
     this.name = "ModelContractError";
   }
 }
+
+/**
+ * The wasm backend trapped in a training or validation step. tfjs-backend-wasm 4.22 caps its heap
+ * at 4 GiB and does not check failed allocations, so an exhausted heap surfaces as a WebAssembly
+ * trap ("memory access out of bounds", "table index is out of bounds") in whichever kernel
+ * writes first; this names the likely cause and what to change. The backend's memory is not
+ * usable afterwards: the process should end.
+ */
+export class BackendOutOfMemoryError extends TrainerError {
+  constructor(
+    readonly backend: string,
+    readonly phase: "training" | "validation",
+    cause: Error,
+  ) {
+    super(
+      `the ${backend} backend trapped in a ${phase} step (${cause.message}), which is how it reports an exhausted heap (4 GiB at most): ` +
+        "lower --batch-size, train sm2a on multiscale windows, or install @tensorflow/tfjs-node for a native backend",
+      { cause },
+    );
+    this.name = "BackendOutOfMemoryError";
+  }
+}

@@ -33,6 +33,7 @@ export type {
   TrainingDataset,
 } from "./contract.js";
 export {
+  BackendOutOfMemoryError,
   BackendUnavailableError,
   CheckpointError,
   DatasetError,

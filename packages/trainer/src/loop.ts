@@ -11,6 +11,7 @@ import { AdamW, groupParameters } from "./adamw.js";
 import { loadCheckpoint, newTrainerState, saveCheckpoint, saveModel, type TrainerState } from "./checkpoint.js";
 import { clipByGlobalNorm, globalNorm } from "./clip.js";
 import type { JsonObject, LossResult, TrainableModel, TrainingDataset } from "./contract.js";
+import { withMemoryDiagnosis } from "./backend-failure.js";
 import { CheckpointError, TrainerConfigError } from "./errors.js";
 import type { ProgressInfo } from "./progress.js";
 import { Rng } from "./rng.js";
@@ -197,12 +198,14 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
     let lossSum = 0;
     const metricSums: Record<string, number> = {};
     for await (const item of options.validation.batches(0, 0)) {
-      const values = tf.tidy(() => {
-        const out = asLossResult(model.loss(item.batch, { training: false, rng: validationRng }));
-        const read: Record<string, number> = { loss: scalarValue(out.loss) };
-        for (const [name, metric] of Object.entries(out.metrics ?? {})) read[name] = scalarValue(metric);
-        return read;
-      });
+      const values = withMemoryDiagnosis("validation", () =>
+        tf.tidy(() => {
+          const out = asLossResult(model.loss(item.batch, { training: false, rng: validationRng }));
+          const read: Record<string, number> = { loss: scalarValue(out.loss) };
+          for (const [name, metric] of Object.entries(out.metrics ?? {})) read[name] = scalarValue(metric);
+          return read;
+        }),
+      );
       samples += item.samples;
       for (const [name, value] of Object.entries(values)) {
         if (name === "loss") lossSum += value * item.samples;
@@ -297,11 +300,13 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
       for await (const item of options.train.batches(epoch, batchIndex)) {
         if (batchIndex >= batchesPerEpoch) break;
         const kept: [string, Scalar][] = [];
-        const { value, grads } = tf.variableGrads(() => {
-          const out = asLossResult(model.loss(item.batch, { training: true, rng }));
-          for (const [name, metric] of Object.entries(out.metrics ?? {})) kept.push([name, tf.keep(metric)]);
-          return tf.div(out.loss, h.accumulateGradBatches) as Scalar;
-        }, variables);
+        const { value, grads } = withMemoryDiagnosis("training", () =>
+          tf.variableGrads(() => {
+            const out = asLossResult(model.loss(item.batch, { training: true, rng }));
+            for (const [name, metric] of Object.entries(out.metrics ?? {})) kept.push([name, tf.keep(metric)]);
+            return tf.div(out.loss, h.accumulateGradBatches) as Scalar;
+          }, variables),
+        );
         for (const [name, metric] of kept) {
           windowMetrics[name] = (windowMetrics[name] ?? 0) + scalarValue(metric);
           metric.dispose();

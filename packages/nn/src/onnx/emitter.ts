@@ -1,16 +1,31 @@
 import { TensorShapeError } from "../errors.js";
 import type { StateDict } from "../safetensors.js";
 import { ROTARY_CACHE_LENGTH, rotaryTables } from "../tables.js";
-import { OnnxGraphBuilder } from "./graph-builder.js";
+import { OnnxFloatAttribute, OnnxGraphBuilder } from "./graph-builder.js";
+import type { OnnxAttributeValue } from "./graph-builder.js";
 
 export const ONNX_MASK_VALUE = -1e9;
+
+/** Graph input names of one cross attention's precomputed keys/values per decoder layer, and the name of their length axis. */
+export interface CrossInputNames {
+  key: (layer: number) => string;
+  value: (layer: number) => string;
+  length: string;
+}
+
+/** Rope tables for a set of positions: cos/sin [T, 1, D]; `positions` (int64 [T]) when they are dynamic (rotaryAt). */
+export interface Rotary {
+  cos: string;
+  sin: string;
+  positions?: string;
+}
 
 export interface AttentionEmitOptions {
   nHead: number;
   headDim: number;
   qkScale: number;
   /** cos/sin broadcastable to [B, T, H, D] (from rotaryAt/rotaryFixed), when the attention uses rope. */
-  rotary?: { cos: string; sin: string };
+  rotary?: Rotary;
   /** Multiplies the `out` projection (weights and bias), e.g. the α of a two-cross mix. */
   outScale?: number;
 }
@@ -25,6 +40,8 @@ export class OnnxEmitter {
   readonly graph: OnnxGraphBuilder;
   private counter = 0;
   private readonly constants = new Map<string, string>();
+  /** Nodes and tables built once per graph (rope tables, position ids, masks), by key. */
+  private readonly built = new Map<string, unknown>();
 
   constructor(
     name: string,
@@ -42,9 +59,24 @@ export class OnnxEmitter {
      * per-node overhead once the weights are read, so fewer nodes is a faster step. The graphs
      * then need onnxruntime (which is what runs them here).
      */
-    private readonly options: { contribOps?: boolean } = {},
+    private readonly options: {
+      contribOps?: boolean;
+      /**
+       * With contribOps, decoder self attention through com.microsoft RotaryEmbedding +
+       * MultiHeadAttention (default true); false keeps the decomposed attention (A/B benchmarks).
+       */
+      fusedAttention?: boolean;
+    } = {},
   ) {
     this.graph = new OnnxGraphBuilder(name);
+  }
+
+  /** The value `build` made for `key` the first time it was asked for: graph pieces shared by every layer. */
+  private once<T>(key: string, build: () => T): T {
+    if (this.built.has(key)) return this.built.get(key) as T;
+    const value = build();
+    this.built.set(key, value);
+    return value;
   }
 
   /** A fresh tensor name. */
@@ -87,15 +119,15 @@ export class OnnxEmitter {
     return name;
   }
 
-  op(opType: string, inputs: readonly string[], attributes: Record<string, number | number[] | string> = {}, outputName?: string): string {
+  op(opType: string, inputs: readonly string[], attributes: Record<string, OnnxAttributeValue> = {}, outputName?: string): string {
     const out = outputName ?? this.fresh(opType.toLowerCase());
     this.graph.addNode(opType, inputs, [out], attributes);
     return out;
   }
 
   /** A com.microsoft (onnxruntime contrib) node; `outputs` names its outputs ("" = optional output left out). */
-  contribOp(opType: string, inputs: readonly string[], outputs: readonly string[], attributes: Record<string, number | number[] | string> = {}): string[] {
-    const names = outputs.map((o) => (o === "" ? "" : this.fresh(`${opType.toLowerCase()}_${o}`)));
+  contribOp(opType: string, inputs: readonly string[], outputs: readonly string[], attributes: Record<string, OnnxAttributeValue> = {}, outputNames: Record<number, string> = {}): string[] {
+    const names = outputs.map((o, k) => outputNames[k] ?? (o === "" ? "" : this.fresh(`${opType.toLowerCase()}_${o}`)));
     this.graph.addNode(opType, inputs, names, attributes, "com.microsoft");
     return names;
   }
@@ -233,18 +265,48 @@ export class OnnxEmitter {
   }
 
   /** Rotary cos/sin for dynamic int64 positions [T] (already × subsampling): Gather from a table, → [T, 1, D]. */
-  rotaryAt(positions: string, headDim: number, length = ROTARY_CACHE_LENGTH): { cos: string; sin: string } {
-    const key = `rotary|${positions}|${headDim}`;
-    const cached = this.constants.get(key);
-    if (cached) {
-      const [cos = "", sin = ""] = cached.split("|");
-      return { cos, sin };
-    }
-    const tables = this.rotaryTable(headDim, length);
-    const cos = this.op("Unsqueeze", [this.op("Gather", [tables.cos, positions], { axis: 0 }), this.int64([1])]);
-    const sin = this.op("Unsqueeze", [this.op("Gather", [tables.sin, positions], { axis: 0 }), this.int64([1])]);
-    this.constants.set(key, `${cos}|${sin}`);
-    return { cos, sin };
+  rotaryAt(positions: string, headDim: number, length = ROTARY_CACHE_LENGTH): Rotary {
+    return this.once(`rotary|${positions}|${headDim}`, () => {
+      const tables = this.rotaryTable(headDim, length);
+      const cos = this.op("Unsqueeze", [this.op("Gather", [tables.cos, positions], { axis: 0 }), this.int64([1])]);
+      const sin = this.op("Unsqueeze", [this.op("Gather", [tables.sin, positions], { axis: 0 }), this.int64([1])]);
+      return { cos, sin, positions };
+    });
+  }
+
+  /**
+   * com.microsoft RotaryEmbedding over x [B, T, heads·D] (non-interleaved = upstream's
+   * rotate-half, the same cos/sin tables as `rotate`) at the dynamic positions of `rotary`:
+   * one node instead of six per rotated tensor. Several tensors rotated at the same positions
+   * (self q and k, both cross queries) go through one node as one wider tensor.
+   */
+  rotaryEmbedding(x: string, rotary: Rotary, heads: number, headDim: number): string {
+    if (rotary.positions === undefined) throw new TensorShapeError("rotary", "needs dynamic positions (rotaryAt) for RotaryEmbedding");
+    const tables = this.rotaryHalfTable(headDim, ROTARY_CACHE_LENGTH);
+    return this.contribOp("RotaryEmbedding", [x, this.positionIds(rotary.positions, x), tables.cos, tables.sin], ["y"], { interleaved: 0, num_heads: heads })[0] ?? "";
+  }
+
+  /** int64 [B, T] position ids (RotaryEmbedding wants one row per batch entry), built once per positions tensor. */
+  private positionIds(positions: string, batchLike: string): string {
+    return this.once(`position-ids|${positions}`, () => {
+      const batchShape = this.op("Concat", [this.op("Unsqueeze", [this.dimension(batchLike, 0), this.int64([0])]), this.int64([1])], { axis: 0 });
+      return this.op("Expand", [this.op("Unsqueeze", [positions, this.int64([0])]), batchShape]);
+    });
+  }
+
+  /** cos/sin [length, D/2]: the first half of our duplicated-halves tables, RotaryEmbedding's cache layout. */
+  private rotaryHalfTable(headDim: number, length: number): { cos: string; sin: string } {
+    return this.once(`rotary-half-table|${headDim}|${length}`, () => {
+      const tables = rotaryTables(length, headDim);
+      const half = headDim / 2;
+      const cosHalf = new Float32Array(length * half);
+      const sinHalf = new Float32Array(length * half);
+      for (let t = 0; t < length; t++) {
+        cosHalf.set(tables.cos.subarray(t * headDim, t * headDim + half), t * half);
+        sinHalf.set(tables.sin.subarray(t * headDim, t * headDim + half), t * half);
+      }
+      return { cos: this.constant("rope_cos_half", cosHalf, [length, half]), sin: this.constant("rope_sin_half", sinHalf, [length, half]) };
+    });
   }
 
   /** Rotary cos/sin for fixed positions, as [T, 1, D] constants. */
@@ -261,17 +323,10 @@ export class OnnxEmitter {
   }
 
   private rotaryTable(headDim: number, length: number): { cos: string; sin: string } {
-    const key = `rotary-table|${headDim}|${length}`;
-    const cached = this.constants.get(key);
-    if (cached) {
-      const [cos = "", sin = ""] = cached.split("|");
-      return { cos, sin };
-    }
-    const tables = rotaryTables(length, headDim);
-    const cos = this.constant("rope_cos_table", tables.cos, [length, headDim]);
-    const sin = this.constant("rope_sin_table", tables.sin, [length, headDim]);
-    this.constants.set(key, `${cos}|${sin}`);
-    return { cos, sin };
+    return this.once(`rotary-table|${headDim}|${length}`, () => {
+      const tables = rotaryTables(length, headDim);
+      return { cos: this.constant("rope_cos_table", tables.cos, [length, headDim]), sin: this.constant("rope_sin_table", tables.sin, [length, headDim]) };
+    });
   }
 
   /** Size of one axis of x as a 0-d int64 tensor. */
@@ -308,12 +363,7 @@ export class OnnxEmitter {
   ): { out: string; key: string; value: string; outBias?: string | undefined } {
     const { nHead, headDim } = options;
     const width = nHead * headDim;
-    const sqrtScale = Math.sqrt(options.qkScale);
-    const qkv = this.fusedLinear(x, [
-      { prefix: `${prefix}.query`, scale: sqrtScale / Math.sqrt(headDim) },
-      { prefix: `${prefix}.key`, scale: sqrtScale, bias: false },
-      { prefix: `${prefix}.value` },
-    ]);
+    const qkv = this.queryKeyValue(x, prefix, options);
     const [q, k, v] = this.opMulti("Split", [qkv, this.int64([width, width, width])], 3, { axis: -1 }) as [string, string, string];
     let key = this.splitHeads(k, nHead, headDim, options.rotary);
     let value = this.splitHeads(v, nHead, headDim);
@@ -333,16 +383,17 @@ export class OnnxEmitter {
 
   /**
    * The key/value half of a cross attention, computed once per encoder output: keys
-   * [B, H, D, T] (pre-transposed, √qk_scale, rope at positions × key_subsampling), values [B, H, T, D].
+   * [B, H, T, D] (√qk_scale, rope at positions × key_subsampling) and values [B, H, T, D], the
+   * head-major layout com.microsoft MultiHeadAttention reads without a copy.
    */
-  crossKeyValue(memory: string, prefix: string, options: AttentionEmitOptions): { keyTransposed: string; value: string } {
+  crossKeyValue(memory: string, prefix: string, options: AttentionEmitOptions): { key: string; value: string } {
     const { nHead, headDim } = options;
     const k = this.linear(memory, `${prefix}.key`, { scale: Math.sqrt(options.qkScale), bias: false });
     let kh = this.op("Reshape", [k, this.int64([0, 0, nHead, headDim])]);
     if (options.rotary) kh = this.rotate(kh, options.rotary.cos, options.rotary.sin, headDim);
-    const keyTransposed = this.op("Transpose", [kh], { perm: [0, 2, 3, 1] });
+    const key = this.op("Transpose", [kh], { perm: [0, 2, 1, 3] });
     const value = this.splitHeads(this.linear(memory, `${prefix}.value`), nHead, headDim);
-    return { keyTransposed, value };
+    return { key, value };
   }
 
   /**
@@ -352,7 +403,7 @@ export class OnnxEmitter {
    */
   crossAttentionSum(
     x: string,
-    parts: readonly { prefix: string; keyTransposed: string; value: string; outScale?: number; rotary?: { cos: string; sin: string } }[],
+    parts: readonly { prefix: string; key: string; value: string; outScale?: number; rotary?: { cos: string; sin: string } }[],
     options: Omit<AttentionEmitOptions, "rotary">,
   ): string {
     const { nHead, headDim } = options;
@@ -363,7 +414,7 @@ export class OnnxEmitter {
     let sum: string | undefined;
     parts.forEach((p, k) => {
       const q = this.splitHeads(queries[k] ?? "", nHead, headDim, p.rotary);
-      const out = this.linear(this.mergeHeads(this.attend(q, p.keyTransposed, p.value), width), `${p.prefix}.out`, { scale: p.outScale ?? 1 });
+      const out = this.linear(this.mergeHeads(this.attend(q, this.transposedKey(p.key), p.value), width), `${p.prefix}.out`, { scale: p.outScale ?? 1 });
       sum = sum === undefined ? out : this.op("Add", [sum, out]);
     });
     return sum ?? "";
@@ -378,13 +429,14 @@ export class OnnxEmitter {
     x: string,
     prefix: string,
     options: Omit<AttentionEmitOptions, "rotary"> & {
-      rotary: { cos: string; sin: string };
+      rotary: Rotary;
       mask: string;
       past: { key: string; value: string };
       /** Graph output names for the concatenated cache (declare them with `graph.addOutput`). */
       presentNames?: { key: string; value: string };
-      crossA: { keyTransposed: string; value: string };
-      crossB: { keyTransposed: string; value: string };
+      /** Precomputed cross keys/values [B, H, T, D] (crossKeyValue). */
+      crossA: { key: string; value: string };
+      crossB: { key: string; value: string };
       alpha: number;
     },
   ): { x: string; key: string; value: string } {
@@ -412,21 +464,96 @@ export class OnnxEmitter {
   }
 
   /**
+   * The encoder side of twoCrossDecoderStack: each decoder layer's cross keys and values of the
+   * two memories (`cross_attn` reads `crossA.memory`, `cross_attn_two` reads `crossB.memory`),
+   * emitted as graph outputs [B, H, length, D] under the names the decoder takes them as inputs.
+   */
+  twoCrossKeyValues(
+    options: Omit<AttentionEmitOptions, "rotary"> & {
+      depth: number;
+      crossA: CrossInputNames & { memory: string; rotary: Rotary };
+      crossB: CrossInputNames & { memory: string; rotary: Rotary };
+    },
+  ): void {
+    const { nHead, headDim, qkScale } = options;
+    for (let i = 0; i < options.depth; i++) {
+      const a = this.crossKeyValue(options.crossA.memory, `decoder.layers.${i}.cross_attn`, { nHead, headDim, qkScale, rotary: options.crossA.rotary });
+      const b = this.crossKeyValue(options.crossB.memory, `decoder.layers.${i}.cross_attn_two`, { nHead, headDim, qkScale, rotary: options.crossB.rotary });
+      for (const [kv, names] of [[a, options.crossA], [b, options.crossB]] as const) {
+        this.output(kv.key, names.key(i), ["batch", nHead, names.length, headDim]);
+        this.output(kv.value, names.value(i), ["batch", nHead, names.length, headDim]);
+      }
+    }
+  }
+
+  /**
+   * The KV-cached decoder stack of t2s and sm2a (one step of `depth` twoCrossDecoderLayers):
+   * declares each layer's cross keys and values ([B, H, length, D]) and its `past` cache as
+   * graph inputs, and its `present` cache as graph outputs, under the names given (DESIGN.md §5
+   * for the cache). Returns the hidden state.
+   */
+  twoCrossDecoderStack(
+    x: string,
+    options: Omit<AttentionEmitOptions, "rotary"> & {
+      depth: number;
+      rotary: Rotary;
+      mask: string;
+      alpha: number;
+      cache: { pastKey: (layer: number) => string; pastValue: (layer: number) => string; presentKey: (layer: number) => string; presentValue: (layer: number) => string };
+      crossA: CrossInputNames;
+      crossB: CrossInputNames;
+    },
+  ): string {
+    const { nHead, headDim, cache } = options;
+    const g = this.graph;
+    let y = x;
+    for (let i = 0; i < options.depth; i++) {
+      for (const cross of [options.crossA, options.crossB]) {
+        g.addInput(cross.key(i), "float32", ["batch", nHead, cross.length, headDim]);
+        g.addInput(cross.value(i), "float32", ["batch", nHead, cross.length, headDim]);
+      }
+      g.addInput(cache.pastKey(i), "float32", ["batch", nHead, "past", headDim]);
+      g.addInput(cache.pastValue(i), "float32", ["batch", nHead, "past", headDim]);
+      const layer = this.twoCrossDecoderLayer(y, `decoder.layers.${i}`, {
+        nHead,
+        headDim,
+        qkScale: options.qkScale,
+        rotary: options.rotary,
+        mask: options.mask,
+        past: { key: cache.pastKey(i), value: cache.pastValue(i) },
+        presentNames: { key: cache.presentKey(i), value: cache.presentValue(i) },
+        crossA: { key: options.crossA.key(i), value: options.crossA.value(i) },
+        crossB: { key: options.crossB.key(i), value: options.crossB.value(i) },
+        alpha: options.alpha,
+      });
+      y = layer.x;
+      g.addOutput(cache.presentKey(i), "float32", ["batch", nHead, "total", headDim]);
+      g.addOutput(cache.presentValue(i), "float32", ["batch", nHead, "total", headDim]);
+    }
+    return y;
+  }
+
+  /**
    * twoCrossDecoderLayer with contrib operators: the residual Adds, bias Adds and the two inner
    * LayerNorms become SkipLayerNormalizations, both cross `out` biases one.
    */
   private twoCrossDecoderLayerFused(x: string, prefix: string, options: Parameters<OnnxEmitter["twoCrossDecoderLayer"]>[2]): { x: string; key: string; value: string } {
     const { nHead, headDim } = options;
     const width = nHead * headDim;
-    const attention = { nHead, headDim, qkScale: options.qkScale };
-    const self = this.selfAttention(this.layerNorm(x, `${prefix}.attn_ln`), `${prefix}.attn`, {
-      ...attention,
-      rotary: options.rotary,
-      mask: options.mask,
-      past: options.past,
-      ...(options.presentNames ? { presentNames: options.presentNames } : {}),
-      deferOutBias: true,
-    });
+    const fusedAttention = this.options.fusedAttention ?? true;
+    const normalized = this.layerNorm(x, `${prefix}.attn_ln`);
+    const self = fusedAttention
+      ? this.cachedSelfAttention(normalized, `${prefix}.attn`, options)
+      : this.selfAttention(normalized, `${prefix}.attn`, {
+          nHead,
+          headDim,
+          qkScale: options.qkScale,
+          rotary: options.rotary,
+          mask: options.mask,
+          past: options.past,
+          ...(options.presentNames ? { presentNames: options.presentNames } : {}),
+          deferOutBias: true,
+        });
     const afterSelf = this.skipLayerNorm(x, self.out, `${prefix}.cross_attn_ln`, self.outBias);
     const scale = Math.sqrt(options.qkScale) / Math.sqrt(headDim);
     const crossA = `${prefix}.cross_attn`;
@@ -435,9 +562,15 @@ export class OnnxEmitter {
       { prefix: `${crossA}.query`, scale },
       { prefix: `${crossB}.query`, scale },
     ]);
-    const [qa = "", qb = ""] = this.opMulti("Split", [fused, this.int64([width, width])], 2, { axis: -1 });
-    const attendedA = this.mergeHeads(this.attend(this.splitHeads(qa, nHead, headDim, options.rotary), options.crossA.keyTransposed, options.crossA.value), width);
-    const attendedB = this.mergeHeads(this.attend(this.splitHeads(qb, nHead, headDim, options.rotary), options.crossB.keyTransposed, options.crossB.value), width);
+    // Both cross queries are rotated at the same positions: one RotaryEmbedding over 2·nHead heads.
+    const queries = fusedAttention ? this.rotaryEmbedding(fused, options.rotary, 2 * nHead, headDim) : fused;
+    const [qa = "", qb = ""] = this.opMulti("Split", [queries, this.int64([width, width])], 2, { axis: -1 });
+    const crossAttend = (query: string, cross: { key: string; value: string }): string =>
+      fusedAttention
+        ? (this.contribOp("MultiHeadAttention", [query, cross.key, cross.value], ["y"], { num_heads: nHead, scale: new OnnxFloatAttribute(1) })[0] ?? "")
+        : this.mergeHeads(this.attend(this.splitHeads(query, nHead, headDim, options.rotary), this.transposedKey(cross.key), cross.value), width);
+    const attendedA = crossAttend(qa, options.crossA);
+    const attendedB = crossAttend(qb, options.crossB);
     // Both `out` projections (scaled by α and 1 − α) summed, their biases summed at export into the SkipLayerNormalization's bias.
     const outA = this.fusedProduct(attendedA, [{ prefix: `${crossA}.out`, scale: options.alpha, bias: false }]);
     const outB = this.fusedProduct(attendedB, [{ prefix: `${crossB}.out`, scale: 1 - options.alpha, bias: false }]);
@@ -448,6 +581,53 @@ export class OnnxEmitter {
     const afterCross = this.skipLayerNorm(afterSelf.sum, cross.product, `${prefix}.mlp_ln`, cross.bias);
     const y = this.op("Add", [afterCross.sum, this.mlp(afterCross.normalized, `${prefix}.mlp`)]);
     return { x: y, key: self.key, value: self.value };
+  }
+
+  /**
+   * Self attention over the KV cache with contrib operators: the fused q/k/v product (+ bias),
+   * one RotaryEmbedding for q and k together, and com.microsoft MultiHeadAttention, which
+   * appends the new keys/values to `past` (writing `present`, [B, H, past + T, D]) and attends
+   * with the additive mask. The √qk_scale on q and k and 1/√D are folded into the weights, so
+   * the operator's own scale is 1. Returns the bare `out` product and its bias (for a
+   * SkipLayerNormalization).
+   */
+  private cachedSelfAttention(
+    x: string,
+    prefix: string,
+    options: Omit<AttentionEmitOptions, "rotary"> & { rotary: Rotary; mask: string; past: { key: string; value: string }; presentNames?: { key: string; value: string } },
+  ): { out: string; outBias: string | undefined; key: string; value: string } {
+    const { nHead, headDim } = options;
+    const width = nHead * headDim;
+    const qkv = this.queryKeyValue(x, prefix, options);
+    const [qk = "", v = ""] = this.opMulti("Split", [qkv, this.int64([2 * width, width])], 2, { axis: -1 });
+    const [q = "", k = ""] = this.opMulti("Split", [this.rotaryEmbedding(qk, options.rotary, 2 * nHead, headDim), this.int64([width, width])], 2, { axis: -1 });
+    const [attended = "", key = "", value = ""] = this.contribOp(
+      "MultiHeadAttention",
+      [q, k, v, "", "", this.attentionBias(options.mask), options.past.key, options.past.value],
+      ["y", "present_key", "present_value"],
+      { num_heads: nHead, scale: new OnnxFloatAttribute(1) },
+      options.presentNames ? { 1: options.presentNames.key, 2: options.presentNames.value } : {},
+    );
+    const projected = this.fusedProduct(attended, [{ prefix: `${prefix}.out`, scale: options.outScale ?? 1 }]);
+    return { out: projected.product, outBias: projected.bias, key, value };
+  }
+
+  /**
+   * The fused q/k/v product [B, T, 3W] of a self attention (+ bias; `key` has none): √qk_scale
+   * on q and k as upstream, and 1/√D folded into q, so the scores need no further scaling.
+   */
+  private queryKeyValue(x: string, prefix: string, options: { headDim: number; qkScale: number }): string {
+    const sqrtScale = Math.sqrt(options.qkScale);
+    return this.fusedLinear(x, [
+      { prefix: `${prefix}.query`, scale: sqrtScale / Math.sqrt(options.headDim) },
+      { prefix: `${prefix}.key`, scale: sqrtScale, bias: false },
+      { prefix: `${prefix}.value` },
+    ]);
+  }
+
+  /** [Tq, Tk] additive mask → [1, 1, Tq, Tk] (MultiHeadAttention's attention_bias), once per mask. */
+  private attentionBias(mask: string): string {
+    return this.once(`attention-bias|${mask}`, () => this.op("Unsqueeze", [mask, this.int64([0, 1])]));
   }
 
   /** A residual self-attention block (encoder layer): pre-LN attention and MLP. */
@@ -461,6 +641,11 @@ export class OnnxEmitter {
   output(from: string, name: string, shape: readonly (number | string)[]): void {
     this.graph.addNode("Identity", [from], [name]);
     this.graph.addOutput(name, "float32", shape);
+  }
+
+  /** [B, H, T, D] keys as [B, H, D, T] for `attend` (onnxruntime folds this Transpose into its MatMul as transB: no copy). */
+  private transposedKey(key: string): string {
+    return this.op("Transpose", [key], { perm: [0, 1, 3, 2] });
   }
 
   /**

@@ -19,7 +19,12 @@ const elementTypeCodes: Record<OnnxElementType, number> = {
 /** A dimension is a fixed size or a symbolic name (dynamic axis such as `"batch"`). */
 export type OnnxDimension = number | string;
 
-export type OnnxAttributeValue = number | number[] | string | Float32Array;
+/** A float attribute whose value may be integral (a plain `1` would be written as an INT attribute). */
+export class OnnxFloatAttribute {
+  constructor(readonly value: number) {}
+}
+
+export type OnnxAttributeValue = number | number[] | string | Float32Array | OnnxFloatAttribute;
 
 export interface OnnxModelOptions {
   /** Default opset domain version; 17 is the first with LayerNormalization. */
@@ -149,6 +154,7 @@ function valueInfo(name: string, elementType: OnnxElementType, shape: readonly O
 function attribute(name: string, value: OnnxAttributeValue): OnnxTypes.IAttributeProto {
   const types = onnx.AttributeProto.AttributeType;
   if (typeof value === "string") return { name, type: types.STRING, s: new TextEncoder().encode(value) };
+  if (value instanceof OnnxFloatAttribute) return { name, type: types.FLOAT, f: value.value };
   if (value instanceof Float32Array) return { name, type: types.FLOATS, floats: Array.from(value) };
   if (Array.isArray(value)) return { name, type: types.INTS, ints: value };
   return Number.isInteger(value) ? { name, type: types.INT, i: value } : { name, type: types.FLOAT, f: value };

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 
-
 import { ROTARY_CACHE_LENGTH, rotaryTables } from "../tables.js";
+import { attentionCore } from "./attention-core.js";
 
 /** Looks up a parameter or buffer by upstream state-dict key. */
 export type WeightLookup = (name: string) => tf.Tensor;
@@ -127,9 +127,7 @@ export function multiHeadAttention(
   const q = split(tf.mul(linear(w, `${prefix}.query`, qx), sqrtScale), tq, scalePositions(qPositions, call.querySubsampling ?? 1));
   const k = split(tf.mul(linear(w, `${prefix}.key`, kvx, false), sqrtScale), tk, scalePositions(kvPositions, call.keySubsampling ?? 1));
   const v = split(linear(w, `${prefix}.value`, kvx), tk, null);
-  let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(d));
-  if (call.causal) scores = tf.add(scores, causalMask(tq, tk));
-  const attended = tf.matMul(tf.softmax(scores), v);
+  const attended = attentionCore(q, k, v, 1 / Math.sqrt(d), call.causal ? causalMask(tq, tk) : null);
   const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [b, tq, width]);
   return linear(w, `${prefix}.out`, merged) as tf.Tensor3D;
 }
