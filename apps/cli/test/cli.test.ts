@@ -72,8 +72,8 @@ describe("autosing binary", () => {
 describe("runCli", () => {
   it("reports a planned command as not implemented, in one line, with a non-zero code", async () => {
     const stderr: string[] = [];
-    const code = await runCli(["sing", "song.wav"], { stdout: () => {}, stderr: (t) => stderr.push(t) });
+    const code = await runCli(["serve"], { stdout: () => {}, stderr: (t) => stderr.push(t) });
     expect(code).toBe(NOT_IMPLEMENTED_EXIT_CODE);
-    expect(stderr.join("")).toBe("autosing sing: not implemented yet.\n");
+    expect(stderr.join("")).toBe("autosing serve: not implemented yet.\n");
   });
 });

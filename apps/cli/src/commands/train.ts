@@ -26,6 +26,7 @@ import {
   LR_SCHEDULES,
   type LrScheduleName,
   PartitionedDataset,
+  type PartitionedDatasetOptions,
   ProgressBar,
   type SM2AHostBatch,
   type SM2ASample,
@@ -33,6 +34,7 @@ import {
   type T2SSample,
   type TrainableModel,
   type TrainingDataset,
+  type TrainingRow,
   TrainerError,
   collateSM2A,
   collateT2S,
@@ -114,13 +116,6 @@ function stringField(flag: string, object: JsonObject, key: string): string | un
   return value;
 }
 
-function numberField(flag: string, object: JsonObject, key: string): number | undefined {
-  const value = object[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== "number") throw new CliError(`autosing train: ${flag} "${key}" must be a number, got ${JSON.stringify(value)}`);
-  return value;
-}
-
 /** A model and its datasets, ready for the loop. */
 interface PreparedTask<Batch> {
   model: TrainableModel<Batch> & { dispose(): void };
@@ -139,6 +134,128 @@ interface TaskContext {
   batchSize: number;
   loadFrom?: string;
   log: (line: string) => void;
+}
+
+/** How a task's `--dataset-config` key is read: its type, or accepted and unused. */
+type FieldKind = "string" | "number" | "boolean" | "unused";
+type FieldValue<K extends FieldKind> = K extends "string" ? string : K extends "number" ? number : K extends "boolean" ? boolean : never;
+type FieldTable = Readonly<Record<string, FieldKind>>;
+type ParsedFields<T extends FieldTable> = { -readonly [K in keyof T as T[K] extends "unused" ? never : K]?: FieldValue<T[K]> };
+
+function field(flag: string, object: JsonObject, key: string, kind: FieldKind): string | number | boolean | undefined {
+  const value = object[key];
+  if (value === undefined || kind === "unused") return undefined;
+  if (kind === "string") return stringField(flag, object, key);
+  if (kind === "boolean") {
+    if (typeof value !== "boolean") throw new CliError(`autosing train: ${flag} "${key}" must be true or false, got ${JSON.stringify(value)}`);
+    return value;
+  }
+  if (typeof value !== "number") throw new CliError(`autosing train: ${flag} "${key}" must be a number, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * What each task accepts (upstream's `make_model` keyword arguments, its dataset's `load_dataset`
+ * keys and its Tunables), read by {@link parseDatasetConfig} and {@link parseTunables}. The table
+ * order is the order of the known keys in error messages.
+ */
+interface TaskOptionSpec<Dataset extends FieldTable, Tunables> {
+  taskArgs: readonly string[];
+  /** Every accepted `--dataset-config` key but `path`. */
+  datasetConfig: Dataset;
+  /** What `path` names, for the error when it is missing. */
+  pathIs: string;
+  /** Other keys that must be given: the error when one is missing, raised when the table reaches it. */
+  required?: Readonly<Record<string, string>>;
+  tunables: Tunables;
+}
+
+/** Embedder keyword arguments that upstream make_model passes through from --task_args. */
+const ARTIST_EMB_TASK_ARGS = ["depth", "n_head", "head_width", "ffn_mult", "emb_width", "quantizers", "codes", "finetune"] as const;
+
+const T2S_OPTIONS = {
+  // upstream make_model(size, frozen_embeddings_model, tunables, dataset, base_model).
+  taskArgs: ["size", "frozen_embeddings_model", "base_model"],
+  datasetConfig: { num_partitions: "number", min_inlier_ratio: "number", mask_finegrained: "number", shufbuf_size: "number" },
+  pathIs: "the constructed dataset folder",
+  tunables: DEFAULT_T2S_TUNABLES,
+} as const satisfies TaskOptionSpec<FieldTable, T2STunables>;
+
+const SM2A_OPTIONS = {
+  taskArgs: ["size", "frozen_embeddings_model", "frozen_acoustic_embeddings", "base_model"],
+  datasetConfig: { num_partitions: "number", multiscale: "boolean", p_coarse: "number", p_no_cond: "number", shufbuf_size: "number" },
+  pathIs: "the constructed dataset folder",
+  tunables: DEFAULT_SM2A_TUNABLES,
+} as const satisfies TaskOptionSpec<FieldTable, SM2ATunables>;
+
+const ARTIST_EMB_OPTIONS = {
+  taskArgs: ARTIST_EMB_TASK_ARGS,
+  // min_song_count is accepted and unused, as upstream's EmbeddingDataset does (the artist file decides).
+  datasetConfig: { artist_file: "string", chunk_size: "number", num_partitions: "number", min_song_count: "unused", shufbuf_size: "number" },
+  pathIs: "the dataset folder with atoks_vocals_snac_32khz and chunked tables",
+  // upstream load_dataset raises the same way.
+  required: { artist_file: 'needs "artist_file" for artist_embeddings; make one with `autosing train artists <dataset> --min-sample-count N`' },
+  tunables: DEFAULT_ARTIST_EMBEDDER_TUNABLES,
+} as const satisfies TaskOptionSpec<FieldTable, ArtistEmbedderTunables>;
+
+/** Reads a task's `--dataset-config`: unknown keys, `path`, then each key's type in table order. */
+function parseDatasetConfig<Dataset extends FieldTable>(
+  context: TaskContext,
+  spec: Pick<TaskOptionSpec<Dataset, unknown>, "datasetConfig" | "pathIs" | "required">,
+): { path: string; dataset: ParsedFields<Dataset> } {
+  const { datasetConfig } = context;
+  checkKeys("--dataset-config", datasetConfig, ["path", ...Object.keys(spec.datasetConfig)]);
+  const path = stringField("--dataset-config", datasetConfig, "path");
+  if (!path) throw new CliError(`autosing train: --dataset-config needs "path" (${spec.pathIs})`);
+  const dataset: Record<string, unknown> = {};
+  for (const [key, kind] of Object.entries(spec.datasetConfig)) {
+    const value = field("--dataset-config", datasetConfig, key, kind);
+    const missing = spec.required?.[key];
+    if (missing !== undefined && !value) throw new CliError(`autosing train: --dataset-config ${missing}`);
+    if (value !== undefined) dataset[key] = value;
+  }
+  return { path, dataset: dataset as ParsedFields<Dataset> };
+}
+
+/** Reads a task's `--tunables`: unknown keys are refused, the rest override the task's defaults. */
+function parseTunables<Tunables extends object>(context: TaskContext, spec: Pick<TaskOptionSpec<FieldTable, Tunables>, "tunables">): Tunables {
+  checkKeys("--tunables", context.tunables, Object.keys(spec.tunables));
+  return { ...spec.tunables, ...context.tunables } as Tunables;
+}
+
+/** The optimizer settings a task's Tunables give the loop. */
+function loopTunables(tunables: { lr0: number; weight_decay: number; warmup_steps: number; clip_gradient_norm?: number | null }): PreparedTask<unknown>["tunables"] {
+  return { lr0: tunables.lr0, weight_decay: tunables.weight_decay, warmup_steps: tunables.warmup_steps, clip_gradient_norm: tunables.clip_gradient_norm };
+}
+
+/** The shared dataset options of a task, spread only where given (the datasets' defaults apply otherwise). */
+function partitionOptions(dataset: { num_partitions?: number; shufbuf_size?: number }): { numPartitions?: number; shuffleBufferSize?: number } {
+  return {
+    ...(dataset.num_partitions !== undefined ? { numPartitions: dataset.num_partitions } : {}),
+    ...(dataset.shufbuf_size !== undefined ? { shuffleBufferSize: dataset.shufbuf_size } : {}),
+  };
+}
+
+/**
+ * Partition 0 (validation) and the training partitions of a constructed dataset, read the same
+ * way for t2s and sm2a; `reader` is what the task maps each row to.
+ */
+async function openConstructedDataset<Sample, Batch>(
+  context: TaskContext,
+  path: string,
+  dataset: { num_partitions?: number; shufbuf_size?: number },
+  reader: Pick<PartitionedDatasetOptions<TrainingRow, Sample, Batch>, "columns" | "map" | "collate" | "tokensPerSample">,
+): Promise<{ validation: TrainingDataset<Batch>; train: TrainingDataset<Batch> }> {
+  const open = (split: "train" | "val") =>
+    PartitionedDataset.open({ path, split, table: trainingTable, batchSize: context.batchSize, seed: context.seed, ...partitionOptions(dataset), log: context.log, ...reader });
+  const validation = await open("val");
+  return { validation, train: await open("train") };
+}
+
+/** A new model, with the weights of `--load-from` when given. */
+async function withLoadedWeights<Model extends Pick<TrainableModel<unknown>, "parameters" | "frozenTensors">>(model: Model, loadFrom: string | undefined): Promise<Model> {
+  if (loadFrom) await loadModelWeights(loadFrom, model.parameters, model.frozenTensors?.());
+  return model;
 }
 
 /** The `config.json` of a model saved by a previous run (`{ model, config, tunables }`). */
@@ -162,8 +279,8 @@ async function firstBatch<Batch>(dataset: TrainingDataset<Batch>, path: string):
 }
 
 async function prepareSM2A(context: TaskContext): Promise<PreparedTask<SM2AHostBatch>> {
-  const { taskArgs, datasetConfig } = context;
-  checkKeys("--task_args", taskArgs, ["size", "frozen_embeddings_model", "frozen_acoustic_embeddings", "base_model"]);
+  const { taskArgs } = context;
+  checkKeys("--task_args", taskArgs, SM2A_OPTIONS.taskArgs);
   if (taskArgs.frozen_embeddings_model !== undefined || taskArgs.frozen_acoustic_embeddings !== undefined || taskArgs.base_model !== undefined) {
     throw new CliError("autosing train: sm2a frozen_embeddings_model / frozen_acoustic_embeddings / base_model are not supported yet (user-supplied checkpoints with no loader yet)");
   }
@@ -171,41 +288,19 @@ async function prepareSM2A(context: TaskContext): Promise<PreparedTask<SM2AHostB
   if (!size || !(size in SM2A_SIZES)) {
     throw new CliError(`autosing train: ${size ? `unknown sm2a size "${size}"` : '--task_args needs "size" for sm2a'} (one of ${Object.keys(SM2A_SIZES).join(", ")})`);
   }
-  checkKeys("--dataset-config", datasetConfig, ["path", "num_partitions", "multiscale", "p_coarse", "p_no_cond", "shufbuf_size"]);
-  const path = stringField("--dataset-config", datasetConfig, "path");
-  if (!path) throw new CliError('autosing train: --dataset-config needs "path" (the constructed dataset folder)');
-  const multiscale = datasetConfig.multiscale;
-  if (multiscale !== undefined && typeof multiscale !== "boolean") {
-    throw new CliError(`autosing train: --dataset-config "multiscale" must be true or false, got ${JSON.stringify(multiscale)}`);
-  }
-  const pCoarse = numberField("--dataset-config", datasetConfig, "p_coarse");
-  const pNoCond = numberField("--dataset-config", datasetConfig, "p_no_cond");
-  const numPartitions = numberField("--dataset-config", datasetConfig, "num_partitions");
-  const shuffleBufferSize = numberField("--dataset-config", datasetConfig, "shufbuf_size");
-  checkKeys("--tunables", context.tunables, Object.keys(DEFAULT_SM2A_TUNABLES));
-  const tunables = { ...DEFAULT_SM2A_TUNABLES, ...context.tunables } as SM2ATunables;
+  const { path, dataset } = parseDatasetConfig(context, SM2A_OPTIONS);
+  const tunables = parseTunables<SM2ATunables>(context, SM2A_OPTIONS);
   const options = {
-    ...(multiscale !== undefined ? { multiscale } : {}),
-    ...(pCoarse !== undefined ? { pCoarse } : {}),
-    ...(pNoCond !== undefined ? { pNoCond } : {}),
+    ...(dataset.multiscale !== undefined ? { multiscale: dataset.multiscale } : {}),
+    ...(dataset.p_coarse !== undefined ? { pCoarse: dataset.p_coarse } : {}),
+    ...(dataset.p_no_cond !== undefined ? { pNoCond: dataset.p_no_cond } : {}),
   };
-  const open = (split: "train" | "val") =>
-    PartitionedDataset.open({
-      path,
-      split,
-      table: trainingTable,
-      columns: ["id", "atoks", "mtoks", "stoks", "embs"],
-      batchSize: context.batchSize,
-      map: (row, sampleContext) => sm2aSample(row, options, sampleContext),
-      collate: collateSM2A,
-      tokensPerSample: (s: SM2ASample) => s.atoksLength,
-      seed: context.seed,
-      ...(numPartitions !== undefined ? { numPartitions } : {}),
-      ...(shuffleBufferSize !== undefined ? { shuffleBufferSize } : {}),
-      log: context.log,
-    });
-  const validation = await open("val");
-  const trainSet = await open("train");
+  const { validation, train: trainSet } = await openConstructedDataset(context, path, dataset, {
+    columns: ["id", "atoks", "mtoks", "stoks", "embs"],
+    map: (row, sampleContext) => sm2aSample(row, options, sampleContext),
+    collate: collateSM2A,
+    tokensPerSample: (s: SM2ASample) => s.atoksLength,
+  });
   let config: SM2AConfig;
   if (context.loadFrom) {
     config = (await readSavedConfig<SM2AConfig>(context.loadFrom, "sm2a")).config;
@@ -219,20 +314,18 @@ async function prepareSM2A(context: TaskContext): Promise<PreparedTask<SM2AHostB
       spk_width: first.artistEmbeddings.length / first.size,
     });
   }
-  const model = new SM2ATrainableModel(config, tunables, { seed: context.seed });
-  if (context.loadFrom) await loadModelWeights(context.loadFrom, model.parameters, model.frozenTensors());
+  const model = await withLoadedWeights(new SM2ATrainableModel(config, tunables, { seed: context.seed }), context.loadFrom);
   return {
     model: model as unknown as PreparedTask<SM2AHostBatch>["model"],
     train: trainSet,
     validation,
-    tunables: { lr0: tunables.lr0, weight_decay: tunables.weight_decay, warmup_steps: tunables.warmup_steps, clip_gradient_norm: tunables.clip_gradient_norm },
+    tunables: loopTunables(tunables),
   };
 }
 
 async function prepareT2S(context: TaskContext): Promise<PreparedTask<T2SHostBatch>> {
-  const { taskArgs, datasetConfig } = context;
-  // upstream make_model(size, frozen_embeddings_model, tunables, dataset, base_model).
-  checkKeys("--task_args", taskArgs, ["size", "frozen_embeddings_model", "base_model"]);
+  const { taskArgs } = context;
+  checkKeys("--task_args", taskArgs, T2S_OPTIONS.taskArgs);
   if (taskArgs.frozen_embeddings_model !== undefined || taskArgs.base_model !== undefined) {
     throw new CliError(
       "autosing train: t2s frozen_embeddings_model / base_model are not supported yet (the BN-Whisper codebook and WhisperSpeech base checkpoints are user-supplied files with no loader yet)",
@@ -242,70 +335,38 @@ async function prepareT2S(context: TaskContext): Promise<PreparedTask<T2SHostBat
   if (!size) throw new CliError(`autosing train: --task_args needs "size" for t2s (one of ${Object.keys(T2S_SIZES).join(", ")})`);
   if (!(size in T2S_SIZES)) throw new CliError(`autosing train: unknown t2s size "${size}" (one of ${Object.keys(T2S_SIZES).join(", ")})`);
 
-  checkKeys("--dataset-config", datasetConfig, ["path", "num_partitions", "min_inlier_ratio", "mask_finegrained", "shufbuf_size"]);
-  const path = stringField("--dataset-config", datasetConfig, "path");
-  if (!path) throw new CliError('autosing train: --dataset-config needs "path" (the constructed dataset folder)');
-  checkKeys("--tunables", context.tunables, Object.keys(DEFAULT_T2S_TUNABLES));
-  const tunables = { ...DEFAULT_T2S_TUNABLES, ...context.tunables } as T2STunables;
+  const { path, dataset } = parseDatasetConfig(context, T2S_OPTIONS);
+  const tunables = parseTunables<T2STunables>(context, T2S_OPTIONS);
   const ttoksLength = t2sTextLength(path);
-  const minInlierRatio = numberField("--dataset-config", datasetConfig, "min_inlier_ratio");
-  const maskFinegrained = numberField("--dataset-config", datasetConfig, "mask_finegrained");
-  const numPartitions = numberField("--dataset-config", datasetConfig, "num_partitions");
-  const shuffleBufferSize = numberField("--dataset-config", datasetConfig, "shufbuf_size");
   const map = (row: Parameters<typeof t2sSample>[0]) =>
     t2sSample(row, {
       ttoksLength,
-      ...(minInlierRatio !== undefined ? { minInlierRatio } : {}),
-      ...(maskFinegrained !== undefined ? { maskFinegrained } : {}),
+      ...(dataset.min_inlier_ratio !== undefined ? { minInlierRatio: dataset.min_inlier_ratio } : {}),
+      ...(dataset.mask_finegrained !== undefined ? { maskFinegrained: dataset.mask_finegrained } : {}),
     });
-  const open = (split: "train" | "val") =>
-    PartitionedDataset.open({
-      path,
-      split,
-      table: trainingTable,
-      columns: ["id", "atoks", "mtoks", "stoks", "alignment"],
-      batchSize: context.batchSize,
-      map,
-      collate: collateT2S,
-      tokensPerSample: (s: T2SSample) => s.inStoks.length,
-      seed: context.seed,
-      ...(numPartitions !== undefined ? { numPartitions } : {}),
-      ...(shuffleBufferSize !== undefined ? { shuffleBufferSize } : {}),
-      log: context.log,
-    });
-  const validation = await open("val");
-  const trainSet = await open("train");
+  const { validation, train: trainSet } = await openConstructedDataset(context, path, dataset, {
+    columns: ["id", "atoks", "mtoks", "stoks", "alignment"],
+    map,
+    collate: collateT2S,
+    tokensPerSample: (s: T2SSample) => s.inStoks.length,
+  });
 
   let config: T2SConfig;
   if (context.loadFrom) {
     config = (await readSavedConfig<T2SConfig>(context.loadFrom, "t2s")).config;
   } else {
     // upstream reads stoks_len / mtoks_len / quantizers off the dataset's first sample.
-    let first: T2SHostBatch | undefined;
-    for await (const item of validation.batches(0, 0)) {
-      first = item.batch;
-      break;
-    }
-    if (!first) throw new CliError(`autosing train: dataset ${path} partition 0 yielded no usable rows`);
+    const first = await firstBatch(validation, path);
     config = t2sConfigForSize(size as T2SSize, { ttoks_len: ttoksLength, stoks_len: first.stoksLength, mtoks_len: first.mtoksLength });
   }
-  const model = new T2STrainableModel(config, tunables, { seed: context.seed });
-  if (context.loadFrom) await loadModelWeights(context.loadFrom, model.parameters, model.frozenTensors());
+  const model = await withLoadedWeights(new T2STrainableModel(config, tunables, { seed: context.seed }), context.loadFrom);
   return {
     model: model as unknown as PreparedTask<T2SHostBatch>["model"],
     train: trainSet,
     validation,
-    tunables: {
-      lr0: tunables.lr0,
-      weight_decay: tunables.weight_decay,
-      warmup_steps: tunables.warmup_steps,
-      clip_gradient_norm: tunables.clip_gradient_norm,
-    },
+    tunables: loopTunables(tunables),
   };
 }
-
-/** Embedder keyword arguments that upstream make_model passes through from --task_args. */
-const ARTIST_EMB_TASK_ARGS = ["depth", "n_head", "head_width", "ffn_mult", "emb_width", "quantizers", "codes", "finetune"] as const;
 
 /**
  * Port of autosing/artist_embeddings.py: load_dataset + make_model — windows of the vocals'
@@ -313,8 +374,8 @@ const ARTIST_EMB_TASK_ARGS = ["depth", "n_head", "head_width", "ffn_mult", "emb_
  * `ctx_n` the window length (upstream reads it off the first sample, which is `chunk_size`).
  */
 async function prepareArtistEmb(context: TaskContext): Promise<PreparedTask<ArtistEmbHostBatch>> {
-  const { taskArgs, datasetConfig } = context;
-  checkKeys("--task_args", taskArgs, ARTIST_EMB_TASK_ARGS);
+  const { taskArgs } = context;
+  checkKeys("--task_args", taskArgs, ARTIST_EMB_OPTIONS.taskArgs);
   const overrides: Partial<Omit<ArtistEmbedderConfig, "num_classes" | "ctx_n">> = {};
   for (const key of ARTIST_EMB_TASK_ARGS) {
     const value = taskArgs[key];
@@ -329,21 +390,11 @@ async function prepareArtistEmb(context: TaskContext): Promise<PreparedTask<Arti
       overrides[key] = value;
     }
   }
-  // min_song_count is accepted and unused, as upstream's EmbeddingDataset does (the artist file decides).
-  checkKeys("--dataset-config", datasetConfig, ["path", "artist_file", "chunk_size", "num_partitions", "min_song_count", "shufbuf_size"]);
-  const path = stringField("--dataset-config", datasetConfig, "path");
-  if (!path) throw new CliError('autosing train: --dataset-config needs "path" (the dataset folder with atoks_vocals_snac_32khz and chunked tables)');
-  const artistFile = stringField("--dataset-config", datasetConfig, "artist_file");
-  if (!artistFile) {
-    // upstream load_dataset raises the same way.
-    throw new CliError('autosing train: --dataset-config needs "artist_file" for artist_embeddings; make one with `autosing train artists <dataset> --min-sample-count N`');
-  }
+  const { path, dataset } = parseDatasetConfig(context, ARTIST_EMB_OPTIONS);
+  const artistFile = dataset.artist_file as string; // required by ARTIST_EMB_OPTIONS
   // upstream's chunk_size has no working default; AutoSing's embedder windows are 832 frames.
-  const chunkSize = numberField("--dataset-config", datasetConfig, "chunk_size") ?? AUTOSING_ARTIST_WINDOW_FRAMES;
-  const numPartitions = numberField("--dataset-config", datasetConfig, "num_partitions");
-  const shuffleBufferSize = numberField("--dataset-config", datasetConfig, "shufbuf_size");
-  checkKeys("--tunables", context.tunables, Object.keys(DEFAULT_ARTIST_EMBEDDER_TUNABLES));
-  const tunables = { ...DEFAULT_ARTIST_EMBEDDER_TUNABLES, ...context.tunables } as ArtistEmbedderTunables;
+  const chunkSize = dataset.chunk_size ?? AUTOSING_ARTIST_WINDOW_FRAMES;
+  const tunables = parseTunables<ArtistEmbedderTunables>(context, ARTIST_EMB_OPTIONS);
   const artists = await readArtistFile(artistFile);
   const open = (split: "train" | "val") =>
     ArtistEmbeddingDataset.open({
@@ -354,8 +405,7 @@ async function prepareArtistEmb(context: TaskContext): Promise<PreparedTask<Arti
       windows: trainingWindows,
       batchSize: context.batchSize,
       seed: context.seed,
-      ...(numPartitions !== undefined ? { numPartitions } : {}),
-      ...(shuffleBufferSize !== undefined ? { shuffleBufferSize } : {}),
+      ...partitionOptions(dataset),
       log: context.log,
     });
   const validation = await open("val");
@@ -373,13 +423,12 @@ async function prepareArtistEmb(context: TaskContext): Promise<PreparedTask<Arti
   } else {
     config = artistEmbedderConfig(numClasses, { ...overrides, ctx_n: chunkSize });
   }
-  const model = new ArtistEmbedderTrainableModel(config, tunables, { seed: context.seed });
-  if (context.loadFrom) await loadModelWeights(context.loadFrom, model.parameters, model.frozenTensors());
+  const model = await withLoadedWeights(new ArtistEmbedderTrainableModel(config, tunables, { seed: context.seed }), context.loadFrom);
   return {
     model: model as unknown as PreparedTask<ArtistEmbHostBatch>["model"],
     train: trainSet,
     validation,
-    tunables: { lr0: tunables.lr0, weight_decay: tunables.weight_decay, warmup_steps: tunables.warmup_steps, clip_gradient_norm: tunables.clip_gradient_norm },
+    tunables: loopTunables(tunables),
   };
 }
 

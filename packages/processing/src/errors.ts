@@ -1,0 +1,63 @@
+const marker = Symbol.for("autosing.processing.error");
+
+/** Base class of every error this package throws; `ProcessingError.isInstance` works across copies of the package. */
+export class ProcessingError extends Error {
+  private readonly [marker] = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+
+  static isInstance(value: unknown): value is ProcessingError {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+  }
+}
+
+/** A step's input table (written by an earlier step) is absent: run that step first. */
+export class MissingInputError extends ProcessingError {
+  constructor(
+    readonly step: string,
+    readonly file: string,
+    readonly producer: string,
+  ) {
+    super(`${step}: input ${file} does not exist; run "autosing process ${producer}" on this partition first`);
+  }
+}
+
+/** A step needs a model the caller did not give (the artist embedder, a codec, a tokenizer). */
+export class ModelRequiredError extends ProcessingError {
+  constructor(
+    readonly step: string,
+    readonly model: string,
+    readonly howToGetOne: string,
+  ) {
+    super(`${step}: needs ${model}. ${howToGetOne}`);
+  }
+}
+
+/** A step option out of range. */
+export class StepOptionError extends ProcessingError {
+  constructor(
+    readonly step: string,
+    readonly option: string,
+    readonly value: unknown,
+    readonly reason: string,
+  ) {
+    super(`${step}: option ${option} = ${JSON.stringify(value)}: ${reason}`);
+  }
+}
+
+/** Every input row of a partition failed: nothing is written, so the partition stays "missing". */
+export class AllRowsFailedError extends ProcessingError {
+  constructor(
+    readonly step: string,
+    readonly file: string,
+    readonly failures: readonly { readonly id: string; readonly message: string }[],
+  ) {
+    super(`${step}: all ${failures.length} rows of ${file} failed (first: ${failures[0]?.id ?? "?"}: ${failures[0]?.message ?? "?"}); nothing written`);
+  }
+}
+
+/** A per-row failure of one of this package's own checks (a chunk too short for the embedder, a bad chunk id). */
+export class RowInputError extends ProcessingError {}

@@ -1,0 +1,26 @@
+// The dataset processing steps of DESIGN.md §1 over one partition of the Parquet layout:
+// align → vad_extract → src_sep → atoks / stoks → artist_embs (port of autosing/processing.py).
+export { align } from "./align.js";
+export type { AlignStepOptions } from "./align.js";
+export { vadExtract, chunkId, parseChunkId } from "./vad-extract.js";
+export type { VadExtractOptions } from "./vad-extract.js";
+export { srcSep } from "./src-sep.js";
+export type { SrcSepOptions } from "./src-sep.js";
+export type { SeparatedStems, SourceSeparator } from "./separator.js";
+export { createTruthSeparator } from "./truth-separator.js";
+export { MDX_SAMPLE_RATE, SeparatorContractError, loadMdxOnnxSeparator } from "./mdx-onnx.js";
+export type { MdxOnnxOptions } from "./mdx-onnx.js";
+export { atoks, ATOKS_SOURCES } from "./atoks.js";
+export type { AtoksOptions, AtoksSource } from "./atoks.js";
+export { stoks } from "./stoks.js";
+export type { StoksOptions } from "./stoks.js";
+export { artistEmbs, HOW_TO_GET_AN_ARTIST_EMBEDDER } from "./artist-embs.js";
+export type { ArtistEmbsOptions } from "./artist-embs.js";
+export { missingPartitions, stepOutputTables } from "./missing.js";
+export type { StepOutputOptions } from "./missing.js";
+export { STEPS } from "./step.js";
+export type { CommonStepOptions, RowFailure, StepName, StepProgress, StepResult } from "./step.js";
+export { DEFAULT_STEP_AUDIO_FORMAT, STEP_AUDIO_FORMATS } from "./audio-format.js";
+export type { StepAudioFormat } from "./audio-format.js";
+export { AllRowsFailedError, MissingInputError, ModelRequiredError, ProcessingError, RowInputError, StepOptionError } from "./errors.js";
+export { codecTableName, loadSemanticTokenizer, loadSeparator } from "./model-specs.js";
