@@ -7,6 +7,7 @@ import { registerCodecCommands } from "./commands/codec.js";
 import { registerConstructDatasetCommand } from "./commands/construct-dataset.js";
 import { registerCorpusCommands } from "./commands/corpus.js";
 import { registerDatasetCommands } from "./commands/dataset.js";
+import { registerDemoCommand } from "./commands/demo.js";
 import { registerExportCommand } from "./commands/export.js";
 import { registerProcessCommand } from "./commands/process.js";
 import { registerServeCommand } from "./commands/serve.js";
@@ -42,6 +43,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerCodecCommands(program, io);
   registerAlignCommand(program, io);
   registerCorpusCommands(program, io);
+  registerDemoCommand(program, io);
   return program;
 }
 

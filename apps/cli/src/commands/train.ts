@@ -191,7 +191,7 @@ const SM2A_OPTIONS = {
 const ARTIST_EMB_OPTIONS = {
   taskArgs: ARTIST_EMB_TASK_ARGS,
   // min_song_count is accepted and unused, as upstream's EmbeddingDataset does (the artist file decides).
-  datasetConfig: { artist_file: "string", chunk_size: "number", num_partitions: "number", min_song_count: "unused", shufbuf_size: "number" },
+  datasetConfig: { artist_file: "string", chunk_size: "number", num_partitions: "number", min_song_count: "unused", shufbuf_size: "number", codec: "string" },
   pathIs: "the dataset folder with atoks_vocals_snac_32khz and chunked tables",
   // upstream load_dataset raises the same way.
   required: { artist_file: 'needs "artist_file" for artist_embeddings; make one with `autosing train artists <dataset> --min-sample-count N`' },
@@ -406,6 +406,8 @@ async function prepareArtistEmb(context: TaskContext): Promise<PreparedTask<Arti
       batchSize: context.batchSize,
       seed: context.seed,
       ...partitionOptions(dataset),
+      // The `atoks_vocals_<codec>` table to read (default snac_32khz, as upstream).
+      ...(dataset.codec ? { codec: dataset.codec as string } : {}),
       log: context.log,
     });
   const validation = await open("val");
