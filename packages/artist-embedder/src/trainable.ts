@@ -63,10 +63,7 @@ export class ArtistEmbedderTrainableModel {
   }
 
   frozenTensors(): ReadonlyMap<string, tf.Tensor> {
-    const trainable = new Set(this.model.variables.map((v) => v.name));
-    const out = new Map<string, tf.Tensor>();
-    for (const spec of this.model.specs) if (!trainable.has(spec.name)) out.set(spec.name, this.model.parameters.lookup(spec.name));
-    return out;
+    return this.model.parameters.frozenTensors();
   }
 
   config(): { model: "artist_emb"; config: ArtistEmbedderConfig; tunables: ArtistEmbedderTunables } {

@@ -8,6 +8,7 @@ export { float32Tensor, int64Tensor, openOnnxSession } from "./onnx/session.js";
 export type { InferenceSession, SessionOptions, Tensor } from "./onnx/session.js";
 export { OnnxEmitter, ONNX_MASK_VALUE } from "./onnx/emitter.js";
 export { KV_CACHE_NAMES } from "./onnx/kv-cache-names.js";
+export { type StepCacheLayout, addStepCacheFeeds } from "./onnx/step-cache-feeds.js";
 export { benchWeights, measureCopyBandwidth, timeInterleaved } from "./onnx/decode-timing.js";
 export type { StepTiming } from "./onnx/decode-timing.js";
 export { addDecodeCacheFeeds, decodeBenchRow, loadAverage, openDecodeVariants, parseDecodeBenchFlags, startDecodeBench, timeDecodeStep } from "./onnx/decode-bench.js";

@@ -1,6 +1,6 @@
 import { removePattern } from "@autosing/audio-codec";
 import type { DelayPattern, Tokens } from "@autosing/audio-codec";
-import { argmax, float32Tensor, int64Tensor, openOnnxSession, sampleToken, SeededRandom } from "@autosing/nn";
+import { addStepCacheFeeds, argmax, float32Tensor, int64Tensor, openOnnxSession, sampleToken, SeededRandom } from "@autosing/nn";
 import type { InferenceSession, SessionOptions, Tensor } from "@autosing/nn";
 
 import type { SM2AConfig, SM2ATunables } from "./config.js";
@@ -95,15 +95,13 @@ export class SM2AGenerator {
       [N.decoder.inputIds]: int64Tensor(tokens, [batch, this.config.quantizers, positions.length]),
       [N.decoder.positions]: int64Tensor(positions, [positions.length]),
     };
-    const empty = float32Tensor(new Float32Array(0), [batch, this.config.n_head, 0, this.config.head_width]);
-    for (let i = 0; i < dims.decoderDepth; i++) {
-      for (const name of [N.crossSemanticKey(i), N.crossSemanticValue(i), N.crossMusicKey(i), N.crossMusicValue(i)]) {
-        const tensor = encoded[name];
-        if (tensor) feeds[name] = tensor;
-      }
-      feeds[N.pastKey(i)] = past?.[N.presentKey(i)] ?? empty;
-      feeds[N.pastValue(i)] = past?.[N.presentValue(i)] ?? empty;
-    }
+    addStepCacheFeeds(feeds, encoded, past, {
+      decoderDepth: dims.decoderDepth,
+      batch,
+      nHead: this.config.n_head,
+      headWidth: this.config.head_width,
+      crossNames: (i) => [N.crossSemanticKey(i), N.crossSemanticValue(i), N.crossMusicKey(i), N.crossMusicValue(i)],
+    });
     const out = await this.decoder.run(feeds);
     const logits = out[N.decoder.logits];
     if (!logits) throw new SM2AInputError("decoder", "returned no logits");

@@ -66,10 +66,7 @@ export class SM2ATrainableModel {
   }
 
   frozenTensors(): ReadonlyMap<string, tf.Tensor> {
-    const trainable = new Set(this.model.variables.map((v) => v.name));
-    const out = new Map<string, tf.Tensor>();
-    for (const spec of this.model.specs) if (!trainable.has(spec.name)) out.set(spec.name, this.model.parameters.lookup(spec.name));
-    return out;
+    return this.model.parameters.frozenTensors();
   }
 
   config(): { model: "sm2a"; config: SM2AConfig; tunables: SM2ATunables } {

@@ -1,4 +1,4 @@
-import { argmax, float32Tensor, int64Tensor, openOnnxSession, sampleToken, SeededRandom } from "@autosing/nn";
+import { addStepCacheFeeds, argmax, int64Tensor, openOnnxSession, sampleToken, SeededRandom } from "@autosing/nn";
 import type { InferenceSession, SessionOptions, Tensor } from "@autosing/nn";
 
 import type { T2SConfig, T2STunables } from "./config.js";
@@ -99,15 +99,13 @@ export class T2SGenerator {
     };
     const cps = encoded[N.encoder.cpsEmbedding];
     if (cps) feeds[N.decoder.cpsEmbedding] = cps;
-    const empty = float32Tensor(new Float32Array(0), [batch, this.config.n_head, 0, this.config.head_width]);
-    for (let i = 0; i < dims.decoderDepth; i++) {
-      for (const name of [N.crossTextKey(i), N.crossTextValue(i), N.crossMusicKey(i), N.crossMusicValue(i)]) {
-        const tensor = encoded[name];
-        if (tensor) feeds[name] = tensor;
-      }
-      feeds[N.pastKey(i)] = past?.[N.presentKey(i)] ?? empty;
-      feeds[N.pastValue(i)] = past?.[N.presentValue(i)] ?? empty;
-    }
+    addStepCacheFeeds(feeds, encoded, past, {
+      decoderDepth: dims.decoderDepth,
+      batch,
+      nHead: this.config.n_head,
+      headWidth: this.config.head_width,
+      crossNames: (i) => [N.crossTextKey(i), N.crossTextValue(i), N.crossMusicKey(i), N.crossMusicValue(i)],
+    });
     const out = await this.decoder.run(feeds);
     const logits = out[N.decoder.logits];
     if (!logits) throw new T2SInputError("decoder", "returned no logits");

@@ -70,10 +70,7 @@ export class T2STrainableModel {
 
   /** Buffers and frozen parameters (lrScale 0), by upstream key. */
   frozenTensors(): ReadonlyMap<string, tf.Tensor> {
-    const trainable = new Set(this.model.variables.map((v) => v.name));
-    const out = new Map<string, tf.Tensor>();
-    for (const spec of this.model.specs) if (!trainable.has(spec.name)) out.set(spec.name, this.model.parameters.lookup(spec.name));
-    return out;
+    return this.model.parameters.frozenTensors();
   }
 
   /** Upstream `config` and `tunables`, as saved next to the weights. */

@@ -47,6 +47,17 @@ export class TfParameters {
     return tensor;
   };
 
+  /**
+   * Buffers and frozen parameters (not trained), by upstream key: what a checkpoint must carry
+   * beside the trained variables (the trainer's `TrainableModel.frozenTensors`).
+   */
+  frozenTensors(): Map<string, tf.Tensor> {
+    const trainable = new Set(this.variables.map((v) => v.name));
+    const out = new Map<string, tf.Tensor>();
+    for (const spec of this.specs) if (!trainable.has(spec.name)) out.set(spec.name, this.lookup(spec.name));
+    return out;
+  }
+
   /** Current values as a state dict (canonical names; use expandAliases for the upstream file). */
   toStateDict(): StateDict {
     const out: StateDict = new Map();
