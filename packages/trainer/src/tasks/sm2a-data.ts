@@ -2,6 +2,7 @@ import { applyPattern } from "@autosing/audio-codec";
 
 import type { SampleContext, SkippedRow } from "../data/partitioned.js";
 import { DatasetError } from "../errors.js";
+import { stackSamples } from "./stack.js";
 import { SNAC_NUM_CODES, STOKS_PAD_TOKEN, type TrainingRow, denseLevels } from "./rows.js";
 
 /** Width of one artist embedding (one per 10 s). */
@@ -105,16 +106,6 @@ export function sm2aSample(row: TrainingRow, options: SM2ADataOptions, context: 
   return { stoks, atoks: atoks.data, atoksLength, atoksPositions, mtoks: mtoks.data, mtoksLength, artistEmbedding };
 }
 
-function stack<T extends Int32Array | Float32Array>(parts: T[], make: (n: number) => T, what: string): T {
-  const width = parts[0]?.length ?? 0;
-  const out = make(parts.length * width);
-  parts.forEach((part, i) => {
-    if (part.length !== width) throw new DatasetError(what, `samples of one batch differ in length (${width} vs ${part.length})`);
-    out.set(part, i * width);
-  });
-  return out;
-}
-
 export function collateSM2A(samples: SM2ASample[]): SM2AHostBatch {
   const first = samples[0];
   if (!first) throw new DatasetError("sm2a batch", "is empty");
@@ -124,10 +115,10 @@ export function collateSM2A(samples: SM2ASample[]): SM2AHostBatch {
     stoksLength: first.stoks.length,
     atoksLength: first.atoksLength,
     mtoksLength: first.mtoksLength,
-    stoks: stack(samples.map((s) => s.stoks), ints, "stoks"),
-    atoks: stack(samples.map((s) => s.atoks), ints, "atoks"),
-    atoksPositions: stack(samples.map((s) => s.atoksPositions), ints, "atoks_positions"),
-    mtoks: stack(samples.map((s) => s.mtoks), ints, "mtoks"),
-    artistEmbeddings: stack(samples.map((s) => s.artistEmbedding), (n) => new Float32Array(n), "embs"),
+    stoks: stackSamples(samples.map((s) => s.stoks), ints, "stoks"),
+    atoks: stackSamples(samples.map((s) => s.atoks), ints, "atoks"),
+    atoksPositions: stackSamples(samples.map((s) => s.atoksPositions), ints, "atoks_positions"),
+    mtoks: stackSamples(samples.map((s) => s.mtoks), ints, "mtoks"),
+    artistEmbeddings: stackSamples(samples.map((s) => s.artistEmbedding), (n) => new Float32Array(n), "embs"),
   };
 }

@@ -3,6 +3,7 @@ import { alignmentWordSpans, sliceAlignment } from "@autosing/parquet-io";
 
 import type { SkippedRow } from "../data/partitioned.js";
 import { DatasetError } from "../errors.js";
+import { stackSamples } from "./stack.js";
 import { SNAC_NUM_CODES, STOKS_PAD_TOKEN, type TrainingRow, denseLevels } from "./rows.js";
 
 /** WhisperSpeech CharTokenizer.eot. */
@@ -125,30 +126,21 @@ export function t2sSample(row: TrainingRow, options: T2SDataOptions): T2SSample 
   };
 }
 
-function stack(parts: Int32Array[], what: string): Int32Array {
-  const width = parts[0]?.length ?? 0;
-  const out = new Int32Array(parts.length * width);
-  parts.forEach((part, i) => {
-    if (part.length !== width) throw new DatasetError(what, `samples of one batch differ in length (${width} vs ${part.length})`);
-    out.set(part, i * width);
-  });
-  return out;
-}
-
 export function collateT2S(samples: T2SSample[]): T2SHostBatch {
   const first = samples[0];
   if (!first) throw new DatasetError("t2s batch", "is empty");
+  const ints = (n: number) => new Int32Array(n);
   return {
     size: samples.length,
     ttoksLength: first.inTtoks.length,
     stoksLength: first.inStoks.length,
     mtoksLength: first.mtoksLength,
-    inTtoks: stack(samples.map((s) => s.inTtoks), "inTtoks"),
-    outTtoks: stack(samples.map((s) => s.outTtoks), "outTtoks"),
+    inTtoks: stackSamples(samples.map((s) => s.inTtoks), ints, "inTtoks"),
+    outTtoks: stackSamples(samples.map((s) => s.outTtoks), ints, "outTtoks"),
     languages: Int32Array.from(samples, (s) => s.language),
     cps: Float32Array.from(samples, (s) => s.cps),
-    inStoks: stack(samples.map((s) => s.inStoks), "stoks"),
-    outStoks: stack(samples.map((s) => s.outStoks), "stoks"),
-    mtoks: stack(samples.map((s) => s.mtoks), "mtoks"),
+    inStoks: stackSamples(samples.map((s) => s.inStoks), ints, "stoks"),
+    outStoks: stackSamples(samples.map((s) => s.outStoks), ints, "stoks"),
+    mtoks: stackSamples(samples.map((s) => s.mtoks), ints, "mtoks"),
   };
 }
