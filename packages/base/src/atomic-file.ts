@@ -1,0 +1,94 @@
+/**
+ * Atomic file writes: the bytes go to a hidden temporary file in the same directory (so the
+ * final rename stays on one filesystem) and appear under the final name only when complete and
+ * synced. A crash, an error or an abort leaves no file under the final name and never touches an
+ * existing one until the rename.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
+import { hostname } from "node:os";
+import { basename, dirname, join } from "node:path";
+
+let temporaryCounter = 0;
+
+/**
+ * A fresh hidden temporary name beside `file`: `.<name>.<host>.<pid>.<n>.tmp`. Host and process
+ * id say who wrote it, so a later run can tell a dead writer's leftovers from a live one's.
+ */
+export function temporaryPathFor(file: string): string {
+  temporaryCounter += 1;
+  const host = hostname().replace(/[^A-Za-z0-9_-]/g, "_");
+  return join(dirname(file), `.${basename(file)}.${host}.${process.pid}.${temporaryCounter}.tmp`);
+}
+
+/** Writes `data` to `file` atomically (temporary file, fsync, rename); the temporary file is removed on failure. */
+export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  const temporary = temporaryPathFor(file);
+  try {
+    const handle = await open(temporary, "wx");
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** A file being written under a temporary name; `commit()` moves it into place, `abort()` discards it. */
+export interface AtomicFile {
+  /** The final path. */
+  readonly path: string;
+  /** Where the bytes go until `commit()`. */
+  readonly temporaryPath: string;
+  /** Appends bytes (synchronously, at the current end). */
+  write(bytes: Uint8Array): void;
+  /** Syncs, closes and renames the temporary file to `path`. */
+  commit(): void;
+  /** Closes and removes the temporary file; nothing appears under `path`. Safe to call twice. */
+  abort(): void;
+}
+
+/** Opens a temporary file beside `path` for streaming writes that appear atomically on `commit()`. */
+export function openAtomicFile(path: string): AtomicFile {
+  const temporaryPath = temporaryPathFor(path);
+  const fd = openSync(temporaryPath, "wx");
+  let state: "open" | "committed" | "aborted" = "open";
+  return {
+    path,
+    temporaryPath,
+    write(bytes) {
+      if (state !== "open") throw new Error(`${path}: cannot write to an atomic file that is ${state}`);
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    },
+    commit() {
+      if (state !== "open") throw new Error(`${path}: cannot commit an atomic file that is ${state}`);
+      state = "committed";
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      try {
+        renameSync(temporaryPath, path);
+      } catch (error) {
+        rmSync(temporaryPath, { force: true });
+        throw error;
+      }
+    },
+    abort() {
+      if (state !== "open") return;
+      state = "aborted";
+      try {
+        closeSync(fd);
+      } finally {
+        rmSync(temporaryPath, { force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,12 @@
+export { AutosingError, errorLineage } from "./errors.js";
+export { type AtomicFile, openAtomicFile, temporaryPathFor, writeFileAtomic } from "./atomic-file.js";
+export {
+  Mulberry32,
+  Xoshiro128,
+  type Xoshiro128State,
+  hashNumberKeys,
+  hashStringKey,
+  mulberry32,
+  shuffleInPlace,
+  splitmix32,
+} from "./random.js";
