@@ -1,3 +1,5 @@
+import { fileURLToPath } from "node:url";
+
 import js from "@eslint/js";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 import importX from "eslint-plugin-import-x";
@@ -28,6 +30,29 @@ const boundaryRules = {
   "import-x/no-self-import": "error",
 };
 
+/**
+ * File size (STYLE.md: one concept per file): a file over 350 lines of code holds several ideas.
+ * Blank lines and comments do not count, so documenting a file never pushes it over. Test files
+ * have the same limit: none comes near it, and a long test file is as hard to read as a long module.
+ */
+export const MAX_LINES = 350;
+
+/** Files that should stay whole however long they get, by path from the repository root, each with its reason. */
+export const MAX_LINES_EXCEPTIONS = [
+  { file: "packages/song-corpus/src/vocabulary.generated.ts", reason: "written by scripts/generate-vocabulary.mjs: its length is the vocabulary's" },
+];
+
+/** The `max-lines` block, named so that a test can swap it; `exceptions` default to MAX_LINES_EXCEPTIONS. */
+export function maxLinesBlock(exceptions = MAX_LINES_EXCEPTIONS) {
+  return {
+    name: "autosing/max-lines",
+    // Exception paths are from the repository root, whichever package's eslint runs.
+    basePath: fileURLToPath(new URL("../../", import.meta.url)),
+    ignores: exceptions.map((exception) => exception.file),
+    rules: { "max-lines": ["error", { max: MAX_LINES, skipBlankLines: true, skipComments: true }] },
+  };
+}
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.d.ts", "**/__fixtures__/**"] },
   js.configs.recommended,
@@ -47,4 +72,5 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
+  maxLinesBlock(),
 );

@@ -48,16 +48,13 @@ export type { AcousticCodec } from "./codec.js";
 export { SNAC_32KHZ, prepareForCodec, truncateForEncode, validateDenseTokens } from "./codec.js";
 export type { SnacOnnxOptions, SnacOnnxSources } from "./snac-onnx.js";
 export { SNAC_ONNX_NAMES, findSnacOnnxFiles, loadSnacOnnxCodec } from "./snac-onnx.js";
-export type { DefaultCodecConfig, DefaultCodecModel, FitDefaultCodecOptions, ReconstructionMetrics } from "./default-codec.js";
-export {
-  DEFAULT_CODEC_CONFIG,
-  createDefaultCodec,
-  defaultCodecFeatures,
-  fitDefaultCodec,
-  parseDefaultCodec,
-  reconstructionMetrics,
-  serializeDefaultCodec,
-} from "./default-codec.js";
+export type { DefaultCodecConfig, DefaultCodecModel } from "./default-codec-model.js";
+export { DEFAULT_CODEC_CONFIG } from "./default-codec-model.js";
+export { defaultCodecFeatures } from "./default-codec-features.js";
+export { type FitDefaultCodecOptions, fitDefaultCodec } from "./default-codec-fit.js";
+export { createDefaultCodec } from "./default-codec.js";
+export { parseDefaultCodec, serializeDefaultCodec } from "./default-codec-file.js";
+export { type ReconstructionMetrics, reconstructionMetrics } from "./reconstruction-metrics.js";
 export type { KMeansOptions, NearestCodes } from "./kmeans.js";
 export { createOnnxNearestCodes, kMeans, kMeansWith, nearestCodesJs } from "./kmeans.js";
 export { loadCodec } from "./load-codec.js";

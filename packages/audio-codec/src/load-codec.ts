@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 
 import type { AcousticCodec } from "./codec.js";
-import { createDefaultCodec, parseDefaultCodec } from "./default-codec.js";
+import { createDefaultCodec } from "./default-codec.js";
+import { parseDefaultCodec } from "./default-codec-file.js";
 import { CodecLoadError } from "./errors.js";
 import { loadSnacOnnxCodec } from "./snac-onnx.js";
 

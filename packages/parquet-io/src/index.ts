@@ -16,14 +16,10 @@ export {
   type ConstructDatasetResult,
   type ConstructProgress,
   type PartitionFailure,
-  HALF_ACOUSTIC_FRAMES,
-  HALF_SEMANTIC_TOKENS,
-  MIN_HALF_COVER,
-  SplitShapeError,
   constructDataset,
-  loadPartitionRows,
-  splitRow,
 } from "./construct-dataset.js";
+export { loadPartitionRows } from "./load-partition-rows.js";
+export { HALF_ACOUSTIC_FRAMES, HALF_SEMANTIC_TOKENS, MIN_HALF_COVER, SplitShapeError, splitRow } from "./split-row.js";
 export {
   AlignmentShapeError,
   ColumnTypeError,
@@ -44,27 +40,23 @@ export {
   stepPath,
 } from "./layout.js";
 export { type ReadOptions, TableReader, openTable, readTable } from "./reader.js";
+export { type ColumnDef, type ColumnType, type TableSchema, defineColumn, defineTable } from "./schema.js";
 export {
   type AlignmentRow,
   type ArtistEmbsRow,
   type AudioRow,
   type ChunkedRow,
-  type ColumnDef,
-  type ColumnType,
   type IndexRow,
   type MainRow,
-  type TableSchema,
   type TokensRow,
   alignmentTable,
   artistEmbsTable,
   atoksTable,
   chunkedTable,
-  defineColumn,
-  defineTable,
   indexTable,
   mainTable,
   stemTable,
   stoksTable,
-} from "./schema.js";
+} from "./step-tables.js";
 export { type WriterOptions, TableWriter, createTableWriter, writeTable } from "./writer.js";
 export { seededRandom, shuffleInPlace } from "./random.js";

@@ -10,7 +10,9 @@ import { compressors } from "hyparquet-compressors";
 
 import { ColumnTypeError, MissingColumnError, ParquetFileError } from "./errors.js";
 import { readNumberListColumn } from "./list-reader.js";
-import { CellTypeError, type ColumnDef, type TableSchema, checkColumnSchema, decodeCell, expectedTypeName } from "./schema.js";
+import { CellTypeError, decodeCell } from "./cell-values.js";
+import { checkColumnSchema, expectedTypeName } from "./column-schema-check.js";
+import type { ColumnDef, TableSchema } from "./schema.js";
 
 /** An open file handle as hyparquet's AsyncBuffer: each slice is one positioned read, no stream. */
 async function fileAsyncBuffer(file: string): Promise<{ buffer: AsyncBuffer; handle: FileHandle }> {

@@ -13,7 +13,10 @@ import { snappyCompress } from "hysnappy";
 
 import { ColumnTypeError, WriterStateError } from "./errors.js";
 import { type RowGroupColumn, writeRowGroup } from "./row-group.js";
-import { CellTypeError, type TableSchema, cellBytes, encodeCell, expectedTypeName, tableSchemaElements } from "./schema.js";
+import { CellTypeError, cellBytes, encodeCell } from "./cell-values.js";
+import { expectedTypeName } from "./column-schema-check.js";
+import { tableSchemaElements } from "./parquet-schema.js";
+import type { TableSchema } from "./schema.js";
 
 /** Options of {@link createTableWriter}. */
 export interface WriterOptions {

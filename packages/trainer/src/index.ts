@@ -41,7 +41,9 @@ export {
   TrainerConfigError,
   TrainerError,
 } from "./errors.js";
-export { type MetricsRecord, type TrainHyperparameters, type TrainOptions, type TrainResult, train } from "./loop.js";
+export { type TrainHyperparameters } from "./hyperparameters.js";
+export { type TrainOptions, type TrainResult, train } from "./loop.js";
+export { type MetricsRecord } from "./metrics-log.js";
 export { ProgressBar, type ProgressInfo, formatProgress } from "./progress.js";
 export { Rng, type RngState } from "./rng.js";
 export { readSafetensorsFile, writeFileAtomic } from "./safetensors.js";
