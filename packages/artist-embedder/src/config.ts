@@ -1,3 +1,5 @@
+import { requirePositiveIntegers } from "@autosing/nn";
+
 import { ArtistEmbedderConfigError } from "./errors.js";
 
 /**
@@ -89,14 +91,10 @@ export interface ArtistEmbedderDimensions {
   vocab: number;
 }
 
-const integerFields = ["depth", "ctx_n", "codes", "n_head", "head_width", "ffn_mult", "quantizers", "num_classes", "emb_width"] as const;
 
 /** Validates a config and derives the widths and scales Embedder.__init__ computes. */
 export function artistEmbedderDimensions(config: ArtistEmbedderConfig, tunables: ArtistEmbedderTunables): ArtistEmbedderDimensions {
-  for (const field of integerFields) {
-    const value = config[field];
-    if (!Number.isInteger(value) || value <= 0) throw new ArtistEmbedderConfigError(field, value, "must be a positive integer");
-  }
+  requirePositiveIntegers(config, ["depth", "ctx_n", "codes", "n_head", "head_width", "ffn_mult", "quantizers", "num_classes", "emb_width"], ArtistEmbedderConfigError);
   if (config.head_width % 2 !== 0) throw new ArtistEmbedderConfigError("head_width", config.head_width, "must be even (rotary embeddings rotate halves)");
   if (!tunables.rope) throw new ArtistEmbedderConfigError("tunables.rope", tunables.rope, "only the rope variant (upstream default) is supported; without it upstream attention has no positions at all");
   const width = config.n_head * config.head_width;

@@ -1,17 +1,8 @@
-const marker = Symbol.for("autosing.artist-embedder.error");
+import { AutosingError } from "@autosing/base";
 
 /** Base class of every error thrown by @autosing/artist-embedder; `isInstance` works across package copies. */
-export class ArtistEmbedderError extends Error {
-  private readonly [marker] = true;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ArtistEmbedderError";
-  }
-
-  static isInstance(value: unknown): value is ArtistEmbedderError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
-  }
+export class ArtistEmbedderError extends AutosingError {
+  static override readonly scope: string = "artist-embedder";
 }
 
 /** A config or tunables value is missing or invalid. */
@@ -22,7 +13,6 @@ export class ArtistEmbedderConfigError extends ArtistEmbedderError {
     detail: string,
   ) {
     super(`artist embedder config ${field} = ${JSON.stringify(value)}: ${detail}`);
-    this.name = "ArtistEmbedderConfigError";
   }
 }
 
@@ -33,6 +23,5 @@ export class ArtistEmbedderInputError extends ArtistEmbedderError {
     detail: string,
   ) {
     super(`artist embedder input ${input}: ${detail}`);
-    this.name = "ArtistEmbedderInputError";
   }
 }

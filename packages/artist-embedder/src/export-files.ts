@@ -1,34 +1,29 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-
-import type { SessionOptions } from "@autosing/nn";
+import { readExportFolder, writeExportFolder } from "@autosing/nn";
+import type { ExportLayout, SessionOptions } from "@autosing/nn";
 
 import type { ArtistEmbedderCheckpoint } from "./checkpoint.js";
-import { parseArtistEmbedderConfig, parseArtistEmbedderTunables } from "./checkpoint.js";
 import { ArtistEmbedder } from "./embed.js";
-import { ArtistEmbedderError } from "./errors.js";
+import { ARTIST_EMBEDDER_MODEL } from "./model-definition.js";
 import { exportArtistEmbedderOnnx } from "./onnx-export.js";
 
 export const ARTIST_EMBEDDER_ONNX_FILE = "artist-embedder.onnx";
 export const ARTIST_EMBEDDER_EXPORT_CONFIG_FILE = "artist-embedder-config.json";
 
+/** The artist embedder's export folder: one embedding graph, then the JSON config. */
+export const ARTIST_EMBEDDER_EXPORT_LAYOUT: ExportLayout<"embedder"> = {
+  graphs: { embedder: ARTIST_EMBEDDER_ONNX_FILE },
+  configFile: ARTIST_EMBEDDER_EXPORT_CONFIG_FILE,
+};
+
 /** Writes the embedding graph and a JSON config (upstream config + tunables) to `outDir`. */
 export async function writeArtistEmbedderExport(checkpoint: ArtistEmbedderCheckpoint, outDir: string): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
-  const files = [join(outDir, ARTIST_EMBEDDER_ONNX_FILE), join(outDir, ARTIST_EMBEDDER_EXPORT_CONFIG_FILE)];
-  await writeFile(files[0] ?? "", exportArtistEmbedderOnnx(checkpoint.config, checkpoint.tunables, checkpoint.weights));
-  await writeFile(files[1] ?? "", `${JSON.stringify({ model: "artist_emb", config: checkpoint.config, tunables: checkpoint.tunables, onnx: { embedder: ARTIST_EMBEDDER_ONNX_FILE } }, null, 2)}\n`);
-  return files;
+  return writeExportFolder(ARTIST_EMBEDDER_MODEL, ARTIST_EMBEDDER_EXPORT_LAYOUT, outDir, checkpoint, () => ({
+    embedder: exportArtistEmbedderOnnx(checkpoint.config, checkpoint.tunables, checkpoint.weights),
+  }));
 }
 
 /** Opens an export directory written by writeArtistEmbedderExport. */
 export async function openArtistEmbedderExport(dir: string, options: SessionOptions = {}): Promise<ArtistEmbedder> {
-  const configPath = join(dir, ARTIST_EMBEDDER_EXPORT_CONFIG_FILE);
-  let raw: { config?: Record<string, unknown>; tunables?: Record<string, unknown> };
-  try {
-    raw = JSON.parse(await readFile(configPath, "utf8")) as typeof raw;
-  } catch (error) {
-    throw new ArtistEmbedderError(`${configPath}: cannot read the export config (${(error as Error).message})`);
-  }
-  return ArtistEmbedder.create(join(dir, ARTIST_EMBEDDER_ONNX_FILE), parseArtistEmbedderConfig(raw.config ?? {}), parseArtistEmbedderTunables(raw.tunables ?? {}), options);
+  const folder = await readExportFolder(ARTIST_EMBEDDER_MODEL, ARTIST_EMBEDDER_EXPORT_LAYOUT, dir);
+  return ArtistEmbedder.create(folder.graphs.embedder, folder.config, folder.tunables, options);
 }

@@ -1,9 +1,9 @@
 import { unflattenSnac } from "@autosing/audio-codec";
-import { tf } from "@autosing/nn";
-import type { NamedVariable } from "@autosing/nn";
+import { tf, TrainableTfModel } from "@autosing/nn";
 
 import type { ArtistEmbedderConfig, ArtistEmbedderTunables } from "./config.js";
 import { ArtistEmbedderInputError } from "./errors.js";
+import { ARTIST_EMBEDDER_MODEL } from "./model-definition.js";
 import { ArtistEmbedderTfModel } from "./tf-model.js";
 
 /** A collated batch in host memory, row-major (what upstream's EmbeddingDataset yields, stacked). */
@@ -23,17 +23,12 @@ export interface ArtistEmbedderHostBatch {
 /**
  * The artist embedder in @autosing/trainer's `TrainableModel` shape (structurally): parameters
  * with μP metadata (all but `class_head` frozen when `finetune`), the summed loss with
- * `class_loss`/`ar_loss` metrics and, in validation, `accuracy`, as upstream's metrics dict.
+ * `class_loss`/`ar_loss` metrics and, in validation, `accuracy`, as upstream's metrics dict;
+ * all but the loss from @autosing/nn's `TrainableTfModel`.
  */
-export class ArtistEmbedderTrainableModel {
-  readonly model: ArtistEmbedderTfModel;
-
+export class ArtistEmbedderTrainableModel extends TrainableTfModel<"artist_emb", ArtistEmbedderTfModel, ArtistEmbedderHostBatch> {
   constructor(config: ArtistEmbedderConfig, tunables: ArtistEmbedderTunables, weights: ConstructorParameters<typeof ArtistEmbedderTfModel>[2]) {
-    this.model = new ArtistEmbedderTfModel(config, tunables, weights);
-  }
-
-  get parameters(): readonly NamedVariable[] {
-    return this.model.variables;
+    super(ARTIST_EMBEDDER_MODEL, new ArtistEmbedderTfModel(config, tunables, weights));
   }
 
   /** Dense `[size, quantizers, ctx_n]` tokens of a host batch (unflattening on the host). */
@@ -60,17 +55,5 @@ export class ArtistEmbedderTrainableModel {
     const metrics: Record<string, tf.Scalar> = { class_loss: result.classLoss, ar_loss: result.arLoss };
     if (!options.training) metrics.accuracy = result.accuracy;
     return { loss: result.loss, metrics };
-  }
-
-  frozenTensors(): ReadonlyMap<string, tf.Tensor> {
-    return this.model.parameters.frozenTensors();
-  }
-
-  config(): { model: "artist_emb"; config: ArtistEmbedderConfig; tunables: ArtistEmbedderTunables } {
-    return { model: "artist_emb", config: { ...this.model.config }, tunables: { ...this.model.tunables } };
-  }
-
-  dispose(): void {
-    this.model.dispose();
   }
 }

@@ -46,3 +46,14 @@ export { registerTfGradients, TfParameters, useTfBackend } from "./tf/parameters
 export type { NamedVariable, TfBackendName } from "./tf/parameters.js";
 export { CHECKPOINT_CONFIG_FILE, CHECKPOINT_WEIGHTS_FILE, readCheckpoint, writeCheckpoint } from "./checkpoint.js";
 export type { Checkpoint } from "./checkpoint.js";
+export type { ConfigErrorClass, InputErrorClass, ModelDefinition, PackageErrorClass } from "./model-package/model-definition.js";
+export { booleanField, positiveInteger, positiveIntegerOrNull, refusedValue, stringOrNull, tunablesSchema } from "./model-package/config-schema.js";
+export type { TunablesSchemaOptions, TunableValue } from "./model-package/config-schema.js";
+export { configReader, requirePositiveIntegers } from "./model-package/config-reader.js";
+export type { ConfigReaderOptions } from "./model-package/config-reader.js";
+export { loadModelCheckpoint, saveModelCheckpoint } from "./model-package/checkpoint-files.js";
+export type { ModelCheckpoint } from "./model-package/checkpoint-files.js";
+export { readExportFolder, writeExportFolder } from "./model-package/export-folder.js";
+export type { ExportFolder, ExportLayout } from "./model-package/export-folder.js";
+export { TrainableTfModel } from "./model-package/trainable-model.js";
+export type { TfModel } from "./model-package/trainable-model.js";

@@ -1,6 +1,8 @@
 // Test fixtures shared by the model packages (the `@autosing/nn/testing` subpath, kept out of
 // the main entry): random weights that make every path of a tiny model carry signal, random
-// inputs, and the error measure the models' parity tests use.
+// inputs, the error measure the models' parity tests use, and random-weight export folders.
+import type { ModelCheckpoint } from "./model-package/checkpoint-files.js";
+import type { ModelDefinition } from "./model-package/model-definition.js";
 import { initializeParameters, type ParameterSpec } from "./parameters.js";
 import { SeededRandom } from "./random.js";
 import type { StateDict } from "./safetensors.js";
@@ -46,4 +48,37 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
     scale = Math.max(scale, Math.abs(b[i] ?? 0));
   }
   return diff / scale;
+}
+
+/** Random weights for every parameter of a model package's `config` (`randomWeights` over its specs). */
+export function randomModelWeights<Config, Tunables>(
+  model: Pick<ModelDefinition<string, Config, Tunables, never>, "parameterSpecs">,
+  config: Config,
+  tunables: Tunables,
+  seed: number,
+  options: RandomWeightOptions = {},
+): StateDict {
+  return randomWeights(model.parameterSpecs(config, tunables), seed, options);
+}
+
+export interface RandomExportOptions<Tunables> extends RandomWeightOptions {
+  /** Default: the model's upstream Tunables defaults. */
+  tunables?: Tunables;
+  /** Seed of the weights (default 1). */
+  seed?: number;
+}
+
+/**
+ * Writes a random-weight model of `config` with the model package's own export writer (exactly
+ * what `autosing export` writes for such weights); returns the files written.
+ */
+export async function writeRandomExport<Config, Tunables>(
+  model: Pick<ModelDefinition<string, Config, Tunables, never>, "parameterSpecs" | "defaultTunables">,
+  writeExport: (checkpoint: ModelCheckpoint<Config, Tunables>, dir: string) => Promise<string[]>,
+  dir: string,
+  config: Config,
+  options: RandomExportOptions<Tunables> = {},
+): Promise<string[]> {
+  const { tunables = { ...model.defaultTunables } as Tunables, seed = 1, ...weightOptions } = options;
+  return writeExport({ config, tunables, weights: randomModelWeights(model, config, tunables, seed, weightOptions) }, dir);
 }

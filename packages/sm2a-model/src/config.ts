@@ -1,3 +1,5 @@
+import { requirePositiveIntegers } from "@autosing/nn";
+
 import { SM2AConfigError } from "./errors.js";
 
 /** The upstream `config` dict of an SM2ATransformer checkpoint (fastcore `store_attr` names). */
@@ -118,10 +120,7 @@ export interface SM2ADimensions {
 }
 
 export function sm2aDimensions(config: SM2AConfig, tunables: SM2ATunables): SM2ADimensions {
-  for (const field of ["depth", "ctx_n", "stoks_len", "stoks_codes", "n_head", "head_width", "ffn_mult", "quantizers", "codes", "mtoks_len", "enc_subsample"] as const) {
-    const value = config[field];
-    if (!Number.isInteger(value) || value <= 0) throw new SM2AConfigError(field, value, "must be a positive integer");
-  }
+  requirePositiveIntegers(config, ["depth", "ctx_n", "stoks_len", "stoks_codes", "n_head", "head_width", "ffn_mult", "quantizers", "codes", "mtoks_len", "enc_subsample"], SM2AConfigError);
   if (!tunables.rope) {
     throw new SM2AConfigError(
       "tunables.rope",

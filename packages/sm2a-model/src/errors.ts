@@ -1,17 +1,8 @@
-const marker = Symbol.for("autosing.sm2a-model.error");
+import { AutosingError } from "@autosing/base";
 
 /** Base class of every error thrown by @autosing/sm2a-model. */
-export class SM2AModelError extends Error {
-  private readonly [marker] = true;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "SM2AModelError";
-  }
-
-  static isInstance(value: unknown): value is SM2AModelError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
-  }
+export class SM2AModelError extends AutosingError {
+  static override readonly scope: string = "sm2a-model";
 }
 
 /** A config or tunables value is missing or invalid. */
@@ -22,7 +13,6 @@ export class SM2AConfigError extends SM2AModelError {
     detail: string,
   ) {
     super(`sm2a config ${field} = ${JSON.stringify(value)}: ${detail}`);
-    this.name = "SM2AConfigError";
   }
 }
 
@@ -33,6 +23,5 @@ export class SM2AInputError extends SM2AModelError {
     detail: string,
   ) {
     super(`sm2a input ${input}: ${detail}`);
-    this.name = "SM2AInputError";
   }
 }

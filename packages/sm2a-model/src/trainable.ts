@@ -1,8 +1,7 @@
-import { tf } from "@autosing/nn";
-import type { NamedVariable } from "@autosing/nn";
+import { tf, TrainableTfModel } from "@autosing/nn";
 
 import type { SM2AConfig, SM2ATunables } from "./config.js";
-import { SM2AInputError } from "./errors.js";
+import { SM2A_MODEL } from "./model-definition.js";
 import { SM2ATfModel } from "./tf-model.js";
 
 /** A collated batch in host memory, row-major (the trainer's sm2a batch layout). */
@@ -24,31 +23,23 @@ export interface SM2AHostBatch {
 /**
  * The sm2a model in @autosing/trainer's `TrainableModel` shape (structurally): parameters with μP
  * metadata, loss over host batches with per-quantizer accuracy metrics (`acc_{i}` as upstream
- * get_metrics), frozen tensors and the JSON config.
+ * get_metrics), frozen tensors and the JSON config — all but the loss from @autosing/nn's
+ * `TrainableTfModel`.
  */
-export class SM2ATrainableModel {
-  readonly model: SM2ATfModel;
-
+export class SM2ATrainableModel extends TrainableTfModel<"sm2a", SM2ATfModel, SM2AHostBatch> {
   constructor(config: SM2AConfig, tunables: SM2ATunables, weights: ConstructorParameters<typeof SM2ATfModel>[2], options: ConstructorParameters<typeof SM2ATfModel>[3] = {}) {
-    this.model = new SM2ATfModel(config, tunables, weights, options);
-  }
-
-  get parameters(): readonly NamedVariable[] {
-    return this.model.variables;
+    super(SM2A_MODEL, new SM2ATfModel(config, tunables, weights, options));
   }
 
   loss(batch: SM2AHostBatch, options: { training: boolean }): { loss: tf.Scalar; metrics: Record<string, tf.Scalar> } {
     const b = batch.size;
     const q = this.model.config.quantizers;
     const spk = this.model.dims.spkWidth;
-    const check = (name: string, actual: number, expected: number): void => {
-      if (actual !== expected) throw new SM2AInputError(name, `has ${actual} values, expected ${expected}`);
-    };
-    check("stoks", batch.stoks.length, b * batch.stoksLength);
-    check("atoks", batch.atoks.length, b * q * batch.atoksLength);
-    check("atoksPositions", batch.atoksPositions.length, b * batch.atoksLength);
-    check("mtoks", batch.mtoks.length, b * q * batch.mtoksLength);
-    check("artistEmbeddings", batch.artistEmbeddings.length, b * spk);
+    this.requireLength("stoks", batch.stoks.length, b * batch.stoksLength);
+    this.requireLength("atoks", batch.atoks.length, b * q * batch.atoksLength);
+    this.requireLength("atoksPositions", batch.atoksPositions.length, b * batch.atoksLength);
+    this.requireLength("mtoks", batch.mtoks.length, b * q * batch.mtoksLength);
+    this.requireLength("artistEmbeddings", batch.artistEmbeddings.length, b * spk);
     const result = this.model.loss(
       {
         stoks: tf.tensor2d(batch.stoks, [b, batch.stoksLength], "int32"),
@@ -63,17 +54,5 @@ export class SM2ATrainableModel {
     const metrics: Record<string, tf.Scalar> = {};
     tf.unstack(accuracy).forEach((value, i) => (metrics[`acc_${i}`] = value as tf.Scalar));
     return { loss: result.loss, metrics };
-  }
-
-  frozenTensors(): ReadonlyMap<string, tf.Tensor> {
-    return this.model.parameters.frozenTensors();
-  }
-
-  config(): { model: "sm2a"; config: SM2AConfig; tunables: SM2ATunables } {
-    return { model: "sm2a", config: { ...this.model.config }, tunables: { ...this.model.tunables } };
-  }
-
-  dispose(): void {
-    this.model.dispose();
   }
 }

@@ -1,3 +1,5 @@
+import { requirePositiveIntegers } from "@autosing/nn";
+
 import { T2SConfigError } from "./errors.js";
 import { LANGUAGES } from "./languages.js";
 
@@ -112,10 +114,7 @@ export interface T2SDimensions {
 }
 
 export function t2sDimensions(config: T2SConfig, tunables: T2STunables): T2SDimensions {
-  for (const field of ["depth", "n_head", "head_width", "ffn_mult", "ttoks_len", "ttoks_codes", "stoks_len", "stoks_codes", "mtoks_len", "quantizers", "codes"] as const) {
-    const value = config[field];
-    if (!Number.isInteger(value) || value <= 0) throw new T2SConfigError(field, value, "must be a positive integer");
-  }
+  requirePositiveIntegers(config, ["depth", "n_head", "head_width", "ffn_mult", "ttoks_len", "ttoks_codes", "stoks_len", "stoks_codes", "mtoks_len", "quantizers", "codes"], T2SConfigError);
   if (config.head_width % 2 !== 0) throw new T2SConfigError("head_width", config.head_width, "must be even for rotary embeddings");
   const width = config.n_head * config.head_width;
   const baseWidth = 3 * config.head_width;

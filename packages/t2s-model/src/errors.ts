@@ -1,17 +1,8 @@
-const marker = Symbol.for("autosing.t2s-model.error");
+import { AutosingError } from "@autosing/base";
 
 /** Base class of every error thrown by @autosing/t2s-model. */
-export class T2SModelError extends Error {
-  private readonly [marker] = true;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "T2SModelError";
-  }
-
-  static isInstance(value: unknown): value is T2SModelError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
-  }
+export class T2SModelError extends AutosingError {
+  static override readonly scope: string = "t2s-model";
 }
 
 /** A config or tunables value is missing or invalid. */
@@ -22,7 +13,6 @@ export class T2SConfigError extends T2SModelError {
     detail: string,
   ) {
     super(`t2s config ${field} = ${JSON.stringify(value)}: ${detail}`);
-    this.name = "T2SConfigError";
   }
 }
 
@@ -33,6 +23,5 @@ export class T2SInputError extends T2SModelError {
     detail: string,
   ) {
     super(`t2s input ${input}: ${detail}`);
-    this.name = "T2SInputError";
   }
 }

@@ -1,8 +1,8 @@
-import { tf } from "@autosing/nn";
-import type { NamedVariable } from "@autosing/nn";
+import { tf, TrainableTfModel } from "@autosing/nn";
 
 import type { T2SConfig, T2STunables } from "./config.js";
 import { T2SInputError } from "./errors.js";
+import { T2S_MODEL } from "./model-definition.js";
 import { T2STfModel } from "./tf-model.js";
 
 /** A collated batch in host memory, row-major (the trainer's t2s batch layout). */
@@ -25,30 +25,22 @@ export interface T2SHostBatch {
 /**
  * The t2s model in the shape @autosing/trainer's `TrainableModel` expects (structurally, so this
  * package does not depend on the trainer): named parameters with μP metadata, a loss over
- * host-memory batches, the frozen tensors and buffers to save, and the JSON config.
+ * host-memory batches, the frozen tensors and buffers to save, and the JSON config — all but the
+ * loss from @autosing/nn's `TrainableTfModel`.
  */
-export class T2STrainableModel {
-  readonly model: T2STfModel;
-
+export class T2STrainableModel extends TrainableTfModel<"t2s", T2STfModel, T2SHostBatch> {
   constructor(config: T2SConfig, tunables: T2STunables, weights: ConstructorParameters<typeof T2STfModel>[2], options: ConstructorParameters<typeof T2STfModel>[3] = {}) {
-    this.model = new T2STfModel(config, tunables, weights, options);
-  }
-
-  get parameters(): readonly NamedVariable[] {
-    return this.model.variables;
+    super(T2S_MODEL, new T2STfModel(config, tunables, weights, options));
   }
 
   loss(batch: T2SHostBatch, options: { training: boolean }): { loss: tf.Scalar } {
     const b = batch.size;
     const q = this.model.config.quantizers;
-    const check = (name: string, actual: number, expected: number): void => {
-      if (actual !== expected) throw new T2SInputError(name, `has ${actual} values, expected ${expected}`);
-    };
-    check("inTtoks", batch.inTtoks.length, b * batch.ttoksLength);
-    check("outTtoks", batch.outTtoks.length, b * batch.ttoksLength);
-    check("inStoks", batch.inStoks.length, b * batch.stoksLength);
-    check("outStoks", batch.outStoks.length, b * batch.stoksLength);
-    check("mtoks", batch.mtoks.length, b * q * batch.mtoksLength);
+    this.requireLength("inTtoks", batch.inTtoks.length, b * batch.ttoksLength);
+    this.requireLength("outTtoks", batch.outTtoks.length, b * batch.ttoksLength);
+    this.requireLength("inStoks", batch.inStoks.length, b * batch.stoksLength);
+    this.requireLength("outStoks", batch.outStoks.length, b * batch.stoksLength);
+    this.requireLength("mtoks", batch.mtoks.length, b * q * batch.mtoksLength);
     const perToken = batch.languages.length === b * batch.ttoksLength && batch.languages.length !== b;
     if (!perToken && batch.languages.length !== b) {
       throw new T2SInputError("languages", `has ${batch.languages.length} values, expected ${b} (one per row) or ${b * batch.ttoksLength} (one per token)`);
@@ -66,19 +58,5 @@ export class T2STrainableModel {
       { training: options.training },
     );
     return { loss };
-  }
-
-  /** Buffers and frozen parameters (lrScale 0), by upstream key. */
-  frozenTensors(): ReadonlyMap<string, tf.Tensor> {
-    return this.model.parameters.frozenTensors();
-  }
-
-  /** Upstream `config` and `tunables`, as saved next to the weights. */
-  config(): { model: "t2s"; config: T2SConfig; tunables: T2STunables } {
-    return { model: "t2s", config: { ...this.model.config }, tunables: { ...this.model.tunables } };
-  }
-
-  dispose(): void {
-    this.model.dispose();
   }
 }
