@@ -6,6 +6,7 @@ import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
+import { WORDS_PER_MINUTE, parseNumberFlag } from "../shared/number-flags.js";
 
 interface AlignOptions {
   lrc?: string;
@@ -53,10 +54,7 @@ export function registerAlignCommand(program: Command, io: CliIo): void {
       if ((options.lrc === undefined) === (options.lyrics === undefined)) {
         throw new CliError("autosing align: pass exactly one of --lrc <file> or --lyrics <file>");
       }
-      const rate = options.rate === undefined ? undefined : Number(options.rate);
-      if (rate !== undefined && !(Number.isFinite(rate) && rate >= 80 && rate <= 450)) {
-        throw new CliError(`autosing align: --rate must be a number of words per minute in 80..450, got "${options.rate}"`);
-      }
+      const rate = options.rate === undefined ? undefined : parseNumberFlag("align", "--rate", options.rate, WORDS_PER_MINUTE);
       await userErrors(async () => {
         const lyricsText = await readFile(options.lrc ?? options.lyrics ?? "", "utf8");
         const lyrics: LyricsInput = options.lrc === undefined ? { raw: lyricsText } : { lrc: lyricsText };

@@ -19,6 +19,7 @@ import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
+import { INTEGER, POSITIVE_INTEGER, numberFlag } from "../shared/number-flags.js";
 
 const AUDIO_EXTENSIONS = new Set([".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus"]);
 /** Dataset step tables whose `audio` column `codec fit` reads (DESIGN.md §1). */
@@ -102,13 +103,7 @@ async function collectInputs(inputs: readonly string[]): Promise<{ audioFiles: s
 
 const audioColumnTable = defineTable<{ id: string; audio: Uint8Array }>("audio", [defineColumn("id", "string"), defineColumn("audio", "binary")]);
 
-function parsePositiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new CliError(`autosing codec: ${name} must be a positive integer, got "${value}"`);
-    return n;
-  };
-}
+const positiveInteger = (flag: string) => numberFlag("codec", flag, POSITIVE_INTEGER);
 
 /** `autosing codec encode|decode|roundtrip|fit`: the acoustic codec tools of issue #4. */
 export function registerCodecCommands(program: Command, io: CliIo): void {
@@ -191,10 +186,10 @@ export function registerCodecCommands(program: Command, io: CliIo): void {
     .command("fit <inputs...>")
     .description("fit the default codec's codebooks on audio files, directories or dataset tables")
     .requiredOption("--out <file>", "codec file to write: .json or .safetensors")
-    .option("--codebook-size <n>", `centroids per level, at most 4096 (default ${DEFAULT_CODEC_CONFIG.codebookSize})`, parsePositiveInt("--codebook-size"))
-    .option("--iterations <n>", "k-means iterations per level (default 10)", parsePositiveInt("--iterations"))
-    .option("--seed <n>", "k-means seed (default 0)", (v: string) => Number(v))
-    .option("--max-vectors <n>", "training vectors per level, evenly subsampled (default 20000)", parsePositiveInt("--max-vectors"))
+    .option("--codebook-size <n>", `centroids per level, at most 4096 (default ${DEFAULT_CODEC_CONFIG.codebookSize})`, positiveInteger("--codebook-size"))
+    .option("--iterations <n>", "k-means iterations per level (default 10)", positiveInteger("--iterations"))
+    .option("--seed <n>", "k-means seed (default 0)", numberFlag("codec", "--seed", INTEGER))
+    .option("--max-vectors <n>", "training vectors per level, evenly subsampled (default 20000)", positiveInteger("--max-vectors"))
     .action(async (inputs: string[], options: { out: string; codebookSize?: number; iterations?: number; seed?: number; maxVectors?: number }) => {
       await userErrors(async () => {
         const ext = extname(options.out).toLowerCase();

@@ -1,18 +1,13 @@
 import { ParquetIoError, constructDataset } from "@autosing/parquet-io";
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
+import { INTEGER, NON_NEGATIVE_INTEGER, numberArgument } from "../shared/number-flags.js";
 
-function nonNegativeInteger(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
-  return Number(value);
-}
-
-function integer(value: string): number {
-  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);
-  return Number(value);
-}
+// Bad numbers are commander's usage errors here, which name the argument or option themselves.
+const nonNegativeInteger = numberArgument(NON_NEGATIVE_INTEGER);
+const integer = numberArgument(INTEGER);
 
 interface ConstructDatasetFlags {
   numOutPartitions: number;

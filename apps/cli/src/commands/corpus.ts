@@ -2,9 +2,11 @@ import { availableParallelism } from "node:os";
 
 import { type CorpusAudioFormat, SongCorpusError, makeCorpus } from "@autosing/song-corpus";
 import type { Command } from "commander";
+import { z } from "zod";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
+import { integerAtLeast, numberRule, parseNumberFlag } from "../shared/number-flags.js";
 
 interface MakeOptions {
   songs: string;
@@ -17,12 +19,11 @@ interface MakeOptions {
   progress: boolean;
 }
 
+const SONG_SECONDS = numberRule(z.number().min(9), "a number >= 9");
+const SAMPLE_RATE = numberRule(z.union([z.literal(32000), z.literal(44100)]), "32000 or 44100");
+
 function integer(name: string, text: string, min: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
-    throw new CliError(`autosing corpus make: --${name} must be an integer >= ${min}, got "${text}"`);
-  }
-  return value;
+  return parseNumberFlag("corpus make", `--${name}`, text, integerAtLeast(min, ">="));
 }
 
 /** A one-line progress bar, redrawn in place with a carriage return. */
@@ -56,12 +57,8 @@ export function registerCorpusCommands(program: Command, io: CliIo): void {
       const partitions = integer("partitions", options.partitions, 1);
       const seed = integer("seed", options.seed, 0);
       const jobs = options.jobs === undefined ? Math.min(4, availableParallelism()) : integer("jobs", options.jobs, 1);
-      const seconds = Number(options.seconds);
-      if (!Number.isFinite(seconds) || seconds < 9) throw new CliError(`autosing corpus make: --seconds must be a number >= 9, got "${options.seconds}"`);
-      const sampleRate = Number(options.sampleRate);
-      if (sampleRate !== 32000 && sampleRate !== 44100) {
-        throw new CliError(`autosing corpus make: --sample-rate must be 32000 or 44100, got "${options.sampleRate}"`);
-      }
+      const seconds = parseNumberFlag("corpus make", "--seconds", options.seconds, SONG_SECONDS);
+      const sampleRate = parseNumberFlag("corpus make", "--sample-rate", options.sampleRate, SAMPLE_RATE);
       if (options.format !== "flac" && options.format !== "wav") {
         throw new CliError(`autosing corpus make: --format must be flac or wav, got "${options.format}"`);
       }

@@ -1,13 +1,14 @@
-import { ArtistEmbedderError, loadArtistEmbedderCheckpoint, writeArtistEmbedderExport } from "@autosing/artist-embedder";
+import { ArtistEmbedderError } from "@autosing/artist-embedder";
 import { NnError, readCheckpoint } from "@autosing/nn";
-import { loadSM2ACheckpoint, SM2AModelError, writeSM2AExport } from "@autosing/sm2a-model";
-import { loadT2SCheckpoint, T2SModelError, writeT2SExport } from "@autosing/t2s-model";
+import { SM2AModelError } from "@autosing/sm2a-model";
+import { T2SModelError } from "@autosing/t2s-model";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
+import { TRAINING_TASKS, isModelKind } from "../training/registry.js";
 
-interface ExportOptions {
+interface ExportFlags {
   model?: string;
   decoderWeights?: string;
 }
@@ -39,6 +40,25 @@ async function userErrors<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Exports a trained model to ONNX with its task's exporter (the training table's); resolves to
+ * the files written. `autosing demo` exports its models through it too.
+ */
+export async function exportModel(checkpoint: string, outDir: string, options: ExportFlags = {}): Promise<string[]> {
+  return userErrors(async () => {
+    const raw = await readCheckpoint(checkpoint);
+    const model = options.model ?? detectModel(raw.model, raw.config);
+    const weights = options.decoderWeights ?? "float32";
+    if (weights !== "float32" && weights !== "int8") throw new CliError(`autosing export: --decoder-weights must be float32 or int8, got "${weights}"`);
+    if (!isModelKind(model)) throw new CliError(`autosing export: cannot tell which model ${checkpoint} holds (model "${model}"); pass --model t2s, sm2a or artist_emb`);
+    const task = TRAINING_TASKS[model];
+    if (!task.hasDecoder && options.decoderWeights !== undefined) {
+      throw new CliError("autosing export: --decoder-weights applies to t2s and sm2a; the artist embedder has no decoder");
+    }
+    return task.exportModel(checkpoint, outDir, { decoderWeights: weights });
+  });
+}
+
 /** `autosing export <checkpoint> <out_dir> [--model t2s|sm2a|artist_emb]`. */
 export function registerExportCommand(program: Command, io: CliIo): void {
   program
@@ -54,21 +74,7 @@ export function registerExportCommand(program: Command, io: CliIo): void {
     )
     .option("--model <name>", "model of the checkpoint when it is not recorded: t2s, sm2a or artist_emb")
     .option("--decoder-weights <type>", "float32 (default) or int8: per-column int8 decoder weights, a quarter of the bytes per step at ~1e-2 relative error")
-    .action(async (checkpoint: string, outDir: string, options: ExportOptions) => {
-      await userErrors(async () => {
-        const raw = await readCheckpoint(checkpoint);
-        const model = options.model ?? detectModel(raw.model, raw.config);
-        const weights = options.decoderWeights ?? "float32";
-        if (weights !== "float32" && weights !== "int8") throw new CliError(`autosing export: --decoder-weights must be float32 or int8, got "${weights}"`);
-        const exportOptions = { decoderWeights: weights } as const;
-        let files: string[];
-        if (model === "t2s") files = await writeT2SExport(await loadT2SCheckpoint(checkpoint), outDir, exportOptions);
-        else if (model === "sm2a") files = await writeSM2AExport(await loadSM2ACheckpoint(checkpoint), outDir, exportOptions);
-        else if (model === "artist_emb") {
-          if (options.decoderWeights !== undefined) throw new CliError("autosing export: --decoder-weights applies to t2s and sm2a; the artist embedder has no decoder");
-          files = await writeArtistEmbedderExport(await loadArtistEmbedderCheckpoint(checkpoint), outDir);
-        } else throw new CliError(`autosing export: cannot tell which model ${checkpoint} holds (model "${model}"); pass --model t2s, sm2a or artist_emb`);
-        for (const file of files) io.stdout(`${file}\n`);
-      });
+    .action(async (checkpoint: string, outDir: string, options: ExportFlags) => {
+      for (const file of await exportModel(checkpoint, outDir, options)) io.stdout(`${file}\n`);
     });
 }

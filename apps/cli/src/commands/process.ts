@@ -1,56 +1,20 @@
-import { type ArtistEmbedder, ArtistEmbedderError, openArtistEmbedderExport } from "@autosing/artist-embedder";
-import { type AcousticCodec, AudioCodecError, loadCodec } from "@autosing/audio-codec";
-import { LrcAlignError, OnnxFrameClassifier } from "@autosing/lrc-align";
+import { ArtistEmbedderError } from "@autosing/artist-embedder";
+import { AudioCodecError } from "@autosing/audio-codec";
+import { LrcAlignError } from "@autosing/lrc-align";
 import { ParquetIoError } from "@autosing/parquet-io";
-import {
-  ATOKS_SOURCES,
-  type AtoksSource,
-  type CommonStepOptions,
-  ProcessingError,
-  STEPS,
-  STEP_AUDIO_FORMATS,
-  type StepAudioFormat,
-  type StepName,
-  type StepResult,
-  align,
-  artistEmbs,
-  atoks,
-  codecTableName,
-  loadSemanticTokenizer,
-  loadSeparator,
-  missingPartitions,
-  srcSep,
-  stoks,
-  vadExtract,
-} from "@autosing/processing";
+import { ATOKS_SOURCES, type CommonStepOptions, ProcessingError, STEPS, STEP_AUDIO_FORMATS, type StepName, codecTableName, missingPartitions } from "@autosing/processing";
 import { SemanticTokensError } from "@autosing/semantic-tokens";
 import type { Command } from "commander";
+import { z } from "zod";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { type MdxFlags, addMdxOptions, mdxSettingsFromFlags } from "../shared/mdx-flags.js";
+import type { ProcessFlags } from "../process/process-flags.js";
+import { describeStepResult, runStep } from "../process/run-step.js";
+import { type StepModels, openModels, releaseModels } from "../process/step-models.js";
+import { addMdxOptions } from "../shared/mdx-flags.js";
+import { NON_NEGATIVE_INTEGER, POSITIVE_INTEGER, WORDS_PER_MINUTE, numberFlag, numberRule, parseNumberFlag } from "../shared/number-flags.js";
 import { asUserError as asUserErrorOf } from "../shared/user-errors.js";
-
-interface ProcessFlags extends MdxFlags {
-  force?: boolean;
-  num?: number;
-  numPartitions?: number;
-  progress?: boolean;
-  fcModel?: string;
-  voice?: string;
-  rate?: number;
-  chunkLength?: number;
-  minOccupancy?: number;
-  audioFormat?: string;
-  separator?: string;
-  codec?: string;
-  src?: string[];
-  tokenizer?: string;
-  embedder?: string;
-  total?: number;
-  completeMissing?: boolean;
-  threads?: number;
-}
 
 const HELP_AFTER = `
 Steps, in dependency order (each reads only what the steps before it wrote):
@@ -69,27 +33,8 @@ Steps, in dependency order (each reads only what the steps before it wrote):
 An output that exists is skipped unless --force. A row that fails is reported on stderr with its
 file, row and id, and skipped; a partition in which every row fails writes nothing.`;
 
-const positiveInt =
-  (flag: string) =>
-  (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new CliError(`autosing process: ${flag} must be a positive integer, got "${value}"`);
-    return n;
-  };
-
-const fraction =
-  (flag: string) =>
-  (value: string): number => {
-    const n = Number(value);
-    if (!(n >= 0 && n <= 1)) throw new CliError(`autosing process: ${flag} must be a number in [0, 1], got "${value}"`);
-    return n;
-  };
-
-const wordsPerMinute = (value: string): number => {
-  const n = Number(value);
-  if (!(Number.isFinite(n) && n >= 80 && n <= 450)) throw new CliError(`autosing process: --rate must be a number of words per minute in 80..450, got "${value}"`);
-  return n;
-};
+const positiveInt = (flag: string) => numberFlag("process", flag, POSITIVE_INTEGER);
+const FRACTION = numberRule(z.number().min(0).max(1), "a number in [0, 1]");
 
 /** The libraries whose failures are the user's to fix (one line on stderr, no stack). */
 const USER_ERROR_FAMILIES = [ProcessingError, AudioCodecError, LrcAlignError, ParquetIoError, SemanticTokensError, ArtistEmbedderError];
@@ -97,114 +42,7 @@ const asUserError = (error: unknown): unknown => asUserErrorOf("process", error,
 
 function parsePartition(value: string | undefined): number {
   if (value === undefined) throw new CliError("autosing process: pass the partition number: autosing process <step> <dataset> <partition>");
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new CliError(`autosing process: partition must be a non-negative integer, got "${value}"`);
-  return n;
-}
-
-function audioFormat(value: string | undefined): StepAudioFormat | undefined {
-  if (value === undefined) return undefined;
-  if (!(STEP_AUDIO_FORMATS as readonly string[]).includes(value)) {
-    throw new CliError(`autosing process: --audio-format must be one of ${STEP_AUDIO_FORMATS.join(", ")}, got "${value}"`);
-  }
-  return value as StepAudioFormat;
-}
-
-function atoksSources(values: readonly string[] | undefined): AtoksSource[] {
-  const sources = values ?? ["vocals", "no_vocals"];
-  for (const source of sources) {
-    if (!(ATOKS_SOURCES as readonly string[]).includes(source)) throw new CliError(`autosing process: --src must be one of ${ATOKS_SOURCES.join(", ")}, got "${source}"`);
-  }
-  return sources as AtoksSource[];
-}
-
-function describe(result: StepResult): string {
-  const files = result.outputs.map((file) => file.split(/[\\/]/).at(-1)).join(", ");
-  if (result.skipped) return `${result.step} partition ${result.partition}: ${files} exists; skipped (--force recomputes)\n`;
-  const speed = result.audioSeconds > 0 && result.wallSeconds > 0 ? `, ${result.audioSeconds.toFixed(1)} s of audio in ${result.wallSeconds.toFixed(1)} s (${(result.audioSeconds / result.wallSeconds).toFixed(1)}× real time)` : "";
-  return `${result.step} partition ${result.partition}: ${result.rowsIn} rows in → ${result.rowsOut} rows in ${files}, ${result.failures.length} skipped${speed}\n`;
-}
-
-/** The models a step needs, opened once for all the partitions of a run and released at the end. */
-interface StepModels {
-  classifier?: OnnxFrameClassifier;
-  codec?: AcousticCodec;
-  embedder?: ArtistEmbedder;
-  tokenizer?: Awaited<ReturnType<typeof loadSemanticTokenizer>>;
-}
-
-async function openModels(step: StepName, flags: ProcessFlags): Promise<StepModels> {
-  const threads = flags.threads === undefined ? {} : { threads: flags.threads };
-  const models: StepModels = {};
-  if ((step === "align" || step === "vad_extract") && flags.fcModel !== undefined) models.classifier = await OnnxFrameClassifier.open(flags.fcModel, threads);
-  if (step === "atoks") {
-    if (flags.codec === undefined) {
-      throw new CliError('autosing process atoks: pass --codec default:<codec.json|.safetensors> (fit one with "autosing codec fit") or snac:<dir with encoder.onnx, decoder.onnx>');
-    }
-    models.codec = await loadCodec(flags.codec, threads);
-  }
-  if (step === "stoks") {
-    if (flags.tokenizer === undefined) throw new CliError("autosing process stoks: pass --tokenizer default:<tokenizer.json> or bn-whisper:<model.onnx>");
-    models.tokenizer = await loadSemanticTokenizer(flags.tokenizer, threads);
-  }
-  if (step === "artist_embs" && flags.embedder !== undefined) models.embedder = await openArtistEmbedderExport(flags.embedder, threads);
-  return models;
-}
-
-async function releaseModels(models: StepModels): Promise<void> {
-  await models.classifier?.release();
-  await models.codec?.dispose();
-  await models.tokenizer?.dispose();
-  await models.embedder?.release();
-}
-
-async function runStep(step: StepName, dataset: string, partition: number, flags: ProcessFlags, models: StepModels, common: CommonStepOptions): Promise<StepResult[]> {
-  const format = audioFormat(flags.audioFormat);
-  const withFormat = format === undefined ? {} : { audioFormat: format };
-  switch (step) {
-    case "align":
-      return [
-        await align(dataset, partition, {
-          ...common,
-          ...(models.classifier === undefined ? {} : { classifier: models.classifier }),
-          ...(flags.voice === undefined ? {} : { voice: flags.voice }),
-          ...(flags.rate === undefined ? {} : { rate: flags.rate }),
-        }),
-      ];
-    case "vad_extract":
-      return [
-        await vadExtract(dataset, partition, {
-          ...common,
-          ...withFormat,
-          ...(models.classifier === undefined ? {} : { classifier: models.classifier }),
-          ...(flags.chunkLength === undefined ? {} : { chunkLength: flags.chunkLength }),
-          ...(flags.minOccupancy === undefined ? {} : { minOccupancy: flags.minOccupancy }),
-        }),
-      ];
-    case "src_sep": {
-      if (flags.separator === undefined) {
-        throw new CliError("autosing process src_sep: pass --separator mdx:<model.onnx> (an MDX-Net ONNX file) or --separator truth (the song-corpus oracle)");
-      }
-      const separator = await loadSeparator(flags.separator, dataset, partition, {
-        ...mdxSettingsFromFlags(flags, "process src_sep"),
-        ...(flags.threads === undefined ? {} : { threads: flags.threads }),
-      });
-      try {
-        return [await srcSep(dataset, partition, { ...common, ...withFormat, separator })];
-      } finally {
-        await separator.dispose();
-      }
-    }
-    case "atoks": {
-      const results: StepResult[] = [];
-      for (const source of atoksSources(flags.src)) results.push(await atoks(dataset, partition, { ...common, codec: models.codec!, source }));
-      return results;
-    }
-    case "stoks":
-      return [await stoks(dataset, partition, { ...common, tokenizer: models.tokenizer! })];
-    case "artist_embs":
-      return [await artistEmbs(dataset, partition, { ...common, embedder: models.embedder, codec: codecTableName(flags.codec ?? "snac_32khz") })];
-  }
+  return parseNumberFlag("process", "partition", value, NON_NEGATIVE_INTEGER);
 }
 
 /** `autosing process <step> <dataset> <partition>` and `autosing process missing <dataset> <step>`. */
@@ -222,9 +60,9 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
     .option("--progress", "print a line per input row on stderr")
     .option("--fc-model <file>", "align, vad_extract: phoneme frame classifier ONNX (charsiu contract); default: no model (DTW alignment, energy activity)")
     .option("--voice <voice>", "align: eSpeak voice of the DTW reference (default en-us)")
-    .option("--rate <wpm>", "align: eSpeak rate of the DTW reference in words per minute", wordsPerMinute)
+    .option("--rate <wpm>", "align: eSpeak rate of the DTW reference in words per minute", numberFlag("process", "--rate", WORDS_PER_MINUTE))
     .option("--chunk-length <s>", "vad_extract: chunk length in seconds (default 31, upstream's)", positiveInt("--chunk-length"))
-    .option("--min-occupancy <x>", "vad_extract: least share of singing seconds in a chunk (default 0.8)", fraction("--min-occupancy"))
+    .option("--min-occupancy <x>", "vad_extract: least share of singing seconds in a chunk (default 0.8)", numberFlag("process", "--min-occupancy", FRACTION))
     .option("--audio-format <format>", `vad_extract, src_sep: encoding of the written audio (${STEP_AUDIO_FORMATS.join(", ")}; default flac)`)
     .option("--separator <spec>", "src_sep: mdx:<model.onnx> (MDX-Net ONNX contract) or truth (the song-corpus oracle: true stems from truth.parquet, synthetic data only)");
   addMdxOptions(command, "process", "src_sep mdx")
@@ -286,7 +124,7 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
       try {
         for (const partition of partitions) {
           try {
-            for (const result of await runStep(step, dataset, partition, flags, models, common)) io.stdout(describe(result));
+            for (const result of await runStep(step, dataset, partition, flags, models, common)) io.stdout(describeStepResult(result));
           } catch (error) {
             const userError = asUserError(error);
             // Upstream: one partition raises; with several, a failure is printed and the rest go on.

@@ -9,10 +9,12 @@ import { SING_DEFAULTS, SING_OUTPUT_FORMATS, SingError, type SingOptions, type S
 import { SM2AModelError } from "@autosing/sm2a-model";
 import { T2SModelError } from "@autosing/t2s-model";
 import type { Command } from "commander";
+import { z } from "zod";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import { type MdxFlags, addMdxOptions, mdxSettingsFromFlags } from "../shared/mdx-flags.js";
+import { ANY_NUMBER, NON_NEGATIVE_INTEGER, POSITIVE_INTEGER, numberFlag, numberRule } from "../shared/number-flags.js";
 import { asUserError as asUserErrorOf } from "../shared/user-errors.js";
 
 interface SingFlags extends MdxFlags {
@@ -58,14 +60,8 @@ Example:
     --t2s-model t2s/ --sm2a-model sm2a/ --artist-model artist/ \\
     --lyrics "first line, first 15 seconds\\nsecond line, last 15 seconds"`;
 
-const number =
-  (flag: string, check: (n: number) => boolean, expected: string) =>
-  (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || !check(n)) throw new CliError(`autosing sing: ${flag} must be ${expected}, got "${value}"`);
-    return n;
-  };
-const positiveInt = (flag: string) => number(flag, (n) => Number.isInteger(n) && n >= 1, "a positive integer");
+const number = (flag: string, schema: z.ZodType<number, number>, expected: string) => numberFlag("sing", flag, numberRule(schema, expected));
+const positiveInt = (flag: string) => numberFlag("sing", flag, POSITIVE_INTEGER);
 
 const booleanValue = (value: string): boolean => {
   if (/^(true|1|yes)$/i.test(value)) return true;
@@ -140,20 +136,20 @@ export function registerSingCommand(program: Command, io: CliIo): void {
   addMdxOptions(command, "sing", "mdx")
     .option("--vocals <file>", "the reference's separated vocals (instead of --separator; give --instrumental too)")
     .option("--instrumental <file>", "the reference's separated instrumental")
-    .option("--start-time <s>", `seconds into the reference where everything starts (default ${SING_DEFAULTS.startTime})`, number("--start-time", (n) => n >= 0, "seconds ≥ 0"))
-    .option("--length <s>", `seconds of singing (default ${SING_DEFAULTS.length})`, number("--length", (n) => n > 0, "seconds > 0"))
+    .option("--start-time <s>", `seconds into the reference where everything starts (default ${SING_DEFAULTS.startTime})`, number("--start-time", z.number().min(0), "seconds ≥ 0"))
+    .option("--length <s>", `seconds of singing (default ${SING_DEFAULTS.length})`, number("--length", z.number().positive(), "seconds > 0"))
     .option("--batch-size <n>", `variations generated at once, one file each (default ${SING_DEFAULTS.batchSize})`, positiveInt("--batch-size"))
-    .option("--temp <t>", `sampling temperature (default ${SING_DEFAULTS.temp})`, number("--temp", (n) => n > 0, "a number > 0"))
-    .option("--music-volume <v>", `gain of the instrumental in the mix (default ${SING_DEFAULTS.musicVolume}; 0 with --tts)`, number("--music-volume", () => true, "a number"))
+    .option("--temp <t>", `sampling temperature (default ${SING_DEFAULTS.temp})`, number("--temp", z.number().positive(), "a number > 0"))
+    .option("--music-volume <v>", `gain of the instrumental in the mix (default ${SING_DEFAULTS.musicVolume}; 0 with --tts)`, numberFlag("sing", "--music-volume", ANY_NUMBER))
     .option("--spkfile <file>", "another singer's audio whose artist embedding is blended in")
-    .option("--spk-alpha <a>", `blend weight of --spkfile: (1 − a)·reference + a·spkfile (default ${SING_DEFAULTS.spkAlpha})`, number("--spk-alpha", () => true, "a number"))
+    .option("--spk-alpha <a>", `blend weight of --spkfile: (1 − a)·reference + a·spkfile (default ${SING_DEFAULTS.spkAlpha})`, numberFlag("sing", "--spk-alpha", ANY_NUMBER))
     .option("--gen-semantic <bool>", "true (default): t2s generates semantic tokens from the lyrics; false: extract them from the separated vocals", booleanValue)
     .option("--semfile <file>", "extract semantic tokens from this audio instead of generating them")
     .option("--tokenizer <spec>", "semantic tokenizer for extraction: default:<tokenizer.json> or bn-whisper:<model.onnx>")
     .option("--tts", "speech without music: the models see masked music and the instrumental is not mixed in")
     .option("--output-dir <dir>", `where the outputs go (default ${SING_DEFAULTS.outputDir})`)
     .option("--format <format>", `output encoding: ${SING_OUTPUT_FORMATS.join(", ")} (default ${SING_DEFAULTS.format})`)
-    .option("--seed <n>", "seed of all sampling: same seed, same output (default 0)", number("--seed", (n) => Number.isInteger(n) && n >= 0, "a non-negative integer"))
+    .option("--seed <n>", "seed of all sampling: same seed, same output (default 0)", numberFlag("sing", "--seed", NON_NEGATIVE_INTEGER))
     .option("--threads <n>", "onnxruntime threads per model (default: all cores)", positiveInt("--threads"))
     .option("--no-progress", "do not print the stage times on stderr")
     .addHelpText("after", HELP_AFTER)

@@ -2,6 +2,7 @@ import type { MdxOnnxOptions } from "@autosing/processing";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
+import { POSITIVE_INTEGER, POSITIVE_NUMBER, numberFlag } from "./number-flags.js";
 
 /** The MDX-Net separator settings as command-line flags (`process src_sep` and `sing` share them). */
 export interface MdxFlags {
@@ -13,26 +14,17 @@ export interface MdxFlags {
   primaryStem?: string;
 }
 
-function positiveNumber(command: string, flag: string, integer: boolean) {
-  return (value: string): number => {
-    const n = Number(value);
-    const ok = value.trim() !== "" && Number.isFinite(n) && n > 0 && (!integer || Number.isInteger(n));
-    if (!ok) throw new CliError(`autosing ${command}: ${flag} must be a positive ${integer ? "integer" : "number"}, got "${value}"`);
-    return n;
-  };
-}
-
 /**
  * Adds `--n-fft --dim-f --dim-t --hop-length --compensate --primary-stem` to `command`;
  * `scope` starts each description (e.g. "src_sep mdx") so the help says when they apply.
  */
 export function addMdxOptions(command: Command, commandName: string, scope: string): Command {
   return command
-    .option("--n-fft <n>", `${scope}: FFT size of the model (default 6144)`, positiveNumber(commandName, "--n-fft", true))
-    .option("--dim-f <n>", `${scope}: frequency bins the model takes (default 2048)`, positiveNumber(commandName, "--dim-f", true))
-    .option("--dim-t <n>", `${scope}: frames per segment (default 256)`, positiveNumber(commandName, "--dim-t", true))
-    .option("--hop-length <n>", `${scope}: STFT hop of the model (default 1024)`, positiveNumber(commandName, "--hop-length", true))
-    .option("--compensate <x>", `${scope}: gain of the model's stem (default 1)`, positiveNumber(commandName, "--compensate", false))
+    .option("--n-fft <n>", `${scope}: FFT size of the model (default 6144)`, numberFlag(commandName, "--n-fft", POSITIVE_INTEGER))
+    .option("--dim-f <n>", `${scope}: frequency bins the model takes (default 2048)`, numberFlag(commandName, "--dim-f", POSITIVE_INTEGER))
+    .option("--dim-t <n>", `${scope}: frames per segment (default 256)`, numberFlag(commandName, "--dim-t", POSITIVE_INTEGER))
+    .option("--hop-length <n>", `${scope}: STFT hop of the model (default 1024)`, numberFlag(commandName, "--hop-length", POSITIVE_INTEGER))
+    .option("--compensate <x>", `${scope}: gain of the model's stem (default 1)`, numberFlag(commandName, "--compensate", POSITIVE_NUMBER))
     .option("--primary-stem <stem>", `${scope}: the stem the model outputs, vocals (default) or instrumental`);
 }
 

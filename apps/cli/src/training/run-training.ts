@@ -1,0 +1,160 @@
+/**
+ * One training run of a task from the table: the tfjs backend, the task's options read by its
+ * schemas, the model and datasets, the loop with checkpoints and progress. `autosing train`
+ * calls it with the options of its flags, `autosing demo` with typed options; both get the
+ * typed summary back.
+ */
+import { dirname, join } from "node:path";
+
+import { ParquetIoError } from "@autosing/parquet-io";
+import { type BackendChoice, type LrScheduleName, ProgressBar, TrainerError, describeBackend, selectBackend, train } from "@autosing/trainer";
+
+import { CliError } from "../errors.js";
+import { readFlagObject } from "./json-flags.js";
+import { type ModelOf, type TRAINING_TASKS, type TaskName, trainingTask } from "./registry.js";
+import type { PreparedTask, TrainingTask } from "./task.js";
+
+type TaskOf<Name extends TaskName> = (typeof TRAINING_TASKS)[ModelOf<Name>];
+
+/** A task's options as its schemas read them (they transform nothing, so this is also what a request gives). */
+type OptionsOf<Name extends TaskName> =
+  TaskOf<Name> extends TrainingTask<infer TaskArgs, infer DatasetConfig, infer Tunables, infer _Batch>
+    ? { taskArgs: TaskArgs; datasetConfig: DatasetConfig; tunables: Partial<Tunables> }
+    : never;
+
+/** What a request gives for a task's `--task_args`, `--dataset-config` and `--tunables`. */
+export type TaskArgsInput<Name extends TaskName> = OptionsOf<Name>["taskArgs"];
+export type DatasetConfigInput<Name extends TaskName> = OptionsOf<Name>["datasetConfig"];
+export type TunablesInput<Name extends TaskName> = OptionsOf<Name>["tunables"];
+
+/** The run settings that are not the task's own, with `autosing train`'s defaults (its flags show them). */
+export const TRAINING_DEFAULTS = {
+  seed: 0,
+  batchSize: 16,
+  epochs: 5,
+  lrSchedule: "cosine",
+  accumulateGradBatches: 1,
+  checkpointDir: "./checkpoints/",
+  outputDir: "./models/",
+  validateEveryNSteps: 500,
+  backend: "auto",
+} as const satisfies Partial<TrainingRequest>;
+
+/** A training run: the task and its options (read by the task's schemas), and the loop's settings (`autosing train`'s flags). */
+export interface TrainingRequest<Name extends TaskName = TaskName> {
+  task: Name;
+  taskArgs?: TaskArgsInput<Name>;
+  datasetConfig: DatasetConfigInput<Name>;
+  tunables?: TunablesInput<Name>;
+  seed?: number;
+  batchSize?: number;
+  epochs?: number;
+  lrSchedule?: LrScheduleName;
+  /** Used when the task's Tunables have no clip_gradient_norm (upstream: a Tunables value wins). */
+  clipGradientNorm?: number;
+  accumulateGradBatches?: number;
+  checkpointDir?: string;
+  /** The final model goes to `<outputDir>/<task>/`. */
+  outputDir?: string;
+  /** Also validate every N optimizer steps (0: epoch ends only). */
+  validateEveryNSteps?: number;
+  /** Continue a run exactly from a checkpoint directory. */
+  resumeFrom?: string;
+  /** Start from a saved model's weights: its directory or its model.safetensors. */
+  loadFrom?: string;
+  backend?: "auto" | BackendChoice;
+}
+
+/** What a finished run reports (`autosing train` prints it as JSON). */
+export interface TrainingSummary {
+  task: TaskName;
+  steps: number;
+  skippedSteps: number;
+  finalLoss: number | null;
+  valLoss: number | null;
+  /** The saved model directory. */
+  model: string | null;
+}
+
+/** A task of the table with its types erased, as the run drives it. */
+type AnyTrainingTask = TrainingTask<unknown, unknown, object, unknown>;
+
+/** Reads the task's options (taskArgs, then the dataset config, then the tunables) and prepares the model and datasets. */
+async function prepareTask(task: AnyTrainingTask, request: TrainingRequest, context: Parameters<AnyTrainingTask["prepare"]>[1]): Promise<PreparedTask<unknown>> {
+  const taskArgs = readFlagObject("--task_args", task.schemas.taskArgs, request.taskArgs ?? {});
+  const datasetConfig = readFlagObject("--dataset-config", task.schemas.datasetConfig, request.datasetConfig);
+  const tunables = { ...task.defaultTunables, ...readFlagObject("--tunables", task.schemas.tunables, request.tunables ?? {}) };
+  return task.prepare({ taskArgs, datasetConfig, tunables }, context);
+}
+
+/**
+ * Trains `request.task`; detail (the backend, the loop's log lines, the progress bar) goes to
+ * `stderr`. Library failures become one-line `autosing train: …` errors; an interrupted run
+ * fails with exit code 130 and says how to resume.
+ */
+export async function runTraining<Name extends TaskName>(request: TrainingRequest<Name>, stderr: (text: string) => void): Promise<TrainingSummary> {
+  // A setting given as undefined keeps its default.
+  const given = Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined)) as TrainingRequest<Name>;
+  const settings = { ...TRAINING_DEFAULTS, ...given };
+  if (settings.resumeFrom && settings.loadFrom) throw new CliError("autosing train: give --resume-from or --load-from, not both");
+  const log = (line: string) => stderr(`${line}\n`);
+  try {
+    const backend = await selectBackend(settings.backend === "auto" ? {} : { only: [settings.backend] });
+    stderr(`${describeBackend(backend)}\n`);
+    const prepared = await prepareTask(trainingTask(request.task) as AnyTrainingTask, request, {
+      seed: settings.seed,
+      batchSize: settings.batchSize,
+      // A model directory, or its model.safetensors.
+      ...(settings.loadFrom ? { loadFrom: settings.loadFrom.endsWith(".safetensors") ? dirname(settings.loadFrom) : settings.loadFrom } : {}),
+      log,
+    });
+    const outputDir = join(settings.outputDir, request.task);
+    const progress = new ProgressBar(stderr, { interactive: process.stderr.isTTY === true });
+    try {
+      const result = await train({
+        model: prepared.model,
+        train: prepared.train,
+        validation: prepared.validation,
+        hyperparameters: {
+          lr0: prepared.tunables.lr0,
+          weightDecay: prepared.tunables.weight_decay,
+          warmupSteps: prepared.tunables.warmup_steps,
+          // upstream: a value in the Tunables overrides the flag.
+          clipGradientNorm: prepared.tunables.clip_gradient_norm ?? settings.clipGradientNorm ?? null,
+          lrSchedule: settings.lrSchedule,
+          epochs: settings.epochs,
+          accumulateGradBatches: settings.accumulateGradBatches,
+          seed: settings.seed,
+          validateEveryNSteps: settings.validateEveryNSteps,
+        },
+        checkpointDir: settings.checkpointDir,
+        outputDir,
+        metricsPath: join(outputDir, "metrics.jsonl"),
+        handleProcessSignals: true,
+        ...(settings.resumeFrom ? { resumeFrom: settings.resumeFrom } : {}),
+        log: (line) => {
+          progress.finish();
+          log(line);
+        },
+        onProgress: (info) => progress.update(info),
+      });
+      progress.finish();
+      if (result.interrupted) {
+        throw new CliError(`autosing train: interrupted at step ${result.steps}; continue with --resume-from ${result.checkpoint ?? "<checkpoint>"}`, 130);
+      }
+      return {
+        task: request.task,
+        steps: result.steps,
+        skippedSteps: result.skippedSteps,
+        finalLoss: result.losses.at(-1) ?? null,
+        valLoss: result.validations.at(-1)?.loss ?? null,
+        model: result.modelDir ?? null,
+      };
+    } finally {
+      prepared.model.dispose();
+    }
+  } catch (error) {
+    if (TrainerError.isInstance(error) || ParquetIoError.isInstance(error)) throw new CliError(`autosing train: ${(error as Error).message}`);
+    throw error;
+  }
+}
