@@ -313,7 +313,6 @@ export function checkColumnSchema(node: SchemaTree, type: ColumnType): string | 
 export class CellTypeError extends ParquetIoError {
   constructor(readonly actual: string) {
     super(actual);
-    this.name = "CellTypeError";
   }
 }
 
