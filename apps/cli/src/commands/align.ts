@@ -1,11 +1,12 @@
 import { readFile } from "node:fs/promises";
 
-import { AudioCodecError, decodeAudio } from "@autosing/audio-codec";
-import { type LyricsInput, LrcAlignError, OnnxFrameClassifier, type TimedSpan, computeAlignment } from "@autosing/lrc-align";
+import { decodeAudio } from "@autosing/audio-codec";
+import { type LyricsInput, OnnxFrameClassifier, type TimedSpan, computeAlignment } from "@autosing/lrc-align";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
+import { withUserErrors } from "../shared/user-errors.js";
 
 interface AlignOptions {
   lrc?: string;
@@ -14,18 +15,6 @@ interface AlignOptions {
   json?: boolean;
   voice?: string;
   rate?: string;
-}
-
-/** Library and file failures are user errors here: one line on stderr, no stack. */
-async function userErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (LrcAlignError.isInstance(error) || AudioCodecError.isInstance(error)) throw new CliError(`autosing align: ${error.message}`);
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") throw new CliError(`autosing align: ${(error as Error).message}`);
-    throw error;
-  }
 }
 
 const time = (seconds: number): string => (Number.isNaN(seconds) ? "     –" : seconds.toFixed(2).padStart(6));
@@ -57,7 +46,7 @@ export function registerAlignCommand(program: Command, io: CliIo): void {
       if (rate !== undefined && !(Number.isFinite(rate) && rate >= 80 && rate <= 450)) {
         throw new CliError(`autosing align: --rate must be a number of words per minute in 80..450, got "${options.rate}"`);
       }
-      await userErrors(async () => {
+      await withUserErrors("align", async () => {
         const lyricsText = await readFile(options.lrc ?? options.lyrics ?? "", "utf8");
         const lyrics: LyricsInput = options.lrc === undefined ? { raw: lyricsText } : { lrc: lyricsText };
         const audio = await decodeAudio(await readFile(audioFile), { source: audioFile });

@@ -1,8 +1,10 @@
-import { ParquetIoError, constructDataset } from "@autosing/parquet-io";
+import { constructDataset } from "@autosing/parquet-io";
 import { type Command, InvalidArgumentError } from "commander";
 
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
+import { asUserError } from "../shared/user-errors.js";
 
 function nonNegativeInteger(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a non-negative integer, got "${value}"`);
@@ -52,8 +54,7 @@ export function registerConstructDatasetCommand(program: Command, io: CliIo): vo
           },
         });
       } catch (error) {
-        if (ParquetIoError.isInstance(error)) throw new CliError(`autosing construct-dataset: ${error.message}`);
-        throw error;
+        throw asUserError("construct-dataset", error);
       }
       io.stdout(
         `joined ${result.rowsJoined} rows from ${numInPartitions - result.failures.length} of ${numInPartitions} partitions; ` +
@@ -65,6 +66,7 @@ export function registerConstructDatasetCommand(program: Command, io: CliIo): vo
         const lines = result.failures.map((failure) => `  partition ${failure.partition}: ${failure.message}`);
         throw new CliError(
           `autosing construct-dataset: ${result.failures.length} of ${numInPartitions} input partitions failed and were left out:\n${lines.join("\n")}`,
+          ExitCode.badInput,
         );
       }
     });

@@ -1,11 +1,12 @@
-import { ArtistEmbedderError, loadArtistEmbedderCheckpoint, writeArtistEmbedderExport } from "@autosing/artist-embedder";
-import { NnError, readCheckpoint } from "@autosing/nn";
-import { loadSM2ACheckpoint, SM2AModelError, writeSM2AExport } from "@autosing/sm2a-model";
-import { loadT2SCheckpoint, T2SModelError, writeT2SExport } from "@autosing/t2s-model";
+import { loadArtistEmbedderCheckpoint, writeArtistEmbedderExport } from "@autosing/artist-embedder";
+import { readCheckpoint } from "@autosing/nn";
+import { loadSM2ACheckpoint, writeSM2AExport } from "@autosing/sm2a-model";
+import { loadT2SCheckpoint, writeT2SExport } from "@autosing/t2s-model";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
+import { withUserErrors } from "../shared/user-errors.js";
 
 interface ExportOptions {
   model?: string;
@@ -20,23 +21,6 @@ function detectModel(recorded: string | undefined, config: Record<string, unknow
   if ("ttoks_len" in config) return "t2s";
   if ("ctx_n" in config) return "sm2a";
   return "unknown";
-}
-
-/** Library and file failures are user errors here: one line on stderr, no stack. */
-async function userErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (
-      NnError.isInstance(error) ||
-      T2SModelError.isInstance(error) ||
-      SM2AModelError.isInstance(error) ||
-      ArtistEmbedderError.isInstance(error)
-    ) throw new CliError(`autosing export: ${error.message}`);
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES" || code === "ENOTDIR") throw new CliError(`autosing export: ${(error as Error).message}`);
-    throw error;
-  }
 }
 
 /** `autosing export <checkpoint> <out_dir> [--model t2s|sm2a|artist_emb]`. */
@@ -55,7 +39,7 @@ export function registerExportCommand(program: Command, io: CliIo): void {
     .option("--model <name>", "model of the checkpoint when it is not recorded: t2s, sm2a or artist_emb")
     .option("--decoder-weights <type>", "float32 (default) or int8: per-column int8 decoder weights, a quarter of the bytes per step at ~1e-2 relative error")
     .action(async (checkpoint: string, outDir: string, options: ExportOptions) => {
-      await userErrors(async () => {
+      await withUserErrors("export", async () => {
         const raw = await readCheckpoint(checkpoint);
         const model = options.model ?? detectModel(raw.model, raw.config);
         const weights = options.decoderWeights ?? "float32";

@@ -1,12 +1,10 @@
-import { type ArtistEmbedder, ArtistEmbedderError, openArtistEmbedderExport } from "@autosing/artist-embedder";
-import { type AcousticCodec, AudioCodecError, loadCodec } from "@autosing/audio-codec";
-import { LrcAlignError, OnnxFrameClassifier } from "@autosing/lrc-align";
-import { ParquetIoError } from "@autosing/parquet-io";
+import { type ArtistEmbedder, openArtistEmbedderExport } from "@autosing/artist-embedder";
+import { type AcousticCodec, loadCodec } from "@autosing/audio-codec";
+import { OnnxFrameClassifier } from "@autosing/lrc-align";
 import {
   ATOKS_SOURCES,
   type AtoksSource,
   type CommonStepOptions,
-  ProcessingError,
   STEPS,
   STEP_AUDIO_FORMATS,
   type StepAudioFormat,
@@ -23,13 +21,13 @@ import {
   stoks,
   vadExtract,
 } from "@autosing/processing";
-import { SemanticTokensError } from "@autosing/semantic-tokens";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { type MdxFlags, addMdxOptions, mdxSettingsFromFlags } from "../shared/mdx-flags.js";
-import { asUserError as asUserErrorOf } from "../shared/user-errors.js";
+import { asUserError } from "../shared/user-errors.js";
 
 interface ProcessFlags extends MdxFlags {
   force?: boolean;
@@ -90,10 +88,6 @@ const wordsPerMinute = (value: string): number => {
   if (!(Number.isFinite(n) && n >= 80 && n <= 450)) throw new CliError(`autosing process: --rate must be a number of words per minute in 80..450, got "${value}"`);
   return n;
 };
-
-/** The libraries whose failures are the user's to fix (one line on stderr, no stack). */
-const USER_ERROR_FAMILIES = [ProcessingError, AudioCodecError, LrcAlignError, ParquetIoError, SemanticTokensError, ArtistEmbedderError];
-const asUserError = (error: unknown): unknown => asUserErrorOf("process", error, USER_ERROR_FAMILIES);
 
 function parsePartition(value: string | undefined): number {
   if (value === undefined) throw new CliError("autosing process: pass the partition number: autosing process <step> <dataset> <partition>");
@@ -247,7 +241,7 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
           });
           io.stdout(lacking.map((p) => `${p}\n`).join(""));
         } catch (error) {
-          throw asUserError(error);
+          throw asUserError("process", error);
         }
         return;
       }
@@ -264,7 +258,7 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
       try {
         models = await openModels(step, flags);
       } catch (error) {
-        throw asUserError(error);
+        throw asUserError("process", error);
       }
       const count = flags.numPartitions ?? 1;
       let partitions = Array.from({ length: count }, (_, i) => first + i);
@@ -277,27 +271,34 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
             ...(flags.codec === undefined ? {} : { codec: codecTableName(flags.codec) }),
           });
         } catch (error) {
-          throw asUserError(error);
+          throw asUserError("process", error);
         }
         partitions = lacking.slice(first, first + count);
         if (partitions.length === 0) io.stdout(`${step}: no missing partition at index ${first} (${lacking.length} missing in all)\n`);
       }
       const failed: number[] = [];
+      const failureCodes = new Set<number>();
       try {
         for (const partition of partitions) {
           try {
             for (const result of await runStep(step, dataset, partition, flags, models, common)) io.stdout(describe(result));
           } catch (error) {
-            const userError = asUserError(error);
+            const userError = asUserError("process", error);
             // Upstream: one partition raises; with several, a failure is printed and the rest go on.
             if (count === 1 || !CliError.isInstance(userError)) throw userError;
             io.stderr(`${userError.message}\n`);
             failed.push(partition);
+            failureCodes.add(userError.exitCode);
           }
         }
       } finally {
         await releaseModels(models);
       }
-      if (failed.length > 0) throw new CliError(`autosing process ${step}: ${failed.length} of ${partitions.length} partitions failed (${failed.join(", ")})`);
+      if (failed.length > 0) {
+        // One kind of failure keeps its code (a model that does not fit fails every partition); a mix is bad input.
+        const [firstCode] = failureCodes;
+        const exitCode = failureCodes.size === 1 && firstCode !== undefined ? firstCode : ExitCode.badInput;
+        throw new CliError(`autosing process ${step}: ${failed.length} of ${partitions.length} partitions failed (${failed.join(", ")})`, exitCode);
+      }
     });
 }

@@ -12,7 +12,6 @@ import {
   trainingWindows,
 } from "@autosing/artist-embedder";
 import type { ArtistEmbedderConfig, ArtistEmbedderTunables } from "@autosing/artist-embedder";
-import { ParquetIoError } from "@autosing/parquet-io";
 import { DEFAULT_SM2A_TUNABLES, SM2A_SIZES, SM2ATrainableModel, sm2aConfigForSize } from "@autosing/sm2a-model";
 import type { SM2AConfig, SM2ASize, SM2ATunables } from "@autosing/sm2a-model";
 import { DEFAULT_T2S_TUNABLES, T2S_SIZES, T2STrainableModel, t2sConfigForSize } from "@autosing/t2s-model";
@@ -35,7 +34,6 @@ import {
   type TrainableModel,
   type TrainingDataset,
   type TrainingRow,
-  TrainerError,
   collateSM2A,
   collateT2S,
   collectArtists,
@@ -51,7 +49,9 @@ import {
 } from "@autosing/trainer";
 
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
+import { asUserError } from "../shared/user-errors.js";
 
 /**
  * The upstream task modules (`importlib.import_module("autosing." + task_name)`); `artist_emb`
@@ -264,10 +264,10 @@ async function readSavedConfig<Config>(directory: string, kind: "t2s" | "sm2a" |
   try {
     saved = JSON.parse(await readFile(join(directory, "config.json"), "utf8")) as typeof saved;
   } catch (error) {
-    throw new CliError(`autosing train: --load-from ${directory}: cannot read its config.json (${(error as Error).message})`);
+    throw new CliError(`autosing train: --load-from ${directory}: cannot read its config.json (${(error as Error).message})`, ExitCode.modelProblem);
   }
   if (saved.model !== kind || !saved.config) {
-    throw new CliError(`autosing train: --load-from ${directory} is not a ${kind} model (its config.json says model ${JSON.stringify(saved.model)})`);
+    throw new CliError(`autosing train: --load-from ${directory} is not a ${kind} model (its config.json says model ${JSON.stringify(saved.model)})`, ExitCode.modelProblem);
   }
   return { config: saved.config };
 }
@@ -275,14 +275,14 @@ async function readSavedConfig<Config>(directory: string, kind: "t2s" | "sm2a" |
 async function firstBatch<Batch>(dataset: TrainingDataset<Batch>, path: string): Promise<Batch> {
   // upstream reads the data dimensions off the dataset's first sample.
   for await (const item of dataset.batches(0, 0)) return item.batch;
-  throw new CliError(`autosing train: dataset ${path} partition 0 yielded no usable rows`);
+  throw new CliError(`autosing train: dataset ${path} partition 0 yielded no usable rows`, ExitCode.badInput);
 }
 
 async function prepareSM2A(context: TaskContext): Promise<PreparedTask<SM2AHostBatch>> {
   const { taskArgs } = context;
   checkKeys("--task_args", taskArgs, SM2A_OPTIONS.taskArgs);
   if (taskArgs.frozen_embeddings_model !== undefined || taskArgs.frozen_acoustic_embeddings !== undefined || taskArgs.base_model !== undefined) {
-    throw new CliError("autosing train: sm2a frozen_embeddings_model / frozen_acoustic_embeddings / base_model are not supported yet (user-supplied checkpoints with no loader yet)");
+    throw new CliError("autosing train: sm2a frozen_embeddings_model / frozen_acoustic_embeddings / base_model are not supported yet (user-supplied checkpoints with no loader yet)", ExitCode.notImplemented);
   }
   const size = stringField("--task_args", taskArgs, "size");
   if (!size || !(size in SM2A_SIZES)) {
@@ -329,6 +329,7 @@ async function prepareT2S(context: TaskContext): Promise<PreparedTask<T2SHostBat
   if (taskArgs.frozen_embeddings_model !== undefined || taskArgs.base_model !== undefined) {
     throw new CliError(
       "autosing train: t2s frozen_embeddings_model / base_model are not supported yet (the BN-Whisper codebook and WhisperSpeech base checkpoints are user-supplied files with no loader yet)",
+      ExitCode.notImplemented,
     );
   }
   const size = stringField("--task_args", taskArgs, "size");
@@ -420,6 +421,7 @@ async function prepareArtistEmb(context: TaskContext): Promise<PreparedTask<Arti
     if (config.num_classes !== numClasses || config.ctx_n !== chunkSize) {
       throw new CliError(
         `autosing train: --load-from ${context.loadFrom} has ${config.num_classes} classes over ${config.ctx_n}-frame windows; the artist file has ${numClasses} artists and chunk_size is ${chunkSize}`,
+        ExitCode.modelProblem,
       );
     }
   } else {
@@ -510,7 +512,7 @@ async function runTrain(flags: TrainFlags, io: CliIo): Promise<void> {
       });
       progress.finish();
       if (result.interrupted) {
-        throw new CliError(`autosing train: interrupted at step ${result.steps}; continue with --resume-from ${result.checkpoint ?? "<checkpoint>"}`, 130);
+        throw new CliError(`autosing train: interrupted at step ${result.steps}; continue with --resume-from ${result.checkpoint ?? "<checkpoint>"}`, ExitCode.interrupted);
       }
       io.stdout(
         `${JSON.stringify({ task, steps: result.steps, skipped_steps: result.skippedSteps, final_loss: result.losses.at(-1) ?? null, val_loss: result.validations.at(-1)?.loss ?? null, model: result.modelDir ?? null })}\n`,
@@ -519,8 +521,7 @@ async function runTrain(flags: TrainFlags, io: CliIo): Promise<void> {
       prepared.model.dispose();
     }
   } catch (error) {
-    if (TrainerError.isInstance(error) || ParquetIoError.isInstance(error)) throw new CliError(`autosing train: ${(error as Error).message}`);
-    throw error;
+    throw asUserError("train", error);
   }
 }
 
@@ -540,8 +541,7 @@ async function runCollectArtists(dataset: string, flags: { minSampleCount: strin
     await writeFile(flags.outputPath, JSON.stringify(ids));
     io.stdout(`Found ${Object.keys(ids).length} frequent artists in dataset (${counts.size} in all); wrote ${flags.outputPath}\n`);
   } catch (error) {
-    if (TrainerError.isInstance(error) || ParquetIoError.isInstance(error)) throw new CliError(`autosing train artists: ${(error as Error).message}`);
-    throw error;
+    throw asUserError("train artists", error);
   }
 }
 

@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerExportCommand } from "../commands/export.js";
 import { registerTrainCommand } from "../commands/train.js";
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 
 /**
  * Runs `autosing train …` or `autosing export …` in this process (no child process, no shell)
@@ -19,7 +20,7 @@ export async function runInProcess(args: readonly string[], log: (text: string) 
   try {
     await program.parseAsync([...args], { from: "user" });
   } catch (error) {
-    if (error instanceof CommanderError) throw new CliError(`autosing demo: \`autosing ${args.join(" ")}\` failed (${error.message})`);
+    if (error instanceof CommanderError) throw new CliError(`autosing demo: \`autosing ${args.join(" ")}\` failed (${error.message})`, ExitCode.internalError);
     throw error;
   }
   return stdout.join("");
