@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 
 import { registerAlignCommand } from "./commands/align.js";
 import { registerCodecCommands } from "./commands/codec.js";
@@ -13,9 +13,10 @@ import { registerProcessCommand } from "./commands/process.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerSingCommand } from "./commands/sing.js";
 import { registerTrainCommand } from "./commands/train.js";
-import { CliError } from "./errors.js";
+import { ExitCode } from "./exit-codes.js";
 import { processIo } from "./io.js";
 import type { CliIo } from "./io.js";
+import { reportFailure } from "./shared/user-errors.js";
 
 const packageJson = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -47,25 +48,28 @@ export function createProgram(io: CliIo = processIo): Command {
   return program;
 }
 
+/** The command's name as a user typed it (`dataset info`, `train artists`), without `autosing`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let current: Command | null = command; current?.parent; current = current.parent) names.unshift(current.name());
+  return names.join(" ");
+}
+
 /**
- * Runs the CLI and resolves to the process exit code; never throws. Commander's own exits
- * (help, version, usage errors) map to their codes; CliErrors print one line.
+ * Runs the CLI and resolves to the process exit code; never throws. Every failure goes through
+ * `reportFailure`, which takes the code from the exit-code table (exit-codes.ts).
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = createProgram(io);
+  // Library errors that reach this point are reported under the command that was running.
+  let running: string | undefined;
+  program.hook("preAction", (_program, actionCommand) => {
+    running = commandPath(actionCommand);
+  });
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return 0;
+    return ExitCode.success;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode;
-    }
-    if (CliError.isInstance(error)) {
-      io.stderr(`${error.message}\n`);
-      return error.exitCode;
-    }
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr(`autosing: unexpected error: ${message}\n`);
-    return 1;
+    return reportFailure(error, io, running);
   }
 }

@@ -7,7 +7,7 @@ import { synthesize } from "@autosing/espeak";
 import { OnnxGraphBuilder } from "@autosing/nn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { runCli } from "../src/index.js";
+import { ExitCode, runCli } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "autosing-align-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,17 +88,17 @@ describe("autosing align", () => {
 
   it("reports user errors on one line", async () => {
     const neither = await cli("align", audio);
-    expect(neither.code).toBe(1);
+    expect(neither.code).toBe(ExitCode.usage);
     expect(neither.stderr).toMatch(/exactly one of --lrc <file> or --lyrics <file>/);
     const both = await cli("align", audio, "--lrc", lrc, "--lyrics", lyrics);
     expect(both.stderr).toMatch(/exactly one/);
     const missing = await cli("align", join(dir, "nope.wav"), "--lyrics", lyrics);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(ExitCode.fileSystem);
     expect(missing.stderr).toMatch(/nope\.wav/);
     const badLrc = join(dir, "bad.lrc");
     writeFileSync(badLrc, "[00:01.00]fine\n[0x:02.00]broken\n");
     const bad = await cli("align", audio, "--lrc", badLrc);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(ExitCode.badInput);
     expect(bad.stderr).toMatch(/LRC line 2: malformed time stamp/);
     const rate = await cli("align", audio, "--lyrics", lyrics, "--rate", "fast");
     expect(rate.stderr).toMatch(/--rate/);

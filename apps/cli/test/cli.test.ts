@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 import { describe, expect, it } from "vitest";
 
-import { NOT_IMPLEMENTED_EXIT_CODE, runCli } from "../src/index.js";
+import { ExitCode, NOT_IMPLEMENTED_EXIT_CODE, runCli } from "../src/index.js";
 
 const binPath = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
@@ -44,7 +44,7 @@ describe("autosing binary", () => {
 
   it("rejects an unknown command with usage on stderr", () => {
     const { code, stdout, stderr } = autosing("nonsense");
-    expect(code).not.toBe(0);
+    expect(code).toBe(ExitCode.usage);
     expect(stdout).toBe("");
     expect(stderr).toContain("unknown command 'nonsense'");
     expect(stderr).toContain("autosing --help");
@@ -52,19 +52,19 @@ describe("autosing binary", () => {
 
   it("rejects an unknown flag with usage on stderr", () => {
     const { code, stderr } = autosing("--frobnicate");
-    expect(code).not.toBe(0);
+    expect(code).toBe(ExitCode.usage);
     expect(stderr).toContain("unknown option '--frobnicate'");
   });
 
   it("rejects an unknown subcommand of a command group", () => {
     const { code, stderr } = autosing("codec", "explode");
-    expect(code).not.toBe(0);
+    expect(code).toBe(ExitCode.usage);
     expect(stderr).toContain("unknown command 'explode'");
   });
 
   it("fails a missing required argument", () => {
     const { code, stderr } = autosing("export");
-    expect(code).not.toBe(0);
+    expect(code).toBe(ExitCode.usage);
     expect(stderr).toContain("missing required argument");
   });
 });

@@ -6,7 +6,7 @@ import { decodeAudio, encodeWav } from "@autosing/audio-codec";
 import { indexTable, writeTable } from "@autosing/parquet-io";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { runCli } from "../src/index.js";
+import { ExitCode, runCli } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "autosing-codec-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,20 +94,20 @@ describe("autosing codec", () => {
     expect(round.code).toBe(0);
   });
 
-  it("reports bad input as one line on stderr with exit code 1", async () => {
+  it("reports bad input as one line on stderr with its exit code", async () => {
     const noCodec = await cli("codec", "roundtrip", heldOut, join(dir, "x.wav"));
-    expect(noCodec.code).toBe(1);
+    expect(noCodec.code).toBe(ExitCode.usage);
     expect(noCodec.stderr).toMatch(/pass --codec default:/);
 
     const garbage = join(dir, "garbage.wav");
     writeFileSync(garbage, "this is not audio");
     const bad = await cli("codec", "encode", garbage, join(dir, "g.json"), "--codec", `default:${codecFile}`);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(ExitCode.badInput);
     expect(bad.stderr).toMatch(/garbage\.wav: unknown audio format/);
     expect(bad.stderr).not.toContain("    at ");
 
     const missing = await cli("codec", "encode", join(dir, "nope.wav"), join(dir, "g.json"), "--codec", `default:${codecFile}`);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(ExitCode.fileSystem);
     expect(missing.stderr).toMatch(/ENOENT|no such file/);
 
     const badSpec = await cli("codec", "encode", heldOut, join(dir, "g.json"), "--codec", "mp3:foo");
@@ -116,7 +116,7 @@ describe("autosing codec", () => {
     const wrongTokens = join(dir, "wrong.json");
     writeFileSync(wrongTokens, JSON.stringify({ format: "autosing.tokens", shape: [4, 96], data: new Array(4 * 96).fill(5000) }));
     const range = await cli("codec", "decode", wrongTokens, join(dir, "w.wav"), "--codec", `default:${codecFile}`);
-    expect(range.code).toBe(1);
+    expect(range.code).toBe(ExitCode.badInput);
     expect(range.stderr).toMatch(/token 0 has value 5000, outside \[0, 4096\)/);
 
     const badOut = await cli("codec", "fit", train[0]!, "--out", join(dir, "codec.txt"));

@@ -15,7 +15,7 @@ import {
 } from "@autosing/parquet-io";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { runCli } from "../src/index.js";
+import { ExitCode, runCli } from "../src/index.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -88,7 +88,7 @@ describe("autosing construct-dataset", () => {
     await rm(stepPath(data, 2, "stoks"));
     const out = join(dir, "out");
     const { code, stdout, stderr } = await run("construct-dataset", data, "3", out, "--num-out-partitions", "0");
-    expect(code).toBe(1);
+    expect(code).toBe(ExitCode.badInput);
     expect(stdout).toContain("joined 2 rows from 1 of 3 partitions");
     expect(stderr).toContain("2 of 3 input partitions failed");
     expect(stderr).toMatch(/partition 1: .*1\/atoks_no_vocals_snac_32khz\.parquet: cannot open/);
@@ -99,7 +99,7 @@ describe("autosing construct-dataset", () => {
 
   it("rejects a non-numeric partition count", async () => {
     const { code, stderr } = await run("construct-dataset", dir, "many", join(dir, "out"));
-    expect(code).not.toBe(0);
+    expect(code).toBe(ExitCode.usage);
     expect(stderr).toContain('expected a non-negative integer, got "many"');
   });
 });

@@ -6,7 +6,7 @@ import { indexTable, readTable } from "@autosing/parquet-io";
 import { truthTable } from "@autosing/song-corpus";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { runCli } from "../src/index.js";
+import { ExitCode, runCli } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "autosing-corpus-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,13 +44,13 @@ describe("autosing corpus make", () => {
 
   it("rejects bad options with one line on stderr", async () => {
     const bad = await cli("corpus", "make", join(dir, "c"), "--songs", "two");
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(ExitCode.usage);
     expect(bad.stderr).toBe('autosing corpus make: --songs must be an integer >= 1, got "two"\n');
     const short = await cli("corpus", "make", join(dir, "c"), "--seconds", "4");
-    expect(short.code).toBe(1);
+    expect(short.code).toBe(ExitCode.usage);
     expect(short.stderr).toContain("--seconds must be a number >= 9");
     const partitions = await cli("corpus", "make", join(dir, "c"), "--songs", "1", "--partitions", "2");
-    expect(partitions.code).toBe(1);
+    expect(partitions.code).toBe(ExitCode.usage);
     expect(partitions.stderr).toContain("must not exceed --songs");
   });
 });

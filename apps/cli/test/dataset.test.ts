@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { stepPath, stoksTable, writeTable } from "@autosing/parquet-io";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { runCli } from "../src/index.js";
+import { ExitCode, runCli } from "../src/index.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -50,7 +50,7 @@ describe("autosing dataset info", () => {
 
   it("fails with the folder named when it does not exist", async () => {
     const { code, stderr } = await run("dataset", "info", join(dir, "absent"));
-    expect(code).toBe(1);
+    expect(code).toBe(ExitCode.badInput);
     expect(stderr).toMatch(/autosing dataset info: .*absent: cannot list the dataset folder/);
   });
 });

@@ -16,7 +16,7 @@ import { DEFAULT_T2S_TUNABLES, openT2SExport, saveT2SCheckpoint, t2sParameterSpe
 import type { T2SConfig } from "@autosing/t2s-model";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { runCli } from "../src/index.js";
+import { ExitCode, runCli } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "autosing-export-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -87,7 +87,7 @@ describe("autosing export", () => {
     await embedder.release();
     expect(embeddings.shape).toEqual([3, 12]);
     const rejected = await cli("export", checkpoint, join(dir, "artist-int8"), "--decoder-weights", "int8");
-    expect(rejected.code).toBe(1);
+    expect(rejected.code).toBe(ExitCode.usage);
     expect(rejected.stderr).toContain("the artist embedder has no decoder");
   });
 
@@ -101,7 +101,7 @@ describe("autosing export", () => {
     await generator.release();
     expect(tokens).toHaveLength(5);
     const bad = await cli("export", checkpoint, join(dir, "bad"), "--decoder-weights", "int4");
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(ExitCode.usage);
     expect(bad.stderr).toBe('autosing export: --decoder-weights must be float32 or int8, got "int4"\n');
   });
 
@@ -118,12 +118,12 @@ describe("autosing export", () => {
 
   it("fails on one line naming the problem: missing file, missing keys", async () => {
     const missing = await cli("export", join(dir, "nope.safetensors"), join(dir, "x"));
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(ExitCode.fileSystem);
     expect(missing.stderr).toMatch(/^autosing export: .*nope\.safetensors/);
     const partial = join(dir, "partial.safetensors");
     writeFileSync(partial, writeSafetensors(new Map([["lang_embeddings.weight", { shape: [99, 16], data: new Float32Array(99 * 16) }]]), { config: JSON.stringify(config), tunables: "{}" }));
     const result = await cli("export", partial, join(dir, "y"));
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(ExitCode.modelProblem);
     expect(result.stderr).toMatch(/^autosing export: state dict does not match the model: missing keys: cps_embeddings\.weight, /);
   });
 });

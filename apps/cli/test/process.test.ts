@@ -11,7 +11,7 @@ import { fitDefaultTokenizer, serializeDefaultTokenizer } from "@autosing/semant
 import { writeTestCorpus } from "@autosing/song-corpus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { runCli } from "../src/index.js";
+import { ExitCode, runCli } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "autosing-process-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,7 +61,7 @@ describe("autosing process", () => {
     for (const chunk of chunks) expect(chunk.id).toMatch(/^synth-7-0000[01]_at_\d+$/);
 
     const noSeparator = await cli("process", "src_sep", dataset, "0");
-    expect(noSeparator.code).toBe(1);
+    expect(noSeparator.code).toBe(ExitCode.usage);
     expect(noSeparator.stderr).toMatch(/--separator truth/);
     const separated = await cli("process", "src_sep", dataset, "0", "--separator", "truth");
     expect(separated.stderr).toBe("");
@@ -77,7 +77,7 @@ describe("autosing process", () => {
     for (const row of await readTable(stepPath(dataset, 0, "stoks"), stoksTable)) expect(row.values.length).toBe(750);
 
     const noEmbedder = await cli("process", "artist_embs", dataset, "0", "--codec", "default");
-    expect(noEmbedder.code).toBe(1);
+    expect(noEmbedder.code).toBe(ExitCode.usage);
     expect(noEmbedder.stderr).toMatch(/autosing train --task_name artist_emb/);
     const embs = await cli("process", "artist_embs", dataset, "0", "--codec", `default:${codecFile}`, "--embedder", embedderDir);
     expect(embs.stderr).toBe("");
@@ -126,7 +126,7 @@ describe("autosing process", () => {
     expect(run.stderr).toBe("");
     expect(run.stdout).toMatch(/src_sep partition 0: \d+ rows in → \d+ rows in vocals\.parquet, no_vocals\.parquet, 0 skipped/);
     const bad = await cli("process", "src_sep", dataset, "0", "--separator", "mdx:", "--force");
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(ExitCode.usage);
     expect(bad.stderr).toMatch(/mdx:<model\.onnx>/);
   });
 
@@ -134,7 +134,7 @@ describe("autosing process", () => {
     expect((await cli("process", "separate", dataset, "0")).stderr).toMatch(/unknown step "separate"/);
     expect((await cli("process", "align", dataset)).stderr).toMatch(/pass the partition number/);
     const noCodec = await cli("process", "atoks", dataset, "0", "--force");
-    expect(noCodec.code).toBe(1);
+    expect(noCodec.code).toBe(ExitCode.usage);
     expect(noCodec.stderr).toMatch(/--codec default:/);
   });
 });

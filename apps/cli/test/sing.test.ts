@@ -10,7 +10,7 @@ import { type TinySingModels, writeTinySingModels } from "@autosing/sing/testing
 import { writeTestCorpus } from "@autosing/song-corpus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { runCli } from "../src/index.js";
+import { ExitCode, runCli } from "../src/index.js";
 
 let root: string;
 let partition: string;
@@ -110,7 +110,7 @@ describe("autosing sing", () => {
     expect(code).toBe(0);
     expect(decodeWav(await readFile(stdout.trim())).channels[0]).toHaveLength(96 * 384);
     const wrong = await autosing("sing", reference, ...modelFlags(), ...mdx.slice(0, 2), "--lyrics", "a\nb", ...SHORT, "--no-progress", "--output-dir", out);
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(ExitCode.badInput);
     expect(wrong.stderr).toMatch(new RegExp(`^autosing sing: ${reference}: separation with mdx:${model} failed: `));
   }, 120_000);
 
@@ -118,10 +118,10 @@ describe("autosing sing", () => {
     const stems = ["--vocals", vocals, "--instrumental", instrumental];
     const missing = join(root, "no-such-model");
     let result = await autosing("sing", reference, ...modelFlags(), "--sm2a-model", missing, ...stems, "--lyrics", "a\\nb", ...SHORT);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(ExitCode.modelProblem);
     expect(result.stderr).toBe(`autosing sing: --sm2a-model ${missing}: does not exist; export a trained checkpoint there with \`autosing export <checkpoint> <dir>\`\n`);
     result = await autosing("sing", reference, ...modelFlags(), ...stems, "--lyrics", "only one line", ...SHORT);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(ExitCode.usage);
     expect(result.stderr).toMatch(/^autosing sing: --lyrics "only one line": expected two lines of lyrics separated by a newline/);
     result = await autosing("sing", reference, ...modelFlags(), ...stems, "--lyrics", "a\\nb", "--length", "long");
     expect(result.stderr).toBe('autosing sing: --length must be seconds > 0, got "long"\n');
@@ -130,7 +130,7 @@ describe("autosing sing", () => {
     result = await autosing("sing", reference, ...modelFlags(), "--lyrics", "a\\nb", ...SHORT);
     expect(result.stderr).toMatch(/^autosing sing: --separator undefined: is required without --vocals\/--instrumental/);
     result = await autosing("sing", reference, ...modelFlags(), ...stems, "--lyrics", "a\\nb", ...SHORT, "--start-time", "8.5", "--no-progress");
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(ExitCode.badInput);
     expect(result.stderr).toMatch(new RegExp(`^autosing sing: ${instrumental}: the instrumental from --start-time 8.5 s is 0.50 s long, but the sm2a model needs 1.15 s of music`));
   }, 120_000);
 });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { atoksTable, chunkedTable, stepPath, writeTable } from "@autosing/parquet-io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { runCli } from "../src/index.js";
+import { ExitCode, runCli } from "../src/index.js";
 
 let root: string;
 let songs: string;
@@ -57,11 +57,11 @@ const taskArgs = JSON.stringify({ depth: 1, n_head: 2, head_width: 8, ffn_mult: 
 describe("autosing train --task_name artist_emb: bad input fails before training", () => {
   it("needs an artist file, and says how to make one when it is missing", async () => {
     const noFile = await cli("train", "--task_name", "artist_emb", "--task_args", taskArgs, "--dataset-config", JSON.stringify({ path: songs }));
-    expect(noFile.code).toBe(1);
+    expect(noFile.code).toBe(ExitCode.usage);
     expect(noFile.stderr).toMatch(/^autosing train: --dataset-config needs "artist_file" for artist_embeddings; make one with `autosing train artists/m);
     const missing = join(root, "missing.json");
     const result = await cli("train", "--task_name", "artist_embeddings", "--dataset-config", JSON.stringify({ path: songs, artist_file: missing }));
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(ExitCode.usage);
     expect(result.stderr).toContain(`invalid artist_file ${JSON.stringify(missing)}: cannot be read`);
     expect(result.stderr).toContain("autosing train artists");
     expect(result.stdout).toBe("");
@@ -71,7 +71,7 @@ describe("autosing train --task_name artist_emb: bad input fails before training
     const run = (task: object, dataset: object = { path: songs, artist_file: join(root, "x.json") }, tunables = "") =>
       cli("train", "--task_name", "artist_emb", "--task_args", JSON.stringify(task), "--dataset-config", JSON.stringify(dataset), "--tunables", tunables);
     const unknown = await run({ size: "small" });
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(ExitCode.usage);
     // The backend line comes first, as for t2s and sm2a (the task's arguments are read after it).
     expect(unknown.stderr.split("\n").at(-2)).toBe("autosing train: --task_args has unknown key size (known: depth, n_head, head_width, ffn_mult, emb_width, quantizers, codes, finetune)");
     expect((await run({ depth: 1.5 })).stderr).toContain('--task_args "depth" must be a positive integer, got 1.5');
@@ -161,7 +161,7 @@ describe("autosing train --task_name artist_emb", () => {
       "--load-from",
       join(root, "models", "artist_emb"),
     );
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(ExitCode.modelProblem);
     expect(result.stderr).toContain("has 3 classes over 16-frame windows; the artist file has 2 artists and chunk_size is 16");
   });
 });

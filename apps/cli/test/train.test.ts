@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { chunkedTable, mainTable, stepPath, writeTable } from "@autosing/parquet-io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { runCli } from "../src/index.js";
+import { ExitCode, runCli } from "../src/index.js";
 
 let root: string;
 let dataset: string;
@@ -55,22 +55,22 @@ afterAll(async () => {
 
 describe("autosing train: bad input fails before training", () => {
   it("requires a known task", async () => {
-    expect(await cli("train")).toMatchObject({ code: 1, stderr: expect.stringContaining("--task_name is required") });
+    expect(await cli("train")).toMatchObject({ code: ExitCode.usage, stderr: expect.stringContaining("--task_name is required") });
     const unknown = await cli("train", "--task_name", "s2t");
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(ExitCode.usage);
     expect(unknown.stderr).toBe('autosing train: unknown task "s2t" (known: t2s, sm2a, artist_embeddings, artist_emb)\n');
   });
 
   it("names the flag whose JSON does not parse", async () => {
     const result = await cli("train", "--task_name", "t2s", "--tunables", "{lr0: 1}");
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(ExitCode.usage);
     expect(result.stderr).toMatch(/^autosing train: --tunables is not valid JSON \(.*\): \{lr0: 1\}\n$/);
     expect((await cli("train", "--task_name", "t2s", "--dataset-config", "[1]")).stderr).toContain("--dataset-config must be a JSON object");
   });
 
   it("rejects a missing dataset, unknown keys, bad sizes and bad numbers", async () => {
     const missing = await cli("train", "--task_name", "t2s", "--task_args", '{"size": "micro"}', "--dataset-config", JSON.stringify({ path: join(root, "nope") }));
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(ExitCode.badInput);
     expect(missing.stderr).toMatch(/autosing train: dataset .*nope: does not exist/);
     const noPath = await cli("train", "--task_name", "t2s", "--task_args", '{"size": "micro"}');
     expect(noPath.stderr).toContain('--dataset-config needs "path"');
@@ -185,7 +185,7 @@ describe("autosing train --task_name t2s", () => {
     const loadedSummary = JSON.parse(loaded.stdout) as { val_loss: number };
     expect(loadedSummary.val_loss).toBeLessThan(validations[0]?.val_loss as number);
     const wrong = await cli(...common, "--load-from", join(root, "nothing"));
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(ExitCode.modelProblem);
     expect(wrong.stderr).toMatch(/--load-from .*nothing/);
   }, 240_000);
 });

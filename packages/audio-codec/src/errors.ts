@@ -1,18 +1,12 @@
-/** Marker so errors survive duplicated module instances (STYLE.md: one base class, a stable marker). */
-const audioCodecErrorMarker = Symbol.for("autosing.audio-codec.error");
+import { AutosingError } from "@autosing/base";
 
-/** Base class of every failure raised by `@autosing/audio-codec`. */
-export class AudioCodecError extends Error {
-  readonly [audioCodecErrorMarker] = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "AudioCodecError";
-  }
-
-  static isInstance(value: unknown): value is AudioCodecError {
-    return typeof value === "object" && value !== null && audioCodecErrorMarker in value;
-  }
+/**
+ * Base class of every error `@autosing/audio-codec` throws. `AudioCodecError.isInstance(e)` is true for any of them,
+ * `<Subclass>.isInstance(e)` only for that kind; both work across copies of the package
+ * (`AutosingError` of `@autosing/base` keeps the lineage).
+ */
+export class AudioCodecError extends AutosingError {
+  static override readonly scope: string = "audio-codec";
 }
 
 /** Bytes whose container/codec we do not recognise (no RIFF/fLaC/OggS/ID3/MPEG sync header). */
@@ -24,7 +18,6 @@ export class UnknownAudioFormatError extends AudioCodecError {
     super(
       `${source}: unknown audio format (first bytes ${magic}); supported: WAV, FLAC, MP3, Ogg Vorbis, Ogg Opus`,
     );
-    this.name = "UnknownAudioFormatError";
   }
 }
 
@@ -37,7 +30,6 @@ export class CorruptAudioError extends AudioCodecError {
     options?: { cause?: unknown },
   ) {
     super(`${source}: corrupt or truncated ${format}: ${message}`, options);
-    this.name = "CorruptAudioError";
   }
 }
 
@@ -48,7 +40,6 @@ export class EmptyAudioError extends AudioCodecError {
     message = "audio has zero samples",
   ) {
     super(`${source}: ${message}`);
-    this.name = "EmptyAudioError";
   }
 }
 
@@ -61,7 +52,6 @@ export class NonFiniteSampleError extends AudioCodecError {
     readonly value: number,
   ) {
     super(`${source}: sample ${index} of channel ${channel} is ${value}; audio must be finite`);
-    this.name = "NonFiniteSampleError";
   }
 }
 
@@ -73,7 +63,6 @@ export class InvalidAudioParameterError extends AudioCodecError {
     message: string,
   ) {
     super(`${parameter} = ${String(value)}: ${message}`);
-    this.name = "InvalidAudioParameterError";
   }
 }
 
@@ -85,7 +74,6 @@ export class TokenShapeError extends AudioCodecError {
     message: string,
   ) {
     super(`${operation}: tokens of shape [${shape.join(", ")}] ${message}`);
-    this.name = "TokenShapeError";
   }
 }
 
@@ -98,7 +86,6 @@ export class TokenRangeError extends AudioCodecError {
     readonly numCodes: number,
   ) {
     super(`${operation}: token ${index} has value ${value}, outside [0, ${numCodes})`);
-    this.name = "TokenRangeError";
   }
 }
 
@@ -110,6 +97,5 @@ export class CodecLoadError extends AudioCodecError {
     options?: { cause?: unknown },
   ) {
     super(`${source}: ${message}`, options);
-    this.name = "CodecLoadError";
   }
 }

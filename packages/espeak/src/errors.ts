@@ -1,27 +1,16 @@
-const MARKER = Symbol.for("autosing.espeak.error");
+import { AutosingError } from "@autosing/base";
 
-/** Base class of every error thrown by `@autosing/espeak`; test with `EspeakError.isInstance(e)`. */
-export class EspeakError extends Error {
-  readonly [MARKER] = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "EspeakError";
-  }
-
-  /** True for errors from this package, also across duplicated copies of the module. */
-  static isInstance(value: unknown): value is EspeakError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
-  }
+/**
+ * Base class of every error `@autosing/espeak` throws. `EspeakError.isInstance(e)` is true for any of them,
+ * `<Subclass>.isInstance(e)` only for that kind; both work across copies of the package
+ * (`AutosingError` of `@autosing/base` keeps the lineage).
+ */
+export class EspeakError extends AutosingError {
+  static override readonly scope: string = "espeak";
 }
 
 /** The eSpeak-NG Emscripten module could not be loaded or initialised. */
-export class EspeakLoadError extends EspeakError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "EspeakLoadError";
-  }
-}
+export class EspeakLoadError extends EspeakError {}
 
 /** An option is out of range or a voice name is unknown. */
 export class EspeakOptionError extends EspeakError {
@@ -31,14 +20,8 @@ export class EspeakOptionError extends EspeakError {
     hint: string,
   ) {
     super(`invalid eSpeak option ${option}=${JSON.stringify(value)}: ${hint}`);
-    this.name = "EspeakOptionError";
   }
 }
 
 /** eSpeak returned an error code or events that cannot be mapped to the input text. */
-export class EspeakSynthesisError extends EspeakError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "EspeakSynthesisError";
-  }
-}
+export class EspeakSynthesisError extends EspeakError {}

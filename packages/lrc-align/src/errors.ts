@@ -1,17 +1,12 @@
-const marker = Symbol.for("autosing.lrc-align.error");
+import { AutosingError } from "@autosing/base";
 
-/** Base class of every error this package throws; `LrcAlignError.isInstance` works across copies of the package. */
-export class LrcAlignError extends Error {
-  private readonly [marker] = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-
-  static isInstance(value: unknown): value is LrcAlignError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
-  }
+/**
+ * Base class of every error `@autosing/lrc-align` throws. `LrcAlignError.isInstance(e)` is true for any of them,
+ * `<Subclass>.isInstance(e)` only for that kind; both work across copies of the package
+ * (`AutosingError` of `@autosing/base` keeps the lineage).
+ */
+export class LrcAlignError extends AutosingError {
+  static override readonly scope: string = "lrc-align";
 }
 
 /** A line of an LRC file that has a time stamp but cannot be read. */

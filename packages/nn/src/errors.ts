@@ -1,17 +1,12 @@
-const marker = Symbol.for("autosing.nn.error");
+import { AutosingError } from "@autosing/base";
 
-/** Base class of every error thrown by @autosing/nn; `NnError.isInstance` works across package copies. */
-export class NnError extends Error {
-  private readonly [marker] = true;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "NnError";
-  }
-
-  static isInstance(value: unknown): value is NnError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
-  }
+/**
+ * Base class of every error `@autosing/nn` throws. `NnError.isInstance(e)` is true for any of them,
+ * `<Subclass>.isInstance(e)` only for that kind; both work across copies of the package
+ * (`AutosingError` of `@autosing/base` keeps the lineage).
+ */
+export class NnError extends AutosingError {
+  static override readonly scope: string = "nn";
 }
 
 /** A safetensors file is malformed or uses a dtype we cannot read. */
@@ -21,7 +16,6 @@ export class SafetensorsFormatError extends NnError {
     detail: string,
   ) {
     super(`${source}: ${detail}`);
-    this.name = "SafetensorsFormatError";
   }
 }
 
@@ -41,7 +35,6 @@ export class StateDictMismatchError extends NnError {
       );
     }
     super(`state dict does not match the model: ${parts.join("; ")}`);
-    this.name = "StateDictMismatchError";
   }
 }
 
@@ -53,7 +46,6 @@ export class ModelConfigError extends NnError {
     detail: string,
   ) {
     super(`config field ${field} = ${JSON.stringify(value)}: ${detail}`);
-    this.name = "ModelConfigError";
   }
 }
 
@@ -64,6 +56,5 @@ export class TensorShapeError extends NnError {
     detail: string,
   ) {
     super(`${input}: ${detail}`);
-    this.name = "TensorShapeError";
   }
 }

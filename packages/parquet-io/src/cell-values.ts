@@ -7,7 +7,6 @@ import type { ColumnDef } from "./schema.js";
 export class CellTypeError extends ParquetIoError {
   constructor(readonly actual: string) {
     super(actual);
-    this.name = "CellTypeError";
   }
 }
 

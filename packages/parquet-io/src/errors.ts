@@ -1,18 +1,12 @@
-/** Marker so errors survive duplicated module instances (STYLE.md: one base class, a stable marker). */
-const parquetIoErrorMarker = Symbol.for("autosing.parquet-io.error");
+import { AutosingError } from "@autosing/base";
 
-/** Base class of every failure raised by `@autosing/parquet-io`. */
-export class ParquetIoError extends Error {
-  readonly [parquetIoErrorMarker] = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "ParquetIoError";
-  }
-
-  static isInstance(value: unknown): value is ParquetIoError {
-    return typeof value === "object" && value !== null && parquetIoErrorMarker in value;
-  }
+/**
+ * Base class of every error `@autosing/parquet-io` throws. `ParquetIoError.isInstance(e)` is true for any of them,
+ * `<Subclass>.isInstance(e)` only for that kind; both work across copies of the package
+ * (`AutosingError` of `@autosing/base` keeps the lineage).
+ */
+export class ParquetIoError extends AutosingError {
+  static override readonly scope: string = "parquet-io";
 }
 
 /** An alignment struct whose parallel arrays disagree (e.g. more tokens claimed by words than exist). */
@@ -22,7 +16,6 @@ export class AlignmentShapeError extends ParquetIoError {
     message: string,
   ) {
     super(`alignment.${field}: ${message}`);
-    this.name = "AlignmentShapeError";
   }
 }
 
@@ -34,7 +27,6 @@ export class ParquetFileError extends ParquetIoError {
     options?: { cause?: unknown },
   ) {
     super(`${file}: ${message}`, options);
-    this.name = "ParquetFileError";
   }
 }
 
@@ -49,7 +41,6 @@ export class MissingColumnError extends ParquetIoError {
       `${file}: missing column "${column}" (file has: ${available.join(", ") || "no columns"}); ` +
         "regenerate the file with the step that writes it",
     );
-    this.name = "MissingColumnError";
   }
 }
 
@@ -65,7 +56,6 @@ export class ColumnTypeError extends ParquetIoError {
     super(
       `${file}: column "${column}"${row === undefined ? "" : ` row ${row}`}: expected ${expected}, got ${actual}`,
     );
-    this.name = "ColumnTypeError";
   }
 }
 
@@ -76,7 +66,6 @@ export class WriterStateError extends ParquetIoError {
     message: string,
   ) {
     super(`${file}: ${message}`);
-    this.name = "WriterStateError";
   }
 }
 
@@ -87,6 +76,5 @@ export class DatasetLayoutError extends ParquetIoError {
     message: string,
   ) {
     super(`${path}: ${message}`);
-    this.name = "DatasetLayoutError";
   }
 }

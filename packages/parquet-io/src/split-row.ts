@@ -27,7 +27,6 @@ export class SplitShapeError extends ParquetIoError {
     readonly expected: string,
   ) {
     super(`row id "${id}": ${column} has ${length} values, expected ${expected}`);
-    this.name = "SplitShapeError";
   }
 }
 

@@ -1,17 +1,12 @@
-const marker = Symbol.for("autosing.processing.error");
+import { AutosingError } from "@autosing/base";
 
-/** Base class of every error this package throws; `ProcessingError.isInstance` works across copies of the package. */
-export class ProcessingError extends Error {
-  private readonly [marker] = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-
-  static isInstance(value: unknown): value is ProcessingError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
-  }
+/**
+ * Base class of every error `@autosing/processing` throws. `ProcessingError.isInstance(e)` is true for any of them,
+ * `<Subclass>.isInstance(e)` only for that kind; both work across copies of the package
+ * (`AutosingError` of `@autosing/base` keeps the lineage).
+ */
+export class ProcessingError extends AutosingError {
+  static override readonly scope: string = "processing";
 }
 
 /** A step's input table (written by an earlier step) is absent: run that step first. */

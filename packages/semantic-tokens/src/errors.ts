@@ -1,18 +1,12 @@
-/** Marker so errors survive duplicated module instances (STYLE.md: one base class, a stable marker). */
-const semanticTokensErrorMarker = Symbol.for("autosing.semantic-tokens.error");
+import { AutosingError } from "@autosing/base";
 
-/** Base class of every failure raised by `@autosing/semantic-tokens`. */
-export class SemanticTokensError extends Error {
-  readonly [semanticTokensErrorMarker] = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "SemanticTokensError";
-  }
-
-  static isInstance(value: unknown): value is SemanticTokensError {
-    return typeof value === "object" && value !== null && semanticTokensErrorMarker in value;
-  }
+/**
+ * Base class of every error `@autosing/semantic-tokens` throws. `SemanticTokensError.isInstance(e)` is true for any of them,
+ * `<Subclass>.isInstance(e)` only for that kind; both work across copies of the package
+ * (`AutosingError` of `@autosing/base` keeps the lineage).
+ */
+export class SemanticTokensError extends AutosingError {
+  static override readonly scope: string = "semantic-tokens";
 }
 
 /** Audio a tokenizer cannot take: empty, non-finite, or longer than one 30 s window. */
@@ -22,7 +16,6 @@ export class InvalidSemanticAudioError extends SemanticTokensError {
     readonly reason: string,
   ) {
     super(`${source}: ${reason}`);
-    this.name = "InvalidSemanticAudioError";
   }
 }
 
@@ -33,7 +26,6 @@ export class SemanticModelContractError extends SemanticTokensError {
     readonly reason: string,
   ) {
     super(`${model}: not a BN-Whisper semantic tokenizer (${reason}); see the @autosing/semantic-tokens README for the contract`);
-    this.name = "SemanticModelContractError";
   }
 }
 
@@ -44,6 +36,5 @@ export class TokenizerFileError extends SemanticTokensError {
     readonly reason: string,
   ) {
     super(`${file}: ${reason}`);
-    this.name = "TokenizerFileError";
   }
 }

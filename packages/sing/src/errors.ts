@@ -1,17 +1,12 @@
-const marker = Symbol.for("autosing.sing.error");
+import { AutosingError } from "@autosing/base";
 
-/** Base class of every error this package throws; `SingError.isInstance` works across copies of the package. */
-export class SingError extends Error {
-  private readonly [marker] = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-
-  static isInstance(value: unknown): value is SingError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[marker] === true;
-  }
+/**
+ * Base class of every error `@autosing/sing` throws. `SingError.isInstance(e)` is true for any of them,
+ * `<Subclass>.isInstance(e)` only for that kind; both work across copies of the package
+ * (`AutosingError` of `@autosing/base` keeps the lineage).
+ */
+export class SingError extends AutosingError {
+  static override readonly scope: string = "sing";
 }
 
 /** An option (CLI flag) with a value `sing` cannot use; the message says what is expected. */

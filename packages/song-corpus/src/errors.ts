@@ -1,17 +1,12 @@
-const MARKER = Symbol.for("autosing.song-corpus.error");
+import { AutosingError } from "@autosing/base";
 
-/** Base class of every error thrown by `@autosing/song-corpus`; test with `SongCorpusError.isInstance(e)`. */
-export class SongCorpusError extends Error {
-  readonly [MARKER] = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "SongCorpusError";
-  }
-
-  static isInstance(value: unknown): value is SongCorpusError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
-  }
+/**
+ * Base class of every error `@autosing/song-corpus` throws. `SongCorpusError.isInstance(e)` is true for any of them,
+ * `<Subclass>.isInstance(e)` only for that kind; both work across copies of the package
+ * (`AutosingError` of `@autosing/base` keeps the lineage).
+ */
+export class SongCorpusError extends AutosingError {
+  static override readonly scope: string = "song-corpus";
 }
 
 /** A corpus or song option is out of range. */
@@ -22,7 +17,6 @@ export class CorpusOptionError extends SongCorpusError {
     hint: string,
   ) {
     super(`invalid song-corpus option ${option}=${JSON.stringify(value)}: ${hint}`);
-    this.name = "CorpusOptionError";
   }
 }
 
@@ -33,7 +27,6 @@ export class SongRenderError extends SongCorpusError {
     detail: string,
   ) {
     super(`song ${songId}: ${detail}`);
-    this.name = "SongRenderError";
   }
 }
 
@@ -45,6 +38,5 @@ export class CorpusWriteError extends SongCorpusError {
     options?: { cause?: unknown },
   ) {
     super(`cannot write corpus file ${path}: ${detail}`, options);
-    this.name = "CorpusWriteError";
   }
 }

@@ -1,18 +1,12 @@
-/** Marker so errors survive duplicated module instances (STYLE.md: one base class, a stable marker). */
-const trainerErrorMarker = Symbol.for("autosing.trainer.error");
+import { AutosingError } from "@autosing/base";
 
-/** Base class of every error @autosing/trainer throws. */
-export class TrainerError extends Error {
-  readonly [trainerErrorMarker] = true;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "TrainerError";
-  }
-
-  static isInstance(value: unknown): value is TrainerError {
-    return typeof value === "object" && value !== null && trainerErrorMarker in value;
-  }
+/**
+ * Base class of every error `@autosing/trainer` throws. `TrainerError.isInstance(e)` is true for any of them,
+ * `<Subclass>.isInstance(e)` only for that kind; both work across copies of the package
+ * (`AutosingError` of `@autosing/base` keeps the lineage).
+ */
+export class TrainerError extends AutosingError {
+  static override readonly scope: string = "trainer";
 }
 
 /** A hyperparameter, schedule or option is out of range or malformed. */
@@ -23,7 +17,6 @@ export class TrainerConfigError extends TrainerError {
     reason: string,
   ) {
     super(`invalid ${field} ${JSON.stringify(value)}: ${reason}`);
-    this.name = "TrainerConfigError";
   }
 }
 
@@ -35,7 +28,6 @@ export class BackendUnavailableError extends TrainerError {
         .map((a) => `${a.backend}: ${a.error}`)
         .join("; ")})`,
     );
-    this.name = "BackendUnavailableError";
   }
 }
 
@@ -46,7 +38,6 @@ export class DatasetError extends TrainerError {
     reason: string,
   ) {
     super(`dataset ${path}: ${reason}`);
-    this.name = "DatasetError";
   }
 }
 
@@ -57,7 +48,6 @@ export class CheckpointError extends TrainerError {
     reason: string,
   ) {
     super(`checkpoint ${path}: ${reason}`);
-    this.name = "CheckpointError";
   }
 }
 
@@ -65,7 +55,6 @@ export class CheckpointError extends TrainerError {
 export class ModelContractError extends TrainerError {
   constructor(reason: string) {
     super(`model contract: ${reason}`);
-    this.name = "ModelContractError";
   }
 }
 
@@ -87,6 +76,5 @@ export class BackendOutOfMemoryError extends TrainerError {
         "lower --batch-size, train sm2a on multiscale windows, or install @tensorflow/tfjs-node for a native backend",
       { cause },
     );
-    this.name = "BackendOutOfMemoryError";
   }
 }

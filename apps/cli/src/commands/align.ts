@@ -1,12 +1,13 @@
 import { readFile } from "node:fs/promises";
 
-import { AudioCodecError, decodeAudio } from "@autosing/audio-codec";
-import { type LyricsInput, LrcAlignError, OnnxFrameClassifier, type TimedSpan, computeAlignment } from "@autosing/lrc-align";
+import { decodeAudio } from "@autosing/audio-codec";
+import { type LyricsInput, OnnxFrameClassifier, type TimedSpan, computeAlignment } from "@autosing/lrc-align";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import { WORDS_PER_MINUTE, parseNumberFlag } from "../shared/number-flags.js";
+import { withUserErrors } from "../shared/user-errors.js";
 
 interface AlignOptions {
   lrc?: string;
@@ -15,18 +16,6 @@ interface AlignOptions {
   json?: boolean;
   voice?: string;
   rate?: string;
-}
-
-/** Library and file failures are user errors here: one line on stderr, no stack. */
-async function userErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (LrcAlignError.isInstance(error) || AudioCodecError.isInstance(error)) throw new CliError(`autosing align: ${error.message}`);
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") throw new CliError(`autosing align: ${(error as Error).message}`);
-    throw error;
-  }
 }
 
 const time = (seconds: number): string => (Number.isNaN(seconds) ? "     –" : seconds.toFixed(2).padStart(6));
@@ -55,7 +44,7 @@ export function registerAlignCommand(program: Command, io: CliIo): void {
         throw new CliError("autosing align: pass exactly one of --lrc <file> or --lyrics <file>");
       }
       const rate = options.rate === undefined ? undefined : parseNumberFlag("align", "--rate", options.rate, WORDS_PER_MINUTE);
-      await userErrors(async () => {
+      await withUserErrors("align", async () => {
         const lyricsText = await readFile(options.lrc ?? options.lyrics ?? "", "utf8");
         const lyrics: LyricsInput = options.lrc === undefined ? { raw: lyricsText } : { lrc: lyricsText };
         const audio = await decodeAudio(await readFile(audioFile), { source: audioFile });

@@ -3,7 +3,6 @@ import { basename, extname, join } from "node:path";
 
 import type { AcousticCodec, EncodeFormat, Tokens } from "@autosing/audio-codec";
 import {
-  AudioCodecError,
   DEFAULT_CODEC_CONFIG,
   decodeAudio,
   encodeAudio,
@@ -14,29 +13,19 @@ import {
   reconstructionMetrics,
   serializeDefaultCodec,
 } from "@autosing/audio-codec";
-import { ParquetIoError, defineColumn, defineTable, readTable } from "@autosing/parquet-io";
+import { defineColumn, defineTable, readTable } from "@autosing/parquet-io";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { INTEGER, POSITIVE_INTEGER, numberFlag } from "../shared/number-flags.js";
+import { withUserErrors } from "../shared/user-errors.js";
 
 const AUDIO_EXTENSIONS = new Set([".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus"]);
 /** Dataset step tables whose `audio` column `codec fit` reads (DESIGN.md §1). */
 const AUDIO_TABLES = new Set(["index.parquet", "chunked.parquet", "vocals.parquet", "no_vocals.parquet"]);
 const TOKENS_FORMAT = "autosing.tokens";
-
-/** Library failures are user errors here: one line on stderr, no stack. */
-async function userErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (AudioCodecError.isInstance(error) || ParquetIoError.isInstance(error)) throw new CliError(`autosing codec: ${error.message}`);
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") throw new CliError(`autosing codec: ${(error as Error).message}`);
-    throw error;
-  }
-}
 
 function outputFormat(file: string, float: boolean): EncodeFormat {
   const ext = extname(file).toLowerCase();
@@ -69,11 +58,11 @@ async function readTokens(file: string): Promise<Tokens> {
   try {
     body = JSON.parse(await readFile(file, "utf8")) as typeof body;
   } catch (error) {
-    if (error instanceof SyntaxError) throw new CliError(`autosing codec: ${file}: not a tokens JSON file (${error.message})`);
+    if (error instanceof SyntaxError) throw new CliError(`autosing codec: ${file}: not a tokens JSON file (${error.message})`, ExitCode.badInput);
     throw error;
   }
   if (body.format !== TOKENS_FORMAT || !Array.isArray(body.shape) || !Array.isArray(body.data)) {
-    throw new CliError(`autosing codec: ${file}: expected {"format": "${TOKENS_FORMAT}", "shape": [4, T], "data": [...]} as written by "autosing codec encode"`);
+    throw new CliError(`autosing codec: ${file}: expected {"format": "${TOKENS_FORMAT}", "shape": [4, T], "data": [...]} as written by "autosing codec encode"`, ExitCode.badInput);
   }
   return makeTokens(body.data as number[], body.shape as number[]);
 }
@@ -116,7 +105,7 @@ export function registerCodecCommands(program: Command, io: CliIo): void {
     .description("encode an audio file to dense [4, T] codec tokens (JSON)")
     .option(codecOption, codecHelp)
     .action(async (input: string, output: string, options: { codec?: string }) => {
-      await userErrors(async () => {
+      await withUserErrors("codec", async () => {
         const model = await openCodec(options.codec);
         try {
           const mono = await readMono(input, model);
@@ -137,7 +126,7 @@ export function registerCodecCommands(program: Command, io: CliIo): void {
     .option(codecOption, codecHelp)
     .option("--float", "write 32-bit float WAV instead of 16-bit")
     .action(async (input: string, output: string, options: { codec?: string; float?: boolean }) => {
-      await userErrors(async () => {
+      await withUserErrors("codec", async () => {
         const model = await openCodec(options.codec);
         try {
           const tokens = await readTokens(input);
@@ -158,7 +147,7 @@ export function registerCodecCommands(program: Command, io: CliIo): void {
     .option(codecOption, codecHelp)
     .option("--float", "write 32-bit float WAV instead of 16-bit")
     .action(async (input: string, output: string, options: { codec?: string; float?: boolean }) => {
-      await userErrors(async () => {
+      await withUserErrors("codec", async () => {
         const model = await openCodec(options.codec);
         try {
           const mono = await readMono(input, model);
@@ -191,7 +180,7 @@ export function registerCodecCommands(program: Command, io: CliIo): void {
     .option("--seed <n>", "k-means seed (default 0)", numberFlag("codec", "--seed", INTEGER))
     .option("--max-vectors <n>", "training vectors per level, evenly subsampled (default 20000)", positiveInteger("--max-vectors"))
     .action(async (inputs: string[], options: { out: string; codebookSize?: number; iterations?: number; seed?: number; maxVectors?: number }) => {
-      await userErrors(async () => {
+      await withUserErrors("codec", async () => {
         const ext = extname(options.out).toLowerCase();
         if (ext !== ".json" && ext !== ".safetensors") throw new CliError(`autosing codec fit: --out must end in .json or .safetensors, got "${options.out}"`);
         const { audioFiles, tables } = await collectInputs(inputs);
@@ -203,7 +192,7 @@ export function registerCodecCommands(program: Command, io: CliIo): void {
           for (const row of rows) clips.push(await prepareForCodec(await decodeAudio(row.audio, { source: `${table}#${row.id}` }), target, `${table}#${row.id}`));
         }
         const resolved = clips;
-        if (resolved.length === 0) throw new CliError(`autosing codec fit: no audio found in ${inputs.join(", ")}`);
+        if (resolved.length === 0) throw new CliError(`autosing codec fit: no audio found in ${inputs.join(", ")}`, ExitCode.badInput);
         const total = resolved.reduce((n, c) => n + c.length, 0);
         const started = performance.now();
         const model = await fitDefaultCodec(resolved, {

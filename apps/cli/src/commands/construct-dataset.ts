@@ -1,9 +1,11 @@
-import { ParquetIoError, constructDataset } from "@autosing/parquet-io";
+import { constructDataset } from "@autosing/parquet-io";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { INTEGER, NON_NEGATIVE_INTEGER, numberArgument } from "../shared/number-flags.js";
+import { asUserError } from "../shared/user-errors.js";
 
 // Bad numbers are commander's usage errors here, which name the argument or option themselves.
 const nonNegativeInteger = numberArgument(NON_NEGATIVE_INTEGER);
@@ -47,8 +49,7 @@ export function registerConstructDatasetCommand(program: Command, io: CliIo): vo
           },
         });
       } catch (error) {
-        if (ParquetIoError.isInstance(error)) throw new CliError(`autosing construct-dataset: ${error.message}`);
-        throw error;
+        throw asUserError("construct-dataset", error);
       }
       io.stdout(
         `joined ${result.rowsJoined} rows from ${numInPartitions - result.failures.length} of ${numInPartitions} partitions; ` +
@@ -60,6 +61,7 @@ export function registerConstructDatasetCommand(program: Command, io: CliIo): vo
         const lines = result.failures.map((failure) => `  partition ${failure.partition}: ${failure.message}`);
         throw new CliError(
           `autosing construct-dataset: ${result.failures.length} of ${numInPartitions} input partitions failed and were left out:\n${lines.join("\n")}`,
+          ExitCode.badInput,
         );
       }
     });

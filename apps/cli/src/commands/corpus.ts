@@ -1,12 +1,13 @@
 import { availableParallelism } from "node:os";
 
-import { type CorpusAudioFormat, SongCorpusError, makeCorpus } from "@autosing/song-corpus";
+import { type CorpusAudioFormat, makeCorpus } from "@autosing/song-corpus";
 import type { Command } from "commander";
 import { z } from "zod";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import { integerAtLeast, numberRule, parseNumberFlag } from "../shared/number-flags.js";
+import { asUserError } from "../shared/user-errors.js";
 
 interface MakeOptions {
   songs: string;
@@ -79,8 +80,7 @@ export function registerCorpusCommands(program: Command, io: CliIo): void {
           },
         });
       } catch (error) {
-        if (SongCorpusError.isInstance(error)) throw new CliError(`autosing corpus make: ${error.message}`);
-        throw error;
+        throw asUserError("corpus make", error);
       }
       const elapsed = (Date.now() - started) / 1000;
       io.stdout(`wrote ${songs} songs (${seconds} s each) in ${partitions} partition(s) to ${dir} in ${elapsed.toFixed(1)} s\n`);

@@ -1,8 +1,8 @@
-import { type DatasetInfo, ParquetIoError, datasetInfo } from "@autosing/parquet-io";
+import { type DatasetInfo, datasetInfo } from "@autosing/parquet-io";
 import type { Command } from "commander";
 
-import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
+import { asUserError } from "../shared/user-errors.js";
 
 function formatBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -50,8 +50,7 @@ export function registerDatasetCommands(program: Command, io: CliIo): void {
       try {
         info = await datasetInfo(dir);
       } catch (error) {
-        if (ParquetIoError.isInstance(error)) throw new CliError(`autosing dataset info: ${error.message}`);
-        throw error;
+        throw asUserError("dataset info", error);
       }
       io.stdout(flags.json ? `${JSON.stringify(info, null, 2)}\n` : formatDatasetInfo(info));
     });

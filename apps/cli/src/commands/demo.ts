@@ -15,6 +15,7 @@ import { ARTIST_WINDOW, CHUNK_SECONDS, CODEBOOK_SIZE, LYRICS, PARTITIONS, SING_S
 import { eachPartition, stageRunner } from "../demo/stages.js";
 import { type DemoTraining, trainAndExport } from "../demo/train-and-export.js";
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { integerAtLeast, parseNumberFlag } from "../shared/number-flags.js";
 
@@ -121,7 +122,7 @@ async function runDemo(flags: DemoFlags, io: CliIo): Promise<void> {
       // One row per output partition (partition 0 validates), so the integer division drops none.
       const numOutPartitions = Math.max(1, (await chunkIds(dirs.corpus)).length - 1);
       const result = await constructDataset({ dataDir: dirs.corpus, numInPartitions: PARTITIONS, outputDir: dirs.dataset, numOutPartitions, seed, codec: "default" });
-      if (result.failures.length > 0) throw new CliError(`autosing demo: construct-dataset failed on ${result.failures.length} partitions: ${JSON.stringify(result.failures)}`);
+      if (result.failures.length > 0) throw new CliError(`autosing demo: construct-dataset failed on ${result.failures.length} partitions: ${JSON.stringify(result.failures)}`, ExitCode.internalError);
       return `${result.rowsWritten} of ${result.rowsJoined} joined rows in ${result.partitionsWritten} partitions (0 validates): ${dirs.dataset}`;
     },
     (s) => s,
@@ -147,7 +148,7 @@ async function runDemo(flags: DemoFlags, io: CliIo): Promise<void> {
     "sing two lines over a corpus song",
     async () => {
       const [song] = await readTable(stepPath(dirs.corpus, 0, "index"), indexTable, { columns: ["id", "audio"] });
-      if (!song) throw new CliError(`autosing demo: ${stepPath(dirs.corpus, 0, "index")} has no songs`);
+      if (!song) throw new CliError(`autosing demo: ${stepPath(dirs.corpus, 0, "index")} has no songs`, ExitCode.internalError);
       await mkdir(dirs.sing, { recursive: true });
       // Named after its song id: the truth oracle finds the stems by the file's stem.
       const reference = join(dirs.sing, `${song.id}.flac`);

@@ -1,11 +1,9 @@
-import { ArtistEmbedderError } from "@autosing/artist-embedder";
-import { NnError, readCheckpoint } from "@autosing/nn";
-import { SM2AModelError } from "@autosing/sm2a-model";
-import { T2SModelError } from "@autosing/t2s-model";
+import { readCheckpoint } from "@autosing/nn";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
+import { withUserErrors } from "../shared/user-errors.js";
 import { TRAINING_TASKS, isModelKind } from "../training/registry.js";
 
 interface ExportFlags {
@@ -23,29 +21,12 @@ function detectModel(recorded: string | undefined, config: Record<string, unknow
   return "unknown";
 }
 
-/** Library and file failures are user errors here: one line on stderr, no stack. */
-async function userErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (
-      NnError.isInstance(error) ||
-      T2SModelError.isInstance(error) ||
-      SM2AModelError.isInstance(error) ||
-      ArtistEmbedderError.isInstance(error)
-    ) throw new CliError(`autosing export: ${error.message}`);
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES" || code === "ENOTDIR") throw new CliError(`autosing export: ${(error as Error).message}`);
-    throw error;
-  }
-}
-
 /**
  * Exports a trained model to ONNX with its task's exporter (the training table's); resolves to
  * the files written. `autosing demo` exports its models through it too.
  */
 export async function exportModel(checkpoint: string, outDir: string, options: ExportFlags = {}): Promise<string[]> {
-  return userErrors(async () => {
+  return withUserErrors("export", async () => {
     const raw = await readCheckpoint(checkpoint);
     const model = options.model ?? detectModel(raw.model, raw.config);
     const weights = options.decoderWeights ?? "float32";

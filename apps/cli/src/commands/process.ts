@@ -1,20 +1,16 @@
-import { ArtistEmbedderError } from "@autosing/artist-embedder";
-import { AudioCodecError } from "@autosing/audio-codec";
-import { LrcAlignError } from "@autosing/lrc-align";
-import { ParquetIoError } from "@autosing/parquet-io";
-import { ATOKS_SOURCES, type CommonStepOptions, ProcessingError, STEPS, STEP_AUDIO_FORMATS, type StepName, codecTableName, missingPartitions } from "@autosing/processing";
-import { SemanticTokensError } from "@autosing/semantic-tokens";
+import { ATOKS_SOURCES, type CommonStepOptions, STEPS, STEP_AUDIO_FORMATS, type StepName, codecTableName, missingPartitions } from "@autosing/processing";
 import type { Command } from "commander";
 import { z } from "zod";
 
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import type { ProcessFlags } from "../process/process-flags.js";
 import { describeStepResult, runStep } from "../process/run-step.js";
 import { type StepModels, openModels, releaseModels } from "../process/step-models.js";
 import { addMdxOptions } from "../shared/mdx-flags.js";
 import { NON_NEGATIVE_INTEGER, POSITIVE_INTEGER, WORDS_PER_MINUTE, numberFlag, numberRule, parseNumberFlag } from "../shared/number-flags.js";
-import { asUserError as asUserErrorOf } from "../shared/user-errors.js";
+import { asUserError } from "../shared/user-errors.js";
 
 const HELP_AFTER = `
 Steps, in dependency order (each reads only what the steps before it wrote):
@@ -35,10 +31,6 @@ file, row and id, and skipped; a partition in which every row fails writes nothi
 
 const positiveInt = (flag: string) => numberFlag("process", flag, POSITIVE_INTEGER);
 const FRACTION = numberRule(z.number().min(0).max(1), "a number in [0, 1]");
-
-/** The libraries whose failures are the user's to fix (one line on stderr, no stack). */
-const USER_ERROR_FAMILIES = [ProcessingError, AudioCodecError, LrcAlignError, ParquetIoError, SemanticTokensError, ArtistEmbedderError];
-const asUserError = (error: unknown): unknown => asUserErrorOf("process", error, USER_ERROR_FAMILIES);
 
 function parsePartition(value: string | undefined): number {
   if (value === undefined) throw new CliError("autosing process: pass the partition number: autosing process <step> <dataset> <partition>");
@@ -85,7 +77,7 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
           });
           io.stdout(lacking.map((p) => `${p}\n`).join(""));
         } catch (error) {
-          throw asUserError(error);
+          throw asUserError("process", error);
         }
         return;
       }
@@ -102,7 +94,7 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
       try {
         models = await openModels(step, flags);
       } catch (error) {
-        throw asUserError(error);
+        throw asUserError("process", error);
       }
       const count = flags.numPartitions ?? 1;
       let partitions = Array.from({ length: count }, (_, i) => first + i);
@@ -115,27 +107,34 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
             ...(flags.codec === undefined ? {} : { codec: codecTableName(flags.codec) }),
           });
         } catch (error) {
-          throw asUserError(error);
+          throw asUserError("process", error);
         }
         partitions = lacking.slice(first, first + count);
         if (partitions.length === 0) io.stdout(`${step}: no missing partition at index ${first} (${lacking.length} missing in all)\n`);
       }
       const failed: number[] = [];
+      const failureCodes = new Set<number>();
       try {
         for (const partition of partitions) {
           try {
             for (const result of await runStep(step, dataset, partition, flags, models, common)) io.stdout(describeStepResult(result));
           } catch (error) {
-            const userError = asUserError(error);
+            const userError = asUserError("process", error);
             // Upstream: one partition raises; with several, a failure is printed and the rest go on.
             if (count === 1 || !CliError.isInstance(userError)) throw userError;
             io.stderr(`${userError.message}\n`);
+            failureCodes.add(userError.exitCode);
             failed.push(partition);
           }
         }
       } finally {
         await releaseModels(models);
       }
-      if (failed.length > 0) throw new CliError(`autosing process ${step}: ${failed.length} of ${partitions.length} partitions failed (${failed.join(", ")})`);
+      if (failed.length > 0) {
+        // One kind of failure keeps its code (a model that does not fit fails every partition); a mix is bad input.
+        const [firstCode] = failureCodes;
+        const exitCode = failureCodes.size === 1 && firstCode !== undefined ? firstCode : ExitCode.badInput;
+        throw new CliError(`autosing process ${step}: ${failed.length} of ${partitions.length} partitions failed (${failed.join(", ")})`, exitCode);
+      }
     });
 }

@@ -1,21 +1,16 @@
 import { readdir, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
 
-import { ArtistEmbedderError } from "@autosing/artist-embedder";
-import { AudioCodecError } from "@autosing/audio-codec";
-import { ProcessingError } from "@autosing/processing";
-import { SemanticTokensError } from "@autosing/semantic-tokens";
-import { SING_DEFAULTS, SING_OUTPUT_FORMATS, SingError, type SingOptions, type SingOutputFormat, sing } from "@autosing/sing";
-import { SM2AModelError } from "@autosing/sm2a-model";
-import { T2SModelError } from "@autosing/t2s-model";
+import { SING_DEFAULTS, SING_OUTPUT_FORMATS, type SingOptions, type SingOutputFormat, sing } from "@autosing/sing";
 import type { Command } from "commander";
 import { z } from "zod";
 
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { type MdxFlags, addMdxOptions, mdxSettingsFromFlags } from "../shared/mdx-flags.js";
 import { ANY_NUMBER, NON_NEGATIVE_INTEGER, POSITIVE_INTEGER, numberFlag, numberRule } from "../shared/number-flags.js";
-import { asUserError as asUserErrorOf } from "../shared/user-errors.js";
+import { asUserError } from "../shared/user-errors.js";
 
 interface SingFlags extends MdxFlags {
   t2sModel?: string;
@@ -69,10 +64,6 @@ const booleanValue = (value: string): boolean => {
   throw new CliError(`autosing sing: --gen-semantic must be true or false, got "${value}"`);
 };
 
-/** The libraries whose failures are the user's to fix (one line on stderr, no stack). */
-const USER_ERROR_FAMILIES = [SingError, AudioCodecError, ProcessingError, SemanticTokensError, ArtistEmbedderError, T2SModelError, SM2AModelError];
-const asUserError = (error: unknown): unknown => asUserErrorOf("sing", error, USER_ERROR_FAMILIES);
-
 /** The library options of a command line; a literal `\n` in --lyrics is the line break (shells pass it verbatim). */
 export function singOptionsFromFlags(reference: string, flags: SingFlags): SingOptions {
   const format = flags.format ?? SING_DEFAULTS.format;
@@ -115,7 +106,7 @@ async function references(reference: string): Promise<string[]> {
   const info = await stat(reference).catch(() => undefined);
   if (!info?.isDirectory()) return [reference];
   const songs = (await readdir(reference)).filter((name) => AUDIO_EXTENSIONS.has(extname(name).toLowerCase())).sort();
-  if (songs.length === 0) throw new CliError(`autosing sing: ${reference} is a directory without audio files (${[...AUDIO_EXTENSIONS].join(", ")})`);
+  if (songs.length === 0) throw new CliError(`autosing sing: ${reference} is a directory without audio files (${[...AUDIO_EXTENSIONS].join(", ")})`, ExitCode.badInput);
   return songs.map((name) => join(reference, name));
 }
 
@@ -165,7 +156,7 @@ export function registerSingCommand(program: Command, io: CliIo): void {
           const result = await sing(options);
           for (const file of result.files) io.stdout(`${file}\n`);
         } catch (error) {
-          throw asUserError(error);
+          throw asUserError("sing", error);
         }
       }
     });

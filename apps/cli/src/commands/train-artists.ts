@@ -1,13 +1,13 @@
 import { writeFile } from "node:fs/promises";
 
-import { ParquetIoError } from "@autosing/parquet-io";
-import { TrainerError, collectArtists } from "@autosing/trainer";
+import { collectArtists } from "@autosing/trainer";
 import type { Command } from "commander";
 import { z } from "zod";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import { integerAtLeast, parseNumberFlag } from "../shared/number-flags.js";
+import { asUserError } from "../shared/user-errors.js";
 import { parseJsonFlag, readFlagObject } from "../training/json-flags.js";
 
 interface TrainArtistsFlags {
@@ -34,8 +34,7 @@ async function runCollectArtists(dataset: string, flags: TrainArtistsFlags, io: 
     await writeFile(flags.outputPath, JSON.stringify(ids));
     io.stdout(`Found ${Object.keys(ids).length} frequent artists in dataset (${counts.size} in all); wrote ${flags.outputPath}\n`);
   } catch (error) {
-    if (TrainerError.isInstance(error) || ParquetIoError.isInstance(error)) throw new CliError(`autosing train artists: ${(error as Error).message}`);
-    throw error;
+    throw asUserError("train artists", error);
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 
 import { exportModel } from "../commands/export.js";
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { TaskName } from "../training/registry.js";
 import { type TrainingRequest, type TrainingSummary, type TunablesInput, runTraining } from "../training/run-training.js";
 
@@ -45,7 +46,7 @@ export async function trainAndExport<Name extends TaskName>(
     },
     run.log,
   );
-  if (summary.model === null) throw new CliError(`autosing demo: training ${request.task} saved no model`);
+  if (summary.model === null) throw new CliError(`autosing demo: training ${request.task} saved no model`, ExitCode.internalError);
   await exportModel(summary.model, exportDir);
   return summary;
 }

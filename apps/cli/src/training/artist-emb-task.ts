@@ -19,6 +19,7 @@ import { type ArtistEmbHostBatch, ArtistEmbeddingDataset, readArtistFile } from 
 import { z } from "zod";
 
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import { partitionOptions } from "./constructed-dataset.js";
 import { datasetPath, positiveInteger, requiredString, tunablesOf } from "./option-schemas.js";
 import { readSavedConfig, withLoadedWeights } from "./saved-model.js";
@@ -91,6 +92,7 @@ export const artistEmbTask = defineTrainingTask({
       if (config.num_classes !== numClasses || config.ctx_n !== chunkSize) {
         throw new CliError(
           `autosing train: --load-from ${context.loadFrom} has ${config.num_classes} classes over ${config.ctx_n}-frame windows; the artist file has ${numClasses} artists and chunk_size is ${chunkSize}`,
+          ExitCode.modelProblem,
         );
       }
     } else {

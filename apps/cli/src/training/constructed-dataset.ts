@@ -2,6 +2,7 @@
 import { PartitionedDataset, type PartitionedDatasetOptions, type TrainingDataset, type TrainingRow, trainingTable } from "@autosing/trainer";
 
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { TaskContext } from "./task.js";
 
 /** The `--dataset-config` keys every task shares. */
@@ -37,5 +38,5 @@ export async function openConstructedDataset<Sample, Batch>(
 /** The first batch of a dataset: upstream reads the data dimensions off the dataset's first sample. */
 export async function firstBatch<Batch>(dataset: TrainingDataset<Batch>, path: string): Promise<Batch> {
   for await (const item of dataset.batches(0, 0)) return item.batch;
-  throw new CliError(`autosing train: dataset ${path} partition 0 yielded no usable rows`);
+  throw new CliError(`autosing train: dataset ${path} partition 0 yielded no usable rows`, ExitCode.badInput);
 }

@@ -6,10 +6,11 @@
  */
 import { dirname, join } from "node:path";
 
-import { ParquetIoError } from "@autosing/parquet-io";
-import { type BackendChoice, type LrScheduleName, ProgressBar, TrainerError, describeBackend, selectBackend, train } from "@autosing/trainer";
+import { type BackendChoice, type LrScheduleName, ProgressBar, describeBackend, selectBackend, train } from "@autosing/trainer";
 
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
+import { asUserError } from "../shared/user-errors.js";
 import { readFlagObject } from "./json-flags.js";
 import { type ModelOf, type TRAINING_TASKS, type TaskName, trainingTask } from "./registry.js";
 import type { PreparedTask, TrainingTask } from "./task.js";
@@ -140,7 +141,7 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
       });
       progress.finish();
       if (result.interrupted) {
-        throw new CliError(`autosing train: interrupted at step ${result.steps}; continue with --resume-from ${result.checkpoint ?? "<checkpoint>"}`, 130);
+        throw new CliError(`autosing train: interrupted at step ${result.steps}; continue with --resume-from ${result.checkpoint ?? "<checkpoint>"}`, ExitCode.interrupted);
       }
       return {
         task: request.task,
@@ -154,7 +155,6 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
       prepared.model.dispose();
     }
   } catch (error) {
-    if (TrainerError.isInstance(error) || ParquetIoError.isInstance(error)) throw new CliError(`autosing train: ${(error as Error).message}`);
-    throw error;
+    throw asUserError("train", error);
   }
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type TrainableModel, loadModelWeights } from "@autosing/trainer";
 
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { ModelKind } from "./task.js";
 
 /** The `config.json` of a model saved by a previous run (`{ model, config, tunables }`). */
@@ -13,10 +14,10 @@ export async function readSavedConfig<Config>(directory: string, kind: ModelKind
   try {
     saved = JSON.parse(await readFile(join(directory, "config.json"), "utf8")) as typeof saved;
   } catch (error) {
-    throw new CliError(`autosing train: --load-from ${directory}: cannot read its config.json (${(error as Error).message})`);
+    throw new CliError(`autosing train: --load-from ${directory}: cannot read its config.json (${(error as Error).message})`, ExitCode.modelProblem);
   }
   if (saved.model !== kind || !saved.config) {
-    throw new CliError(`autosing train: --load-from ${directory} is not a ${kind} model (its config.json says model ${JSON.stringify(saved.model)})`);
+    throw new CliError(`autosing train: --load-from ${directory} is not a ${kind} model (its config.json says model ${JSON.stringify(saved.model)})`, ExitCode.modelProblem);
   }
   return { config: saved.config };
 }
