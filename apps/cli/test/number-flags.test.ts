@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
 import { CliError } from "../src/errors.js";
+import { ExitCode } from "../src/exit-codes.js";
 import { FlagError } from "../src/shared/flag-error.js";
 import { INTEGER, POSITIVE_INTEGER, integerAtLeast, numberArgument, numberRule, parseNumberFlag, readNumber } from "../src/shared/number-flags.js";
 
@@ -22,7 +23,8 @@ describe("numeric flags", () => {
     try {
       read();
     } catch (error) {
-      expect(CliError.isInstance(error) && error.exitCode).toBe(1);
+      // A bad flag value is a usage error (exit-code table).
+      expect(CliError.isInstance(error) && error.exitCode).toBe(ExitCode.usage);
     }
     expect(() => parseNumberFlag("corpus make", "--songs", "two", integerAtLeast(1, ">="))).toThrow('autosing corpus make: --songs must be an integer >= 1, got "two"');
   });
