@@ -15,7 +15,6 @@ export { addDecodeCacheFeeds, decodeBenchRow, loadAverage, openDecodeVariants, p
 export type { DecodeBenchFlags, DecodeStepTiming, DecodeVariant, DecodeVariants, DecoderWeightType } from "./onnx/decode-bench.js";
 export type { AttentionEmitOptions, CrossInputNames, Rotary } from "./onnx/emitter.js";
 export { ModelConfigError, NnError, SafetensorsFormatError, StateDictMismatchError, TensorShapeError } from "./errors.js";
-export { SeededRandom } from "./random.js";
 export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors } from "./safetensors.js";
 export type { HostTensor, NamedTensor, SafetensorsContents, StateDict } from "./safetensors.js";
 export { expandAliases, initializeParameters, matchStateDict, ParameterCollector } from "./parameters.js";

@@ -1,8 +1,9 @@
 // Test fixtures shared by the model packages (the `@autosing/nn/testing` subpath, kept out of
 // the main entry): random weights that make every path of a tiny model carry signal, random
 // inputs, and the error measure the models' parity tests use.
+import { Xoshiro128 } from "@autosing/base";
+
 import { initializeParameters, type ParameterSpec } from "./parameters.js";
-import { SeededRandom } from "./random.js";
 import type { StateDict } from "./safetensors.js";
 
 export interface RandomWeightOptions {
@@ -22,7 +23,7 @@ export function randomWeights(specs: readonly ParameterSpec[], seed: number, opt
   const amplitude = options.amplitude ?? 0.4;
   const initScale = options.initScale ?? 1;
   const weights = initializeParameters(specs, seed);
-  const random = new SeededRandom(seed + 1);
+  const random = Xoshiro128.fromWord(seed + 1);
   for (const spec of specs) {
     if (spec.buffer) continue;
     const tensor = weights.get(spec.name);
@@ -33,8 +34,8 @@ export function randomWeights(specs: readonly ParameterSpec[], seed: number, opt
 }
 
 /** `count` integers drawn uniformly from [0, max). */
-export function randomInts(random: SeededRandom, count: number, max: number): number[] {
-  return Array.from({ length: count }, () => Math.floor(random.uniform() * max));
+export function randomInts(random: Xoshiro128, count: number, max: number): number[] {
+  return Array.from({ length: count }, () => Math.floor(random.nextFloat() * max));
 }
 
 /** max |a − b| / max |b|: the error of `a` relative to the largest magnitude of the reference `b`. */

@@ -20,11 +20,12 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 
+import { Mulberry32, shuffleInPlace } from "@autosing/base";
+
 import { type AlignmentRecord, alignmentCover, sliceAlignment } from "./alignment.js";
 import { ParquetIoError } from "./errors.js";
 import { type JoinedRow, joinById } from "./join.js";
 import { stepPath } from "./layout.js";
-import { seededRandom, shuffleInPlace } from "./random.js";
 import { type MainRow, artistEmbsTable, atoksTable, chunkedTable, mainTable, stoksTable } from "./schema.js";
 import { type TableWriter, createTableWriter } from "./writer.js";
 
@@ -294,7 +295,7 @@ export async function constructDataset(options: ConstructDatasetOptions): Promis
   try {
     // Phase 1: scatter every kept row to a uniformly chosen bucket.
     for (let partition = 0; partition < options.numInPartitions; partition += 1) {
-      const random = seededRandom(seed, "scatter", partition);
+      const random = Mulberry32.fromKey(seed, "scatter", partition).asFunction();
       const mark = buckets.mark();
       let rows = 0;
       const stats = { joined: 0 };
@@ -324,7 +325,7 @@ export async function constructDataset(options: ConstructDatasetOptions): Promis
       if (rowsPerPartition > 0) {
         writer = await openNext();
         outer: for (let k = 0; k < bucketCount; k += 1) {
-          for (const row of buckets.shuffled(k, seededRandom(seed, "bucket", k))) {
+          for (const row of buckets.shuffled(k, Mulberry32.fromKey(seed, "bucket", k).asFunction())) {
             writer.append([row]);
             if (writer.rowCount === rowsPerPartition) {
               writer.finish();

@@ -67,4 +67,3 @@ export {
   stoksTable,
 } from "./schema.js";
 export { type WriterOptions, TableWriter, createTableWriter, writeTable } from "./writer.js";
-export { seededRandom, shuffleInPlace } from "./random.js";

@@ -43,7 +43,6 @@ export {
 } from "./errors.js";
 export { type MetricsRecord, type TrainHyperparameters, type TrainOptions, type TrainResult, train } from "./loop.js";
 export { ProgressBar, type ProgressInfo, formatProgress } from "./progress.js";
-export { Rng, type RngState } from "./rng.js";
 export { readSafetensorsFile, writeFileAtomic } from "./safetensors.js";
 export {
   DEFAULT_BETA1,

@@ -1,6 +1,8 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
+// The trainer's stream is the base's xoshiro128** (aliased so the loop reads as before).
+import { Xoshiro128 as Rng } from "@autosing/base";
 import * as tf from "@tensorflow/tfjs-core";
 import type { Scalar, Tensor, Variable } from "@tensorflow/tfjs-core";
 
@@ -14,7 +16,6 @@ import type { JsonObject, LossResult, TrainableModel, TrainingDataset } from "./
 import { withMemoryDiagnosis } from "./backend-failure.js";
 import { CheckpointError, TrainerConfigError } from "./errors.js";
 import type { ProgressInfo } from "./progress.js";
-import { Rng } from "./rng.js";
 import { type LrScheduleName, type ScheduleOptions, scheduleAt, validateSchedule } from "./schedule.js";
 
 /** The knobs upstream takes from train.py's flags and the task's Tunables. */
