@@ -1,7 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import type { Xoshiro128State } from "@autosing/base";
+import { type Xoshiro128State, writeFileAtomic } from "@autosing/base";
 import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor } from "@tensorflow/tfjs-core";
 import { type HostTensor, encodeSafetensors } from "@autosing/nn";
@@ -9,7 +9,7 @@ import { type HostTensor, encodeSafetensors } from "@autosing/nn";
 import type { AdamW } from "./adamw.js";
 import type { JsonObject, TrainableParameter } from "./contract.js";
 import { CheckpointError } from "./errors.js";
-import { readSafetensorsFile, writeFileAtomic } from "./safetensors.js";
+import { readSafetensorsFile } from "./safetensors.js";
 
 export const MODEL_WEIGHTS_FILE = "model.safetensors";
 export const MODEL_CONFIG_FILE = "config.json";

@@ -43,7 +43,7 @@ export {
 } from "./errors.js";
 export { type MetricsRecord, type TrainHyperparameters, type TrainOptions, type TrainResult, train } from "./loop.js";
 export { ProgressBar, type ProgressInfo, formatProgress } from "./progress.js";
-export { readSafetensorsFile, writeFileAtomic } from "./safetensors.js";
+export { readSafetensorsFile } from "./safetensors.js";
 export {
   DEFAULT_BETA1,
   DEFAULT_BETA2,
