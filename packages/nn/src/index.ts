@@ -41,7 +41,11 @@ export type { AttentionCall, AttentionConfig, CrossInput, FlexEmbeddingsShape, W
 export { gradientCheckpoint, isRecordingGradients, nestedGradients } from "./tf/gradient-checkpoint.js";
 export { delSumHeadCrossEntropy, unembedCrossEntropy } from "./tf/unembed-loss.js";
 export type { UnembedLossInputs, UnembedLossOptions, UnembedLossResult } from "./tf/unembed-loss.js";
-export { registerTfGradients, TfParameters, useTfBackend } from "./tf/parameters.js";
-export type { NamedVariable, TfBackendName } from "./tf/parameters.js";
+export { TfParameters } from "./tf/parameters.js";
+export type { NamedVariable } from "./tf/parameters.js";
+export { describeTfBackend, registerTfGradients, selectTfBackend, TF_BACKEND_PREFERENCE, useTfBackend } from "./tf/backend.js";
+export type { SelectedTfBackend, TfBackendAttempt, TfBackendChoice, TfBackendName, TfBackendSelection } from "./tf/backend.js";
+export { bridgeMissingWasmKernels } from "./tf/wasm-kernel-bridge.js";
+export { materializeWasmMatMulTransposes } from "./tf/wasm-matmul.js";
 export { CHECKPOINT_CONFIG_FILE, CHECKPOINT_WEIGHTS_FILE, readCheckpoint, writeCheckpoint } from "./checkpoint.js";
 export type { Checkpoint } from "./checkpoint.js";

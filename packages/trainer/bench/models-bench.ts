@@ -12,12 +12,13 @@
  */
 import { Xoshiro128 } from "@autosing/base";
 import { sparseToDense } from "@autosing/audio-codec";
+import { TF_BACKEND_PREFERENCE, type TfBackendChoice } from "@autosing/nn";
 import * as tf from "@tensorflow/tfjs-core";
 import { DEFAULT_SM2A_TUNABLES, SM2ATrainableModel, sm2aConfigForSize } from "@autosing/sm2a-model";
 import { DEFAULT_T2S_TUNABLES, T2STrainableModel, t2sConfigForSize } from "@autosing/t2s-model";
 
 import type { SM2AHostBatch, SM2ASample, T2SHostBatch, T2SSample, TrainableModel, TrainingDataset, TrainingRow } from "../src/index.js";
-import { BACKEND_PREFERENCE, InMemoryDataset, collateSM2A, collateT2S, selectBackend, sm2aSample, t2sSample } from "../src/index.js";
+import { InMemoryDataset, collateSM2A, collateT2S, selectBackend, sm2aSample, t2sSample } from "../src/index.js";
 import { measureStep, measureTraining } from "./measure.js";
 
 const BATCH = Number(process.argv.find((a) => a.startsWith("--batch="))?.slice("--batch=".length) ?? 1);
@@ -70,7 +71,7 @@ async function report<Batch>(label: string, model: TrainableModel<Batch> & { dis
   model.dispose();
 }
 
-async function benchBackend(backend: (typeof BACKEND_PREFERENCE)[number]): Promise<void> {
+async function benchBackend(backend: TfBackendChoice): Promise<void> {
   let selected;
   try {
     selected = await selectBackend({ only: [backend] });
@@ -126,5 +127,5 @@ const only = process.argv.includes("--model=sm2a") ? "sm2a" : "t2s";
 console.log(`trainer models bench: ${only} at size tiny, 15 s rows (${FRAMES} acoustic frames, ${STOKS} semantic tokens), batch ${BATCH}`);
 console.log("anchor: fp32 matmul ≈ 1.9 GFLOP/s on wasm, 0.5 on cpu (docs/architecture.md); upstream trains these on a GPU");
 // The cpu backend needs minutes per step on these models; it runs only when asked (--with-cpu).
-const backends = BACKEND_PREFERENCE.filter((b) => b !== "cpu" || process.argv.includes("--with-cpu"));
+const backends = TF_BACKEND_PREFERENCE.filter((b) => b !== "cpu" || process.argv.includes("--with-cpu"));
 for (const backend of backends) await benchBackend(backend);

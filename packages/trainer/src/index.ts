@@ -1,14 +1,5 @@
 export { AdamW, type AdamWOptions, type ParameterGroup, groupParameters } from "./adamw.js";
-export {
-  BACKEND_PREFERENCE,
-  type BackendAttempt,
-  type BackendChoice,
-  type SelectedBackend,
-  bridgeMissingWasmKernels,
-  describeBackend,
-  materializeWasmMatMulTransposes,
-  selectBackend,
-} from "./backend.js";
+export { selectBackend } from "./backend.js";
 export {
   MODEL_CONFIG_FILE,
   MODEL_WEIGHTS_FILE,

@@ -12,6 +12,7 @@ import {
   trainingWindows,
 } from "@autosing/artist-embedder";
 import type { ArtistEmbedderConfig, ArtistEmbedderTunables } from "@autosing/artist-embedder";
+import { TF_BACKEND_PREFERENCE, type TfBackendChoice, describeTfBackend } from "@autosing/nn";
 import { ParquetIoError } from "@autosing/parquet-io";
 import { DEFAULT_SM2A_TUNABLES, SM2A_SIZES, SM2ATrainableModel, sm2aConfigForSize } from "@autosing/sm2a-model";
 import type { SM2AConfig, SM2ASize, SM2ATunables } from "@autosing/sm2a-model";
@@ -20,8 +21,6 @@ import type { T2SConfig, T2SSize, T2STunables } from "@autosing/t2s-model";
 import {
   type ArtistEmbHostBatch,
   ArtistEmbeddingDataset,
-  BACKEND_PREFERENCE,
-  type BackendChoice,
   type JsonObject,
   LR_SCHEDULES,
   type LrScheduleName,
@@ -39,7 +38,6 @@ import {
   collateSM2A,
   collateT2S,
   collectArtists,
-  describeBackend,
   loadModelWeights,
   readArtistFile,
   selectBackend,
@@ -459,15 +457,15 @@ async function runTrain(flags: TrainFlags, io: CliIo): Promise<void> {
   if (!LR_SCHEDULES.includes(flags.lrSchedule as LrScheduleName)) {
     throw new CliError(`autosing train: --lr-schedule must be one of ${LR_SCHEDULES.join(", ")}, got "${flags.lrSchedule}"`);
   }
-  if (flags.backend !== "auto" && !BACKEND_PREFERENCE.includes(flags.backend as BackendChoice)) {
-    throw new CliError(`autosing train: --backend must be auto or one of ${BACKEND_PREFERENCE.join(", ")}, got "${flags.backend}"`);
+  if (flags.backend !== "auto" && !TF_BACKEND_PREFERENCE.includes(flags.backend as TfBackendChoice)) {
+    throw new CliError(`autosing train: --backend must be auto or one of ${TF_BACKEND_PREFERENCE.join(", ")}, got "${flags.backend}"`);
   }
   if (flags.resumeFrom && flags.loadFrom) throw new CliError("autosing train: give --resume-from or --load-from, not both");
 
   const log = (line: string) => io.stderr(`${line}\n`);
   try {
-    const backend = await selectBackend(flags.backend === "auto" ? {} : { only: [flags.backend as BackendChoice] });
-    io.stderr(`${describeBackend(backend)}\n`);
+    const backend = await selectBackend(flags.backend === "auto" ? {} : { only: [flags.backend as TfBackendChoice] });
+    io.stderr(`${describeTfBackend(backend)}\n`);
     const prepared = await prepareTask(task, {
       taskArgs,
       datasetConfig,
@@ -565,7 +563,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .option("--validate-every-n-steps <n>", "also validate every N optimizer steps (0: epoch ends only)", "500")
     .option("--resume-from <dir>", "continue a run exactly from a checkpoint directory")
     .option("--load-from <dir>", "start from a saved model's weights (model.safetensors + config.json)")
-    .addOption(new Option("--backend <name>", "tfjs backend").choices(["auto", ...BACKEND_PREFERENCE]).default("auto"))
+    .addOption(new Option("--backend <name>", "tfjs backend").choices(["auto", ...TF_BACKEND_PREFERENCE]).default("auto"))
     .action(async (flags: TrainFlags) => {
       await runTrain(flags, io);
     });

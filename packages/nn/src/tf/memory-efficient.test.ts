@@ -6,7 +6,7 @@ import type { FlexEmbeddingsShape, WeightLookup } from "./blocks.js";
 import { attentionCore } from "./attention-core.js";
 import { crossEntropy, delSumHead, residualAttentionBlock, TfRotary } from "./blocks.js";
 import { gradientCheckpoint } from "./gradient-checkpoint.js";
-import { useTfBackend } from "./parameters.js";
+import { useTfBackend } from "./backend.js";
 import { delSumHeadCrossEntropy, unembedCrossEntropy } from "./unembed-loss.js";
 
 beforeAll(async () => {
