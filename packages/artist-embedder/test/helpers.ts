@@ -1,4 +1,4 @@
-import type { SeededRandom } from "@autosing/nn";
+import type { Xoshiro128 } from "@autosing/base";
 import { relativeError } from "@autosing/nn/testing";
 
 import type { ArtistEmbedderConfig } from "../src/index.js";
@@ -29,12 +29,12 @@ export const tunables = { ...DEFAULT_ARTIST_EMBEDDER_TUNABLES };
  * Random dense SNAC windows [count, 4, frames]: level i holds a code every 2^(3−i) frames and
  * zeros between, as sparseToDense lays them out.
  */
-export function randomDenseWindows(random: SeededRandom, count: number, frames: number, codes: number): Int32Array {
+export function randomDenseWindows(random: Xoshiro128, count: number, frames: number, codes: number): Int32Array {
   const out = new Int32Array(count * 4 * frames);
   for (let b = 0; b < count; b++) {
     for (let level = 0; level < 4; level++) {
       const stride = 2 ** (3 - level);
-      for (let t = 0; t < frames; t += stride) out[(b * 4 + level) * frames + t] = 1 + Math.floor(random.uniform() * (codes - 1));
+      for (let t = 0; t < frames; t += stride) out[(b * 4 + level) * frames + t] = 1 + Math.floor(random.nextFloat() * (codes - 1));
     }
   }
   return out;

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { flattenSnac } from "@autosing/audio-codec";
-import { int64Tensor, openOnnxSession, SeededRandom, tf, useTfBackend } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { int64Tensor, openOnnxSession, tf, useTfBackend } from "@autosing/nn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
@@ -38,7 +39,7 @@ function tfEmbeddings(model: ArtistEmbedderTfModel, windows: Int32Array, count: 
 async function parity(config: ArtistEmbedderConfig, batch: number, seed: number): Promise<number> {
   const weights = randomArtistEmbedderWeights(config, tunables, seed);
   const model = new ArtistEmbedderTfModel(config, tunables, weights);
-  const windows = randomDenseWindows(new SeededRandom(seed + 7), batch, config.ctx_n, config.codes);
+  const windows = randomDenseWindows(Xoshiro128.fromWord(seed + 7), batch, config.ctx_n, config.codes);
   // A special code (ids ≥ codes) in the input exercises the merged special rows.
   windows[3] = config.codes + 1;
   const expected = tfEmbeddings(model, windows, batch);
@@ -76,7 +77,7 @@ describe("embedAudioTokens (the artist_embs step)", () => {
   it("splits a chunk into 3 windows of ctx_n frames, 3 × emb_width floats; flattened input gives the same", async () => {
     const config = tinyConfig();
     const weights = randomArtistEmbedderWeights(config, tunables, 21);
-    const random = new SeededRandom(22);
+    const random = Xoshiro128.fromWord(22);
     const t = config.ctx_n;
     const chunk = randomDenseWindows(random, 1, 3 * t, config.codes); // one [4, 3t] chunk
     await writeArtistEmbedderExport({ config, tunables, weights }, dir);

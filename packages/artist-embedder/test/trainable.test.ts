@@ -1,5 +1,6 @@
 import { flattenSnac } from "@autosing/audio-codec";
-import { SeededRandom, tf, useTfBackend } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { tf, useTfBackend } from "@autosing/nn";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { ArtistEmbedderInputError, ArtistEmbedderTrainableModel } from "../src/index.js";
@@ -21,7 +22,7 @@ describe("ArtistEmbedderTrainableModel (trainer contract)", () => {
   it("flattened and dense batches give the same loss; metrics as upstream's dict", () => {
     const config = tinyConfig();
     const model = new ArtistEmbedderTrainableModel(config, tunables, randomArtistEmbedderWeights(config, tunables, 31));
-    const dense = randomDenseWindows(new SeededRandom(32), 2, config.ctx_n, config.codes);
+    const dense = randomDenseWindows(Xoshiro128.fromWord(32), 2, config.ctx_n, config.codes);
     const labels = Int32Array.from([1, 2]);
     const flat: ArtistEmbedderHostBatch = { size: 2, atoks: flattenWindows(dense, 2, config.ctx_n), labels };
     tf.tidy(() => {
@@ -48,7 +49,7 @@ describe("ArtistEmbedderTrainableModel (trainer contract)", () => {
     const model = new ArtistEmbedderTrainableModel(config, tunables, randomArtistEmbedderWeights(config, tunables, 41));
     expect(model.parameters.map((p) => p.name)).toEqual(["class_head.weight", "class_head.bias"]);
     expect(model.frozenTensors().has("encoder.1.mlp.0.weight")).toBe(true);
-    const dense = randomDenseWindows(new SeededRandom(42), 2, config.ctx_n, config.codes);
+    const dense = randomDenseWindows(Xoshiro128.fromWord(42), 2, config.ctx_n, config.codes);
     const { grads, value } = tf.variableGrads(() => model.loss({ size: 2, atoks: dense, flattened: false, labels: Int32Array.from([0, 1]) }, { training: true }).loss, model.parameters.map((p) => p.variable));
     expect(Object.keys(grads).length).toBe(2);
     const weightGrad = Object.values(grads)[0];

@@ -1,5 +1,5 @@
 import { unflattenSnac } from "@autosing/audio-codec";
-import { SeededRandom } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
 import { describe, expect, it } from "vitest";
 
 import { ArtistEmbedderInputError, trainingWindows } from "../src/index.js";
@@ -8,7 +8,7 @@ import { randomDenseWindows } from "./helpers.js";
 describe("trainingWindows (EmbeddingDataset chunking)", () => {
   it("cuts consecutive chunk_size windows, drops the partial tail, flattens each", () => {
     const t = 40;
-    const dense = randomDenseWindows(new SeededRandom(3), 1, t, 50);
+    const dense = randomDenseWindows(Xoshiro128.fromWord(3), 1, t, 50);
     const windows = trainingWindows({ data: dense, shape: [4, t] }, 16);
     expect(windows.map((w) => w.offset)).toEqual([0, 16]);
     for (const { offset, flattened } of windows) {

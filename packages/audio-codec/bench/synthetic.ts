@@ -1,4 +1,4 @@
-import { seededRandom } from "../src/random.js";
+import { mulberry32 } from "@autosing/base";
 
 /**
  * A singing-like synthetic signal at `rate`: notes of random pitch (110–440 Hz) every 0.3–0.6 s,
@@ -6,7 +6,7 @@ import { seededRandom } from "../src/random.js";
  * attack/release envelopes, a little breath noise, over a quiet bass+hat accompaniment.
  */
 export function syntheticSong(seconds: number, rate: number, seed: number): Float32Array {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const n = Math.floor(seconds * rate);
   const out = new Float32Array(n);
   let t0 = 0;

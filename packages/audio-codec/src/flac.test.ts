@@ -1,14 +1,15 @@
 import { readFileSync } from "node:fs";
 
+import { mulberry32 } from "@autosing/base";
 import { describe, expect, it } from "vitest";
 
 import { REFERENCE_CLIPS } from "./__fixtures__/flac-reference.js";
 import { flacCrc16, flacCrc8, readFlacFrameHeader, splitFlacFrames } from "./flac-frames.js";
-import { CorruptAudioError, decodeAudio, encodeAudio, seededRandom } from "./index.js";
+import { CorruptAudioError, decodeAudio, encodeAudio } from "./index.js";
 
 /** A seeded int16 signal (tone + noise) whose last `silentTail` samples are digital silence. */
 function int16Signal(length: number, silentTail: number, seed: number): Int16Array {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const out = new Int16Array(length);
   for (let i = 0; i < length - silentTail; i++) out[i] = Math.round(9000 * Math.sin(i * 0.031 * (1 + seed / 7))) + Math.floor(random() * 512) - 256;
   return out;

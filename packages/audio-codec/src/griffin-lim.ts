@@ -1,6 +1,7 @@
+import { mulberry32 } from "@autosing/base";
+
 import { InvalidAudioParameterError } from "./errors.js";
 import { irfftInterleaved, rfftInterleaved } from "./fft.js";
-import { seededRandom } from "./random.js";
 import { hannWindow, reflectPad } from "./stft.js";
 
 export interface GriffinLimOptions {
@@ -51,7 +52,7 @@ export function griffinLim(magnitudes: Float32Array, nFrames: number, options: G
   if (options.seed === null) {
     for (let i = 0; i < angles.length; i += 2) angles[i] = 1;
   } else {
-    const random = seededRandom(options.seed ?? 0);
+    const random = mulberry32(options.seed ?? 0);
     for (let i = 0; i < angles.length; i++) angles[i] = random();
   }
   const total = n + hop * (nFrames - 1);

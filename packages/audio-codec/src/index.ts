@@ -37,7 +37,6 @@ export {
   whisperLogMel,
 } from "./mel.js";
 export { InverseMel } from "./mel-inverse.js";
-export { seededRandom } from "./random.js";
 export type { ComplexSpectrogram, IstftOptions, StftOptions } from "./stft.js";
 export { hannWindow, istft, magnitude, reflectPad, stft } from "./stft.js";
 export type { DelayPattern } from "./patterns.js";

@@ -1,7 +1,7 @@
+import { mulberry32 } from "@autosing/base";
 import type { InferenceSession } from "@autosing/nn";
 
 import { InvalidAudioParameterError } from "./errors.js";
-import { seededRandom } from "./random.js";
 
 /** Index of the nearest row of `codebook` ([k, dim]) to `vector`, by squared Euclidean distance. */
 export function nearestCode(codebook: Float32Array, norms: Float32Array, k: number, dim: number, vector: Float32Array, offset = 0): number {
@@ -112,7 +112,7 @@ function initialise(points: Float32Array, n: number, dim: number, options: KMean
   const { k } = options;
   if (!(Number.isInteger(k) && k >= 1)) throw new InvalidAudioParameterError("k", k, "must be a positive integer");
   if (n === 0) throw new InvalidAudioParameterError("points", 0, "k-means needs at least one training vector");
-  const random = seededRandom(options.seed ?? 0);
+  const random = mulberry32(options.seed ?? 0);
   const codebook = new Float32Array(k * dim);
   const used = Math.min(k, n);
   // Partial Fisher-Yates: `used` distinct starting points.

@@ -1,3 +1,4 @@
+import { mulberry32 } from "@autosing/base";
 import { OnnxGraphBuilder } from "@autosing/nn";
 import { describe, expect, it } from "vitest";
 
@@ -9,7 +10,6 @@ import {
   TokenShapeError,
   loadSnacOnnxCodec,
   makeTokens,
-  seededRandom,
 } from "./index.js";
 
 const STRIDES = [8, 4, 2, 1];
@@ -24,7 +24,7 @@ function randomWeights(random: () => number, n: number, scale: number): Float32A
  * into frames of 384·s, projected to one number, and turned into a code in [0, 4096).
  */
 function fakeSnacEncoder(seed: number): Uint8Array {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const g = new OnnxGraphBuilder("snac_encoder");
   g.addInput("input_values", "float32", ["batch", 1, "samples"]);
   g.addInt64Initializer("codes_mod", [4096], []);
@@ -48,7 +48,7 @@ function fakeSnacEncoder(seed: number): Uint8Array {
 
 /** Decoder stand-in: each level's codes are embedded to 384·s samples per code and summed. */
 function fakeSnacDecoder(seed: number): Uint8Array {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const g = new OnnxGraphBuilder("snac_decoder");
   g.addInt64Initializer("unsqueeze_last", [-1]);
   g.addInt64Initializer("to_audio", [0, 1, -1]);
@@ -75,7 +75,7 @@ describe("SNAC ONNX adapter", () => {
     try {
       expect([codec.sampleRate, codec.quantizers, codec.numCodes, codec.alignment, codec.encodeMultiple]).toEqual([32000, 4, 4096, 8, 12288]);
       expect(codec.frameRate).toBeCloseTo(83.333, 3);
-      const random = seededRandom(9);
+      const random = mulberry32(9);
       const audio = Float32Array.from({ length: 3 * 12288 + 5000 }, () => random() * 2 - 1);
       const tokens = await codec.encode(audio);
       // 3 blocks of 12288 samples = 96 finest frames; the 5000 extra samples are dropped.

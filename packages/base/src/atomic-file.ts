@@ -47,7 +47,7 @@ export interface AtomicFile {
   readonly temporaryPath: string;
   /** Appends bytes (synchronously, at the current end). */
   write(bytes: Uint8Array): void;
-  /** Syncs, closes and renames the temporary file to `path`. */
+  /** Syncs, closes and renames the temporary file to `path`; on failure the temporary file is removed. */
   commit(): void;
   /** Closes and removes the temporary file; nothing appears under `path`. Safe to call twice. */
   abort(): void;
@@ -70,13 +70,14 @@ export function openAtomicFile(path: string): AtomicFile {
       if (state !== "open") throw new Error(`${path}: cannot commit an atomic file that is ${state}`);
       state = "committed";
       try {
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      try {
+        try {
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
         renameSync(temporaryPath, path);
       } catch (error) {
+        // A failed sync, close or rename leaves nothing behind, as abort() would.
         rmSync(temporaryPath, { force: true });
         throw error;
       }

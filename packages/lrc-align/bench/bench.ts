@@ -1,9 +1,10 @@
 // Benchmarks of @autosing/lrc-align: forced alignment per minute of audio, the DTW default's
 // speed and word-onset error, G2P throughput. Figures are printed next to their anchors.
+import { mulberry32 } from "@autosing/base";
 import { dictionary } from "cmu-pronouncing-dictionary";
 
 import { type OnsetErrorReport, measureOnsetError } from "../src/__fixtures__/onset-eval.js";
-import { randomLogProbs, seededRandom } from "../src/__fixtures__/random.js";
+import { randomLogProbs } from "../src/__fixtures__/random-log-probs.js";
 import { alignTokens, forcedAlign } from "../src/forced-align.js";
 import { G2p } from "../src/g2p.js";
 import { measureSung } from "./sung-eval.js";
@@ -23,7 +24,7 @@ function timeIt(repeats: number, work: () => void): { wall: number; cpu: number 
 // 1. Forced alignment: one minute at 100 frames/s over the 42 charsiu classes; a typical lyric
 // minute is ~120 words ≈ 420 phones.
 {
-  const random = seededRandom(1);
+  const random = mulberry32(1);
   const frames = 6000;
   const emission = { data: randomLogProbs(random, frames, 42), frames, classes: 42 };
   for (const tokens of [420, 1000]) {
@@ -43,7 +44,7 @@ function timeIt(repeats: number, work: () => void): { wall: number; cpu: number 
 // 2. G2P words/s over distinct dictionary words (cache cannot help) and over lyrics with repeats.
 {
   const g2p = await G2p.create({ batchFallback: undefined });
-  const random = seededRandom(2);
+  const random = mulberry32(2);
   const keys = Object.keys(dictionary).filter((w) => /^[a-z]+$/.test(w));
   const words = Array.from({ length: 20000 }, () => keys[Math.floor(random() * keys.length)] ?? "a");
   const lines: string[] = [];

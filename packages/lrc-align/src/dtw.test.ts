@@ -1,6 +1,6 @@
+import { mulberry32 } from "@autosing/base";
 import { describe, expect, it } from "vitest";
 
-import { seededRandom } from "./__fixtures__/random.js";
 import { dtw, fullWindow, windowAroundPath } from "./dtw.js";
 import { activityPerSecond } from "./activity.js";
 import { energyActivity } from "./energy-activity.js";
@@ -8,7 +8,7 @@ import type { FeatureMatrix } from "./mfcc.js";
 import { normalizeFeatures, poolFeatures, withDeltas } from "./mfcc.js";
 
 function randomFeatures(seed: number, frames: number, dims: number): FeatureMatrix {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   return { data: new Float32Array(frames * dims).map(() => random() * 2 - 1), frames, dims };
 }
 
@@ -26,7 +26,7 @@ function stretch(features: FeatureMatrix, repeats: number[]): FeatureMatrix {
 describe("dtw", () => {
   it("recovers a known warp exactly (zero-cost path)", () => {
     const query = randomFeatures(3, 60, 6);
-    const random = seededRandom(4);
+    const random = mulberry32(4);
     const repeats = Array.from({ length: 60 }, () => 1 + Math.floor(random() * 3));
     const reference = stretch(query, repeats);
     const result = dtw(query, reference);
@@ -79,7 +79,7 @@ describe("energyActivity", () => {
   it("marks seconds with a long quiet run inactive, like compute_va on the silence class", () => {
     const rate = 8000;
     const samples = new Float32Array(6 * rate);
-    const random = seededRandom(11);
+    const random = mulberry32(11);
     // Loud noise in seconds 0–1.5 and 4–6; a 2.5 s pause between.
     for (let i = 0; i < samples.length; i++) {
       const t = i / rate;

@@ -1,12 +1,12 @@
+import { mulberry32 } from "@autosing/base";
 import { describe, expect, it } from "vitest";
 
 import { randomFrameModel } from "./__fixtures__/frame-model.js";
-import { seededRandom } from "./__fixtures__/random.js";
 import { ModelContractError, SilentAudioError } from "./errors.js";
 import { OnnxFrameClassifier } from "./frame-classifier.js";
 
 function noise(samples: number, seed: number): Float32Array {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   return new Float32Array(samples).map(() => (random() - 0.5) * 0.5);
 }
 

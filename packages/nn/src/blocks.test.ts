@@ -8,7 +8,7 @@ import { float32Tensor, int64Tensor, openOnnxSession } from "./onnx/session.js";
 import type { StateDict } from "./safetensors.js";
 import { rotaryInverseFrequencies, sinusoids } from "./tables.js";
 import { gelu, layerNorm, multiHeadAttention, TfRotary } from "./tf/blocks.js";
-import { useTfBackend } from "./tf/parameters.js";
+import { useTfBackend } from "./tf/backend.js";
 
 interface Golden {
   sinusoids_3x6: number[];

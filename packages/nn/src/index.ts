@@ -15,7 +15,6 @@ export { addDecodeCacheFeeds, decodeBenchRow, loadAverage, openDecodeVariants, p
 export type { DecodeBenchFlags, DecodeStepTiming, DecodeVariant, DecodeVariants, DecoderWeightType } from "./onnx/decode-bench.js";
 export type { AttentionEmitOptions, CrossInputNames, Rotary } from "./onnx/emitter.js";
 export { ModelConfigError, NnError, SafetensorsFormatError, StateDictMismatchError, TensorShapeError } from "./errors.js";
-export { SeededRandom } from "./random.js";
 export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors } from "./safetensors.js";
 export type { HostTensor, NamedTensor, SafetensorsContents, StateDict } from "./safetensors.js";
 export { expandAliases, initializeParameters, matchStateDict, ParameterCollector } from "./parameters.js";
@@ -42,8 +41,12 @@ export type { AttentionCall, AttentionConfig, CrossInput, FlexEmbeddingsShape, W
 export { gradientCheckpoint, isRecordingGradients, nestedGradients } from "./tf/gradient-checkpoint.js";
 export { delSumHeadCrossEntropy, unembedCrossEntropy } from "./tf/unembed-loss.js";
 export type { UnembedLossInputs, UnembedLossOptions, UnembedLossResult } from "./tf/unembed-loss.js";
-export { registerTfGradients, TfParameters, useTfBackend } from "./tf/parameters.js";
-export type { NamedVariable, TfBackendName } from "./tf/parameters.js";
+export { TfParameters } from "./tf/parameters.js";
+export type { NamedVariable } from "./tf/parameters.js";
+export { describeTfBackend, registerTfGradients, selectTfBackend, TF_BACKEND_PREFERENCE, useTfBackend } from "./tf/backend.js";
+export type { SelectedTfBackend, TfBackendAttempt, TfBackendChoice, TfBackendName, TfBackendSelection } from "./tf/backend.js";
+export { bridgeMissingWasmKernels } from "./tf/wasm-kernel-bridge.js";
+export { materializeWasmMatMulTransposes } from "./tf/wasm-matmul.js";
 export { CHECKPOINT_CONFIG_FILE, CHECKPOINT_WEIGHTS_FILE, readCheckpoint, writeCheckpoint } from "./checkpoint.js";
 export type { Checkpoint } from "./checkpoint.js";
 export type { ConfigErrorClass, InputErrorClass, ModelDefinition, PackageErrorClass } from "./model-package/model-definition.js";

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 
 import { StateDictMismatchError } from "./errors.js";
 import { expandAliases, initializeParameters, matchStateDict, ParameterCollector } from "./parameters.js";
-import { TfParameters, useTfBackend } from "./tf/parameters.js";
+import { useTfBackend } from "./tf/backend.js";
+import { TfParameters } from "./tf/parameters.js";
 
 describe("μP parameter specs (port of whisperspeech init_transformer)", () => {
   const rules = { baseWidth: 192, initStd: 1, embeddingsStd: 0.01, embeddingsLrScale: 5, embeddingProjector: { lrScale: 2.5, std: 1 } };

@@ -1,5 +1,6 @@
+import { Xoshiro128 } from "@autosing/base";
+
 import { ModelConfigError, StateDictMismatchError } from "./errors.js";
-import { SeededRandom } from "./random.js";
 import type { StateDict } from "./safetensors.js";
 
 /** How a parameter starts: upstream `init_transformer` rules, or fixed values for buffers. */
@@ -116,7 +117,7 @@ export class ParameterCollector {
 
 /** Draws initial values for every spec from one seeded stream (spec order is the draw order). */
 export function initializeParameters(specs: readonly ParameterSpec[], seed: number): StateDict {
-  const random = new SeededRandom(seed);
+  const random = Xoshiro128.fromWord(seed);
   const out: StateDict = new Map();
   for (const spec of specs) {
     const count = spec.shape.reduce((a, b) => a * b, 1);
@@ -124,7 +125,7 @@ export function initializeParameters(specs: readonly ParameterSpec[], seed: numb
     const init = spec.init;
     if (init.kind === "constant") data.fill(init.value);
     else if (init.kind === "fixed") data.set(init.values);
-    else if (init.kind === "uniform") for (let i = 0; i < count; i++) data[i] = (2 * random.uniform() - 1) * init.bound;
+    else if (init.kind === "uniform") for (let i = 0; i < count; i++) data[i] = (2 * random.nextFloat() - 1) * init.bound;
     else {
       for (let i = 0; i < count; i++) {
         let z = random.normal();

@@ -1,6 +1,6 @@
+import { Xoshiro128 } from "@autosing/base";
 import { describe, expect, it } from "vitest";
 
-import { SeededRandom } from "./random.js";
 import { argmax, sampleToken } from "./sampling.js";
 
 describe("sampling (port of whisperspeech inference.sample)", () => {
@@ -8,12 +8,12 @@ describe("sampling (port of whisperspeech inference.sample)", () => {
 
   it("is reproducible per seed and follows the softmax distribution", () => {
     const draw = (seed: number): number[] => {
-      const random = new SeededRandom(seed);
+      const random = Xoshiro128.fromWord(seed);
       return Array.from({ length: 20 }, () => sampleToken(logits, 1, undefined, random));
     };
     expect(draw(1)).toEqual(draw(1));
     expect(draw(1)).not.toEqual(draw(2));
-    const random = new SeededRandom(7);
+    const random = Xoshiro128.fromWord(7);
     const counts = new Array(5).fill(0) as number[];
     const n = 20000;
     for (let i = 0; i < n; i++) {
@@ -25,7 +25,7 @@ describe("sampling (port of whisperspeech inference.sample)", () => {
   });
 
   it("top-k keeps only the k best; temperature → 0 is argmax", () => {
-    const random = new SeededRandom(3);
+    const random = Xoshiro128.fromWord(3);
     const drawn = new Set(Array.from({ length: 200 }, () => sampleToken(logits, 1, 2, random)));
     expect([...drawn].sort()).toEqual([1, 3]);
     expect(sampleToken(logits, 0, undefined, random)).toBe(1);

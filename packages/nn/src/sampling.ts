@@ -1,4 +1,4 @@
-import type { SeededRandom } from "./random.js";
+import type { Xoshiro128 } from "@autosing/base";
 
 /**
  * Port of whisperspeech/inference.py: sample — logits / max(T, 1e-5), optional top-k (keep
@@ -6,7 +6,7 @@ import type { SeededRandom } from "./random.js";
  * race", which draws exactly from the categorical distribution). `logits` is one row; entries
  * set to -Infinity are never drawn.
  */
-export function sampleToken(logits: ArrayLike<number>, temperature: number, topK: number | undefined, random: SeededRandom): number {
+export function sampleToken(logits: ArrayLike<number>, temperature: number, topK: number | undefined, random: Xoshiro128): number {
   const n = logits.length;
   const t = Math.max(temperature, 1e-5);
   let pivot = -Infinity;

@@ -1,10 +1,11 @@
 // Test fixtures shared by the model packages (the `@autosing/nn/testing` subpath, kept out of
 // the main entry): random weights that make every path of a tiny model carry signal, random
 // inputs, the error measure the models' parity tests use, and random-weight export folders.
+import { Xoshiro128 } from "@autosing/base";
+
 import type { ModelCheckpoint } from "./model-package/checkpoint-files.js";
 import type { ModelDefinition } from "./model-package/model-definition.js";
 import { initializeParameters, type ParameterSpec } from "./parameters.js";
-import { SeededRandom } from "./random.js";
 import type { StateDict } from "./safetensors.js";
 
 export interface RandomWeightOptions {
@@ -24,7 +25,7 @@ export function randomWeights(specs: readonly ParameterSpec[], seed: number, opt
   const amplitude = options.amplitude ?? 0.4;
   const initScale = options.initScale ?? 1;
   const weights = initializeParameters(specs, seed);
-  const random = new SeededRandom(seed + 1);
+  const random = Xoshiro128.fromWord(seed + 1);
   for (const spec of specs) {
     if (spec.buffer) continue;
     const tensor = weights.get(spec.name);
@@ -35,8 +36,8 @@ export function randomWeights(specs: readonly ParameterSpec[], seed: number, opt
 }
 
 /** `count` integers drawn uniformly from [0, max). */
-export function randomInts(random: SeededRandom, count: number, max: number): number[] {
-  return Array.from({ length: count }, () => Math.floor(random.uniform() * max));
+export function randomInts(random: Xoshiro128, count: number, max: number): number[] {
+  return Array.from({ length: count }, () => Math.floor(random.nextFloat() * max));
 }
 
 /** max |a − b| / max |b|: the error of `a` relative to the largest magnitude of the reference `b`. */

@@ -18,9 +18,9 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 
+import { Mulberry32 } from "@autosing/base";
 import { stepPath } from "./layout.js";
 import { loadPartitionRows } from "./load-partition-rows.js";
-import { seededRandom } from "./random.js";
 import { ScatterBuckets } from "./scatter-buckets.js";
 import { type MainRow, mainTable } from "./step-tables.js";
 import { type TableWriter, createTableWriter } from "./writer.js";
@@ -93,7 +93,7 @@ export async function constructDataset(options: ConstructDatasetOptions): Promis
   try {
     // Phase 1: scatter every kept row to a uniformly chosen bucket.
     for (let partition = 0; partition < options.numInPartitions; partition += 1) {
-      const random = seededRandom(seed, "scatter", partition);
+      const random = Mulberry32.fromKey(seed, "scatter", partition).asFunction();
       const mark = buckets.mark();
       let rows = 0;
       const stats = { joined: 0 };
@@ -123,7 +123,7 @@ export async function constructDataset(options: ConstructDatasetOptions): Promis
       if (rowsPerPartition > 0) {
         writer = await openNext();
         outer: for (let k = 0; k < bucketCount; k += 1) {
-          for (const row of buckets.shuffled(k, seededRandom(seed, "bucket", k))) {
+          for (const row of buckets.shuffled(k, Mulberry32.fromKey(seed, "bucket", k).asFunction())) {
             writer.append([row]);
             if (writer.rowCount === rowsPerPartition) {
               writer.finish();

@@ -59,4 +59,3 @@ export {
   stoksTable,
 } from "./step-tables.js";
 export { type WriterOptions, TableWriter, createTableWriter, writeTable } from "./writer.js";
-export { seededRandom, shuffleInPlace } from "./random.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 
 import { ParquetIoError } from "./errors.js";
-import { shuffleInPlace } from "./random.js";
+import { shuffleInPlace } from "@autosing/base";
 import type { MainRow } from "./step-tables.js";
 
 /** Scratch buckets: length-prefixed v8-serialised rows appended to one file per bucket. */

@@ -1,13 +1,13 @@
 /**
- * Appending writer of one step-table file that finishes atomically: rows go to a temp file in the
- * same directory (so the final rename stays on one filesystem) and the file appears under its
- * final name only after its footer is written and synced. A crash, an error or `abort()` leaves
- * no file under the final name and never touches an existing one until the rename.
+ * Appending writer of one step-table file that finishes atomically: rows stream into
+ * `@autosing/base`'s atomic file (a hidden temporary file in the same directory) and the file
+ * appears under its final name only after its footer is written and synced. A crash, an error or
+ * `abort()` leaves no file under the final name and never touches an existing one until the rename.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname } from "node:path";
 
+import { type AtomicFile, openAtomicFile } from "@autosing/base";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { snappyCompress } from "hysnappy";
 
@@ -29,11 +29,11 @@ export interface WriterOptions {
 }
 
 /**
- * hyparquet-writer's in-memory writer over a fixed 4 MiB buffer, drained to a file descriptor
+ * hyparquet-writer's in-memory writer over a fixed 4 MiB buffer, drained to an atomic file
  * whenever the next append would not fit (so the buffer is copied only for larger values).
  */
-class FileDescriptorWriter extends ByteWriter {
-  constructor(private readonly fd: number) {
+class AtomicFileByteWriter extends ByteWriter {
+  constructor(private readonly file: AtomicFile) {
     super(4 << 20);
   }
 
@@ -43,9 +43,7 @@ class FileDescriptorWriter extends ByteWriter {
   }
 
   flush(): void {
-    let written = 0;
-    const bytes = new Uint8Array(this.buffer, 0, this.index);
-    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    this.file.write(new Uint8Array(this.buffer, 0, this.index));
     this.index = 0;
   }
 
@@ -54,28 +52,23 @@ class FileDescriptorWriter extends ByteWriter {
   }
 }
 
-let tempCounter = 0;
-
 /** Writes typed rows of one table to `file`, appending row groups, renamed into place by `finish()`. */
 export class TableWriter<Row> {
-  private readonly fd: number;
+  private readonly atomicFile: AtomicFile;
   private readonly writer: ParquetWriter;
-  private readonly byteWriter: FileDescriptorWriter;
+  private readonly byteWriter: AtomicFileByteWriter;
   private pending: Row[] = [];
   private pendingBytes = 0;
   private state: "open" | "finished" | "aborted" = "open";
   private written = 0;
-  readonly tempFile: string;
 
   constructor(
     readonly file: string,
     readonly table: TableSchema<Row>,
     private readonly options: WriterOptions = {},
   ) {
-    tempCounter += 1;
-    this.tempFile = join(dirname(file), `.${basename(file)}.${process.pid}.${tempCounter}.tmp`);
-    this.fd = openSync(this.tempFile, "wx");
-    this.byteWriter = new FileDescriptorWriter(this.fd);
+    this.atomicFile = openAtomicFile(file);
+    this.byteWriter = new AtomicFileByteWriter(this.atomicFile);
     this.writer = new ParquetWriter({
       writer: this.byteWriter,
       schema: tableSchemaElements(table.columns),
@@ -86,6 +79,11 @@ export class TableWriter<Row> {
       createdBy: "@autosing/parquet-io (hyparquet-writer)",
       kvMetadata: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
     });
+  }
+
+  /** The hidden temporary file the rows go to until `finish()` (`.<name>.<host>.<pid>.<n>.tmp` beside `file`). */
+  get tempFile(): string {
+    return this.atomicFile.temporaryPath;
   }
 
   /** Rows appended so far (written or buffered). */
@@ -150,26 +148,20 @@ export class TableWriter<Row> {
     try {
       this.flushRowGroup();
       void this.writer.finish();
-      fsyncSync(this.fd);
-      closeSync(this.fd);
-      this.state = "finished";
-      renameSync(this.tempFile, this.file);
     } catch (error) {
-      if (this.state === "open") this.abort();
-      else rmSync(this.tempFile, { force: true });
+      this.abort();
       throw error;
     }
+    this.state = "finished";
+    // Syncs, closes and renames; on failure the atomic file removes its temporary file itself.
+    this.atomicFile.commit();
   }
 
   /** Drops everything written so far; the final file is not created (an existing one is kept). */
   abort(): void {
     if (this.state !== "open") return;
     this.state = "aborted";
-    try {
-      closeSync(this.fd);
-    } finally {
-      rmSync(this.tempFile, { force: true });
-    }
+    this.atomicFile.abort();
   }
 }
 

@@ -10,18 +10,6 @@ export async function tempDir(prefix = "parquet-io-"): Promise<{ dir: string; cl
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Deterministic 32-bit generator for synthetic tables (mulberry32). */
-export function testRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A small alignment whose words cover `[from, to)` seconds in 1 s words of two tokens each. */
 export function syntheticAlignment(from: number, to: number, extra: Partial<AlignmentRecord> = {}): AlignmentRecord {
   const starts: number[] = [];

@@ -33,7 +33,7 @@ describe("partition layout", () => {
     expect(await listPartitions(dir)).toEqual([0, 1, 2, 10]);
     await writeTable(stepPath(dir, 1, "stoks"), stoksTable, [{ id: "a", values: tokens(3, 1) }]);
     // an unfinished writer's temp file does not count
-    await writeFile(join(dir, "2", ".stoks.parquet.123.1.tmp"), "partial");
+    await writeFile(join(dir, "2", ".stoks.parquet.host.123.1.tmp"), "partial");
     expect(await missing(dir, "stoks", 4)).toEqual([0, 2, 3]);
     expect(stepPath("/d", 3, "atoks_vocals_snac_32khz")).toBe("/d/3/atoks_vocals_snac_32khz.parquet");
   });

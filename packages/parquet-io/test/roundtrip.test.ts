@@ -1,6 +1,7 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
+import { mulberry32 } from "@autosing/base";
 import { parquetMetadataAsync } from "hyparquet";
 import { parquetWriteFile } from "hyparquet-writer";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -22,7 +23,7 @@ import {
   writeTable,
 } from "../src/index.js";
 import { readNumberListColumn } from "../src/list-reader.js";
-import { syntheticAlignment, tempDir, testRng } from "./helpers.js";
+import { syntheticAlignment, tempDir } from "./helpers.js";
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -30,7 +31,7 @@ beforeEach(async () => ({ dir, cleanup } = await tempDir()));
 afterEach(async () => cleanup());
 
 function chunkedRows(count: number, seed = 1): ChunkedRow[] {
-  const rng = testRng(seed);
+  const rng = mulberry32(seed);
   return Array.from({ length: count }, (_, i) => ({
     id: `song${i}_at_${i * 30}`,
     audio: Uint8Array.from({ length: 100 + i }, () => Math.floor(rng() * 256)),
@@ -151,7 +152,7 @@ describe("bad input", () => {
 
   it("names the column when a data page is corrupt", async () => {
     const file = join(dir, "stoks.parquet");
-    const rng = testRng(5);
+    const rng = mulberry32(5);
     const values = Int32Array.from({ length: 5000 }, () => Math.floor(rng() * 2048));
     await writeTable(file, stoksTable, [{ id: "a", values }]);
     const bytes = Buffer.from(await readFile(file));

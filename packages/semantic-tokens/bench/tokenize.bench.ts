@@ -2,12 +2,12 @@
 // adapter's front end (log-mel + padding), against the rate upstream needs for a 30 s chunk.
 import { cpus } from "node:os";
 
-import { seededRandom } from "@autosing/audio-codec";
+import { mulberry32 } from "@autosing/base";
 
 import { createDefaultTokenizer, encodeChunk, fitDefaultTokenizer, whisperEncoderInput } from "../src/index.js";
 
 const sampleRate = 16_000;
-const random = seededRandom(1);
+const random = mulberry32(1);
 function noiseWithFormants(seconds: number): Float32Array {
   const out = new Float32Array(seconds * sampleRate);
   let y1 = 0;

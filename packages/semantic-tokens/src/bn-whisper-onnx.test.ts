@@ -1,4 +1,5 @@
-import { WHISPER_N_MELS, seededRandom } from "@autosing/audio-codec";
+import { mulberry32 } from "@autosing/base";
+import { WHISPER_N_MELS } from "@autosing/audio-codec";
 import { OnnxGraphBuilder } from "@autosing/nn";
 import { describe, expect, it } from "vitest";
 
@@ -51,7 +52,7 @@ function jsReference(mel: Float32Array, weights: Float32Array, keep: number): In
 }
 
 describe("BN-Whisper ONNX adapter", () => {
-  const random = seededRandom(42);
+  const random = mulberry32(42);
   const weights = Float32Array.from({ length: STACK * WHISPER_N_MELS * CODES }, () => random() - 0.5);
   const model = buildFakeBnWhisper(weights);
 

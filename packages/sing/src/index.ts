@@ -12,7 +12,7 @@ export { ARTIST_WINDOWS, artistEmbedding, blendEmbeddings } from "./embedding.js
 export { encodeMusic, MAX_MUSIC_FRAMES, tokenRows } from "./music.js";
 export type { MusicTokens } from "./music.js";
 export { extractSemantic, generateSemantic, SEMANTIC_TOKENS } from "./semantic.js";
-export { decodeMixAndWrite, mixOver, writeAtomically } from "./mix.js";
+export { decodeMixAndWrite, mixOver } from "./mix.js";
 export { loadSingModels } from "./models.js";
 export type { SingModels } from "./models.js";
 export { openSeparator, prepareReference, referenceSpanSeconds, referenceStem } from "./reference.js";

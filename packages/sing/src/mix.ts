@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 
+import { writeFileAtomic } from "@autosing/base";
 import { type AcousticCodec, type AudioData, type Tokens, encodeAudio } from "@autosing/audio-codec";
 
 import { SING_OUTPUT_EXTENSIONS, type SingOutputFormat } from "./options.js";
@@ -19,18 +19,6 @@ export function mixOver(vocals: Float32Array, instrumental: AudioData, musicVolu
 /** Encodes audio in an output format. */
 export async function encodeOutput(audio: AudioData, format: SingOutputFormat, source: string): Promise<Uint8Array> {
   return encodeAudio(audio, format, { source });
-}
-
-/** Writes `bytes` to `file` through a temporary file and a rename, so no half-written output ever has the final name. */
-export async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
 
 /** One batch row `[4, T]` of dense codes `[bs, 4, T]`. */
@@ -57,7 +45,7 @@ export async function decodeMixAndWrite(
     const vocals = await codec.decode(row(codes, b));
     const mix = mixOver(vocals, instrumental, options.musicVolume);
     const file = join(options.outputDir, `${options.stem}_${b}.${SING_OUTPUT_EXTENSIONS[options.format]}`);
-    await writeAtomically(file, await encodeOutput(mix, options.format, file));
+    await writeFileAtomic(file, await encodeOutput(mix, options.format, file));
     files.push(file);
     outputs.push(mix);
   }

@@ -3,10 +3,10 @@ import { mkdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 
 import { type AudioData, audioDuration, decodeAudio, encodeWav } from "@autosing/audio-codec";
+import { writeFileAtomic } from "@autosing/base";
 import { type SourceSeparator, createTruthSeparator, loadMdxOnnxSeparator } from "@autosing/processing";
 
 import { SingInputError, SingOptionError } from "./errors.js";
-import { writeAtomically } from "./mix.js";
 import type { ResolvedSingOptions } from "./options.js";
 
 /** The reference's two stems, both starting at `--start-time`. */
@@ -96,8 +96,8 @@ async function separateCached(options: ResolvedSingOptions, span: number): Promi
   }
   const stems = await separateWindow(options, span);
   await mkdir(cache, { recursive: true });
-  await writeAtomically(files.vocals, encodeWav(stems.vocals, "float32", files.vocals));
-  await writeAtomically(files.instrumental, encodeWav(stems.instrumental, "float32", files.instrumental));
+  await writeFileAtomic(files.vocals, encodeWav(stems.vocals, "float32", files.vocals));
+  await writeFileAtomic(files.instrumental, encodeWav(stems.instrumental, "float32", files.instrumental));
   return stems;
 }
 

@@ -1,6 +1,7 @@
 import { removePattern } from "@autosing/audio-codec";
 import type { DelayPattern, Tokens } from "@autosing/audio-codec";
-import { addStepCacheFeeds, argmax, float32Tensor, int64Tensor, openOnnxSession, sampleToken, SeededRandom } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { addStepCacheFeeds, argmax, float32Tensor, int64Tensor, openOnnxSession, sampleToken } from "@autosing/nn";
 import type { InferenceSession, SessionOptions, Tensor } from "@autosing/nn";
 
 import type { SM2AConfig, SM2ATunables } from "./config.js";
@@ -134,7 +135,7 @@ export class SM2AGenerator {
       for (const row of toks) for (let k = 0; k < q; k++) for (let t = 0; t < ctx; t++) if ((template[k]?.[t] ?? 0) >= config.codes) (row[k] as number[])[t] = template[k]?.[t] ?? 0;
     };
     force();
-    const random = new SeededRandom(options.seed ?? 0);
+    const random = Xoshiro128.fromWord(options.seed ?? 0);
     const temperature = options.T ?? 0.7;
     /** Decoder input ids [batch, Q, to − from] for steps from … to − 1 (rows doubled under guidance). */
     const columns = (from: number, to: number): number[] => {

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { argmax, delSumHead, float32Tensor, int64Tensor, openOnnxSession, SeededRandom, StateDictMismatchError, tf, useTfBackend, writeSafetensors } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { argmax, delSumHead, float32Tensor, int64Tensor, openOnnxSession, StateDictMismatchError, tf, useTfBackend, writeSafetensors } from "@autosing/nn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { exportSM2AOnnx, loadSM2ACheckpoint, openSM2AExport, saveSM2ACheckpoint, sm2aAcousticShape, sm2aDimensions, SM2A_ONNX_NAMES as N, sm2aParameterSpecs, SM2ATfModel, SM2ATrainableModel, writeSM2AExport } from "../src/index.js";
@@ -22,7 +23,7 @@ afterAll(async () => {
 });
 
 function randomBatch(config: SM2AConfig, b: number, seed: number): { values: { stoks: number[]; atoks: number[]; mtoks: number[]; speakers: number[] }; tensors: () => SM2ABatch } {
-  const random = new SeededRandom(seed);
+  const random = Xoshiro128.fromWord(seed);
   const q = config.quantizers;
   const values = {
     stoks: randomInts(random, b * config.stoks_len, config.stoks_codes),
@@ -205,7 +206,7 @@ describe("sm2a causal_music_encoder (autosing/sm2a.py)", () => {
     const checkpoint = await loadSM2ACheckpoint(path);
     await writeSM2AExport(checkpoint, join(dir, "export"));
     const generator = await openSM2AExport(join(dir, "export"), { threads: 1 });
-    const random = new SeededRandom(14);
+    const random = Xoshiro128.fromWord(14);
     const semantic = randomInts(random, 4, genConfig.stoks_codes - 1);
     const music = Array.from({ length: q }, () => randomInts(random, genConfig.mtoks_len, genConfig.codes + 2));
     const speaker = randomFloats(random, 6);

@@ -1,4 +1,5 @@
-import { argmax, SeededRandom, tf, useTfBackend } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { argmax, tf, useTfBackend } from "@autosing/nn";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { exportSM2AOnnx, sm2aDimensions, SM2AGenerator, SM2ATfModel } from "../src/index.js";
@@ -13,7 +14,7 @@ const config = tinyConfig({ ctx_n: 14 });
 const dims = sm2aDimensions(config, tunables);
 const q = config.quantizers;
 const weights = randomSM2AWeights(config, tunables, 21, testWeights);
-const random = new SeededRandom(8);
+const random = Xoshiro128.fromWord(8);
 const semantic = randomInts(random, 4, config.stoks_codes - 1);
 const music = Array.from({ length: q }, () => randomInts(random, config.mtoks_len, config.codes + 2));
 const speaker = randomFloats(random, dims.spkWidth);

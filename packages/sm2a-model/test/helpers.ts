@@ -1,4 +1,5 @@
-import { float32Tensor, int64Tensor, openOnnxSession, SeededRandom, tf } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { float32Tensor, int64Tensor, openOnnxSession, tf } from "@autosing/nn";
 import { randomInts, relativeError } from "@autosing/nn/testing";
 import { expect } from "vitest";
 
@@ -35,7 +36,7 @@ export const tunables = { ...DEFAULT_SM2A_TUNABLES };
 /** The sm2a tests' random weights keep a tenth of the μP init under the noise (pass to randomSM2AWeights). */
 export const testWeights: RandomWeightOptions = { initScale: 0.1 };
 
-export function randomFloats(random: SeededRandom, count: number): number[] {
+export function randomFloats(random: Xoshiro128, count: number): number[] {
   return Array.from({ length: count }, () => random.normal());
 }
 
@@ -46,7 +47,7 @@ export function randomFloats(random: SeededRandom, count: number): number[] {
 export async function parity(config: SM2AConfig, batch: number, seed: number, modelTunables: SM2ATunables = tunables): Promise<number> {
   const weights = randomSM2AWeights(config, modelTunables, seed, testWeights);
   const dims = sm2aDimensions(config, modelTunables);
-  const random = new SeededRandom(seed + 7);
+  const random = Xoshiro128.fromWord(seed + 7);
   const q = config.quantizers;
   const stoks = randomInts(random, batch * config.stoks_len, config.stoks_codes);
   const speakers = randomFloats(random, batch * dims.spkWidth);

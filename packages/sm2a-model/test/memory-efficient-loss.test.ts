@@ -1,4 +1,5 @@
-import { SeededRandom, tf, useTfBackend } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { tf, useTfBackend } from "@autosing/nn";
 import type { TfBackendName } from "@autosing/nn";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -21,7 +22,7 @@ describe.each<TfBackendName>(["cpu", "wasm"])("sm2a memory-efficient loss on %s"
     const config = tinyConfig();
     const weighted = { ...tunables, q0_loss_mult: 3 };
     const model = new SM2ATfModel(config, weighted, randomSM2AWeights(config, weighted, 21, testWeights));
-    const random = new SeededRandom(22);
+    const random = Xoshiro128.fromWord(22);
     const b = 2;
     const q = config.quantizers;
     const t = config.ctx_n;

@@ -1,4 +1,5 @@
-import { SeededRandom, tf, useTfBackend } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { tf, useTfBackend } from "@autosing/nn";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { SM2ATrainableModel } from "../src/index.js";
@@ -12,7 +13,7 @@ describe("sm2a training signal", () => {
   it("Adam steps on two fixed samples (pad targets ignored) drive the loss near zero and accuracy to 1", () => {
     const config = tinyConfig();
     const trainable = new SM2ATrainableModel(config, tunables, { seed: 3 });
-    const random = new SeededRandom(4);
+    const random = Xoshiro128.fromWord(4);
     const b = 2;
     const q = config.quantizers;
     const t = config.ctx_n;

@@ -1,5 +1,6 @@
+import type { Mulberry32 } from "@autosing/base";
+
 import { type Key, midiToHz, triad } from "./music.js";
-import type { Rng } from "./rng.js";
 
 /** What the accompaniment needs to know about the song. */
 export interface Arrangement {
@@ -71,7 +72,7 @@ function voiceTriad(pcs: readonly number[]): number[] {
  * pattern) and drums (kick on 1 and 3, snare on 2 and 4, closed hi-hat on the eighths), all
  * synthesised at `sampleRate`. Noise comes from `rng`, so the result is reproducible.
  */
-export function renderAccompaniment(arrangement: Arrangement, sampleRate: number, rng: Rng): Float32Array {
+export function renderAccompaniment(arrangement: Arrangement, sampleRate: number, rng: Mulberry32): Float32Array {
   const { key, tempo, progression, seconds } = arrangement;
   const out = new Float32Array(Math.round(seconds * sampleRate));
   const beat = 60 / tempo;
@@ -117,7 +118,7 @@ function addKick(out: Float32Array, sampleRate: number, start: number): void {
   }
 }
 
-function addSnare(out: Float32Array, sampleRate: number, start: number, rng: Rng): void {
+function addSnare(out: Float32Array, sampleRate: number, start: number, rng: Mulberry32): void {
   const first = Math.round(start * sampleRate);
   const length = Math.round(0.2 * sampleRate);
   let previous = 0;
@@ -131,7 +132,7 @@ function addSnare(out: Float32Array, sampleRate: number, start: number, rng: Rng
   }
 }
 
-function addHat(out: Float32Array, sampleRate: number, start: number, rng: Rng, gain: number): void {
+function addHat(out: Float32Array, sampleRate: number, start: number, rng: Mulberry32, gain: number): void {
   const first = Math.round(start * sampleRate);
   const length = Math.round(0.05 * sampleRate);
   let previous = 0;

@@ -1,13 +1,13 @@
+import { Mulberry32 } from "@autosing/base";
 import { describe, expect, it } from "vitest";
 
 import { ARTISTS } from "./artists.js";
 import { lineMelody, lineRhythm } from "./compose.js";
 import { scaleNotes, triad } from "./music.js";
-import { Rng } from "./rng.js";
 
 describe("lineRhythm", () => {
   it("fits every syllable in the line on an eighth grid, leaving at most a short breath", () => {
-    const rng = new Rng(3);
+    const rng = new Mulberry32(3);
     for (let count = 1; count <= 14; count++) {
       const lengths = lineRhythm(rng, count, 7);
       expect(lengths).toHaveLength(count);
@@ -19,10 +19,10 @@ describe("lineRhythm", () => {
   });
 
   it("falls back to sixteenths when eighths do not fit, and refuses what cannot fit", () => {
-    const lengths = lineRhythm(new Rng(1), 8, 2.5);
+    const lengths = lineRhythm(new Mulberry32(1), 8, 2.5);
     expect(lengths.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2.5);
     expect(lengths.some((l) => l === 0.25)).toBe(true);
-    expect(() => lineRhythm(new Rng(1), 11, 2.5)).toThrow(RangeError);
+    expect(() => lineRhythm(new Mulberry32(1), 11, 2.5)).toThrow(RangeError);
   });
 });
 
@@ -32,7 +32,7 @@ describe("lineMelody", () => {
     const artist = ARTISTS[0]!;
     const onsets = [4, 4.5, 5, 5.5, 6, 7, 8, 9.5];
     const chordAt = (beat: number): number => [0, 4, 5, 3][Math.floor(beat / 4) % 4]!;
-    const melody = lineMelody(new Rng(9), key, artist, onsets, chordAt, undefined);
+    const melody = lineMelody(new Mulberry32(9), key, artist, onsets, chordAt, undefined);
     const scale = new Set(scaleNotes(key, 0, 127));
     melody.forEach((midi, i) => {
       expect(midi).toBeGreaterThanOrEqual(artist.range[0]);

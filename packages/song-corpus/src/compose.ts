@@ -1,6 +1,6 @@
+import type { Mulberry32 } from "@autosing/base";
 import type { Artist } from "./artists.js";
 import { type Key, scaleNotes, triad } from "./music.js";
-import type { Rng } from "./rng.js";
 
 /** One note of the melody, in beats from the song start. */
 export interface MelodyNote {
@@ -15,7 +15,7 @@ export interface MelodyNote {
  * gets at least one grid step; the spare steps lengthen the last note first (a held line
  * ending), then random notes; one or two may stay as a breath before the next line.
  */
-export function lineRhythm(rng: Rng, count: number, availableBeats: number): number[] {
+export function lineRhythm(rng: Mulberry32, count: number, availableBeats: number): number[] {
   const perBeat = count <= Math.floor(availableBeats * 2) ? 2 : 4;
   const steps = Math.floor(availableBeats * perBeat);
   if (count > steps) throw new RangeError(`${count} syllables do not fit ${availableBeats} beats`);
@@ -37,7 +37,7 @@ export function lineRhythm(rng: Rng, count: number, availableBeats: number): num
  * chord tones on the beats (chord `chordAt(beat)` as a scale degree), ending on a chord tone.
  */
 export function lineMelody(
-  rng: Rng,
+  rng: Mulberry32,
   key: Key,
   artist: Artist,
   onsets: readonly number[],

@@ -6,7 +6,6 @@ export { renderVocabularyModule } from "./vocabulary-module.js";
 export { type Key, type Mode, hzToMidi, keyName, midiToHz, noteName } from "./music.js";
 export { type PitchOptions, type PitchTrack, medianPitch, trackPitch } from "./pitch.js";
 export { type PitchMarks, type PsolaSegment, analysePitchMarks, renderPsola } from "./psola.js";
-export { Rng } from "./rng.js";
 export {
   type LineTruth,
   MIN_SECONDS,

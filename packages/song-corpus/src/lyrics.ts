@@ -1,7 +1,7 @@
+import type { Mulberry32 } from "@autosing/base";
 import { type PhonemizedWord, phonemize } from "@autosing/espeak";
 import { dictionary } from "cmu-pronouncing-dictionary";
 
-import type { Rng } from "./rng.js";
 import { VOCABULARY_ENTRIES } from "./vocabulary.generated.js";
 
 const VOCABULARY: ReadonlyMap<string, number> = new Map(VOCABULARY_ENTRIES);
@@ -116,7 +116,7 @@ export interface LyricLine {
  * Draws a lyric line from the templates with between `minSyllables` and `maxSyllables`
  * syllables (CMU counts). Retries with other templates/words until it fits.
  */
-export function drawLine(rng: Rng, vocab: ReadonlyMap<string, number>, minSyllables: number, maxSyllables: number): LyricLine {
+export function drawLine(rng: Mulberry32, vocab: ReadonlyMap<string, number>, minSyllables: number, maxSyllables: number): LyricLine {
   const pools = Object.fromEntries(
     Object.entries(POOLS).map(([slot, words]) => [slot, words.filter((w) => vocab.has(w))]),
   ) as Record<Slot, string[]>;

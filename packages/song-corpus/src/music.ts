@@ -1,4 +1,4 @@
-import type { Rng } from "./rng.js";
+import type { Mulberry32 } from "@autosing/base";
 
 export const NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"] as const;
 
@@ -65,7 +65,7 @@ export function scaleNotes(key: Key, lo: number, hi: number): number[] {
   return notes;
 }
 
-export function randomKey(rng: Rng): Key {
+export function randomKey(rng: Mulberry32): Key {
   return { tonic: rng.int(0, 11), mode: rng.next() < 0.65 ? "major" : "minor" };
 }
 

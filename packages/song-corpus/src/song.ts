@@ -1,3 +1,4 @@
+import { Mulberry32 } from "@autosing/base";
 import { type ArpabetPhone, synthesize } from "@autosing/espeak";
 
 import { renderAccompaniment } from "./accompaniment.js";
@@ -7,7 +8,6 @@ import { CorpusOptionError, SongRenderError } from "./errors.js";
 import { drawLine, vocabulary } from "./lyrics.js";
 import { type Key, PROGRESSIONS, keyName, midiToHz, randomKey } from "./music.js";
 import { analysePitchMarks, renderPsola } from "./psola.js";
-import { Rng } from "./rng.js";
 import { syllabify } from "./syllables.js";
 
 /** A word of the lyrics with its sung time span (seconds). */
@@ -117,7 +117,7 @@ interface Plan {
   lines: string[];
 }
 
-function planSong(rng: Rng, id: string, seconds: number): Plan {
+function planSong(rng: Mulberry32, id: string, seconds: number): Plan {
   const artist = rng.pick(ARTISTS);
   const key = randomKey(rng);
   const tempo = rng.int(84, 128);
@@ -146,7 +146,7 @@ export async function renderSong(options: SongOptions): Promise<Song> {
   }
   if (sampleRate !== 32000 && sampleRate !== 44100) throw new CorpusOptionError("sampleRate", sampleRate, "use 32000 or 44100");
   const id = songId(options.seed, options.index);
-  const rng = Rng.derive(options.seed, options.index);
+  const rng = Mulberry32.fromNumbers(options.seed, options.index);
   const plan = planSong(rng, id, seconds);
   const { artist, key, tempo } = plan;
   const beat = 60 / tempo;

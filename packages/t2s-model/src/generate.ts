@@ -1,4 +1,5 @@
-import { addStepCacheFeeds, argmax, int64Tensor, openOnnxSession, sampleToken, SeededRandom } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { addStepCacheFeeds, argmax, int64Tensor, openOnnxSession, sampleToken } from "@autosing/nn";
 import type { InferenceSession, SessionOptions, Tensor } from "@autosing/nn";
 
 import type { T2SConfig, T2STunables } from "./config.js";
@@ -124,7 +125,7 @@ export class T2SGenerator {
     const music = mtoks.map((row, level) => (maskFrom > 0 && level >= maskFrom ? row.map(() => config.codes) : [...row]));
     const text = encodeLyrics(lyrics, options.lang ?? "en", config.ttoks_len);
     const encoded = await this.encode(text.ttoks, text.languages, options.cps ?? 15, music, batch);
-    const random = new SeededRandom(options.seed ?? 0);
+    const random = Xoshiro128.fromWord(options.seed ?? 0);
     const temperature = options.T ?? 0.7;
     const vocab = config.stoks_codes + 1;
     const pick = (row: Float32Array): number =>

@@ -1,4 +1,5 @@
-import { float32Tensor, int64Tensor, openOnnxSession, SeededRandom, tf } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { float32Tensor, int64Tensor, openOnnxSession, tf } from "@autosing/nn";
 import { randomInts, relativeError } from "@autosing/nn/testing";
 import { expect } from "vitest";
 
@@ -39,11 +40,11 @@ export async function parity(config: T2SConfig, batch: number, seed: number, opt
   const weights = randomT2SWeights(config, tunables, seed);
   const model = new T2STfModel(config, tunables, weights);
   const dims = t2sDimensions(config, tunables);
-  const random = new SeededRandom(seed + 7);
+  const random = Xoshiro128.fromWord(seed + 7);
   const ttoks = randomInts(random, batch * config.ttoks_len, config.ttoks_codes);
   const languageLength = options.perTokenLanguages ? config.ttoks_len : 1;
   const languages = randomInts(random, batch * languageLength, 99);
-  const cps = Array.from({ length: batch }, () => 5 + 20 * random.uniform());
+  const cps = Array.from({ length: batch }, () => 5 + 20 * random.nextFloat());
   const mtoks = randomInts(random, batch * config.quantizers * config.mtoks_len, config.codes + 2);
   const seq = config.stoks_len;
   const stoks = randomInts(random, batch * seq, config.stoks_codes + 1);

@@ -1,4 +1,5 @@
-import { SeededRandom, tf, useTfBackend } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { tf, useTfBackend } from "@autosing/nn";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { encodeLyrics, encodeText, exportT2SOnnx, languageId, parseT2STunables, T2SConfigError, T2SGenerator, T2S_ONNX_NAMES as N, T2STfModel, T2STrainableModel } from "../src/index.js";
@@ -32,7 +33,7 @@ describe("lyrics and per-token languages (autosing/t2s.py generate, lang as a li
 describe("t2s encoder with per-token languages", () => {
   const encodeRows = (config: T2SConfig, modelTunables: T2STunables, languages: tf.Tensor1D | tf.Tensor2D, ttoks: number[]): Float32Array => {
     const model = new T2STfModel(config, modelTunables, randomT2SWeights(config, modelTunables, 5));
-    const random = new SeededRandom(6);
+    const random = Xoshiro128.fromWord(6);
     const xenc = tf.tidy(() =>
       model.encode(tf.tensor2d(ttoks, [1, config.ttoks_len], "int32"), languages, tf.tensor1d([3]), tf.tensor3d(randomInts(random, config.quantizers * config.mtoks_len, config.codes + 2), [1, config.quantizers, config.mtoks_len], "int32")).xenc.dataSync() as Float32Array,
     );
@@ -72,7 +73,7 @@ describe("t2s encoder with per-token languages", () => {
   it("the trainable model takes [size] or [size, ttoksLength] language ids", () => {
     const small = tinyConfig();
     const model = new T2STrainableModel(small, tunables, randomT2SWeights(small, tunables, 7));
-    const random = new SeededRandom(8);
+    const random = Xoshiro128.fromWord(8);
     const t = small.ttoks_len;
     const s = small.stoks_len;
     const batch = {
@@ -100,7 +101,7 @@ describe("t2s encoder with per-token languages", () => {
 describe("T2SGenerator with a list of languages", () => {
   const config = tinyConfig({ stoks_len: 12 });
   const weights = randomT2SWeights(config, tunables, 11);
-  const random = new SeededRandom(5);
+  const random = Xoshiro128.fromWord(5);
   const music = Array.from({ length: config.quantizers }, () => randomInts(random, config.mtoks_len, config.codes + 2));
 
   it("a list with a single language equals the scalar form, token for token", async () => {

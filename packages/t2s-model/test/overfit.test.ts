@@ -1,4 +1,5 @@
-import { SeededRandom, tf, useTfBackend } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { tf, useTfBackend } from "@autosing/nn";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { T2STfModel } from "../src/index.js";
@@ -13,7 +14,7 @@ describe("t2s training signal", () => {
   it("150 Adam steps on two fixed samples drive the loss near zero (μP init, all variables)", () => {
     const config = tinyConfig();
     const model = new T2STfModel(config, tunables, { seed: 3 });
-    const random = new SeededRandom(4);
+    const random = Xoshiro128.fromWord(4);
     const batch = 2;
     const ttoks = randomInts(random, batch * (config.ttoks_len + 1), 128);
     const stoks = randomInts(random, batch * (config.stoks_len + 1), config.stoks_codes);

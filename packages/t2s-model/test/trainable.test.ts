@@ -1,4 +1,5 @@
-import { SeededRandom, tf, useTfBackend } from "@autosing/nn";
+import { Xoshiro128 } from "@autosing/base";
+import { tf, useTfBackend } from "@autosing/nn";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { T2STrainableModel } from "../src/index.js";
@@ -12,7 +13,7 @@ describe("T2STrainableModel (the trainer's TrainableModel shape)", () => {
   it("computes the loss of a host batch, lists μP parameters, frozen tensors and the config", () => {
     const config = tinyConfig();
     const trainable = new T2STrainableModel(config, tunables, { seed: 1 }, { frozenSemanticEmbeddings: true });
-    const random = new SeededRandom(1);
+    const random = Xoshiro128.fromWord(1);
     const b = 2;
     const batch = {
       size: b,

@@ -2,9 +2,10 @@
  * Timing helpers shared by the trainer benches: one optimizer step split into forward,
  * backward and update, and a short `train()` run for samples/s.
  */
+import { Xoshiro128 } from "@autosing/base";
 import * as tf from "@tensorflow/tfjs-core";
 
-import { AdamW, Rng, groupParameters, train } from "../src/index.js";
+import { AdamW, groupParameters, train } from "../src/index.js";
 import type { TrainableModel, TrainingDataset } from "../src/index.js";
 
 export function median(values: number[]): number {
@@ -24,7 +25,7 @@ function lossOf(result: ReturnType<TrainableModel<unknown>["loss"]>): tf.Scalar 
 
 /** Medians over `reps` timed steps after one warm-up step (kernel compilation, wasm init). */
 export function measureStep<Batch>(model: TrainableModel<Batch>, batch: Batch, reps: number): StepTimes {
-  const rng = Rng.fromSeed(0);
+  const rng = Xoshiro128.fromSeed(0);
   const variables = model.parameters.map((p) => p.variable);
   const optimizer = new AdamW(groupParameters(model.parameters, 1e-3, 0.1));
   const forward: number[] = [];

@@ -10,13 +10,15 @@
  * Anchor: the fp32 matmul rate of each backend on these machines (docs/architecture.md: cpu
  * 0.5, wasm 1.9 GFLOP/s) — the models' step time is dominated by matmuls.
  */
+import { Xoshiro128 } from "@autosing/base";
 import { sparseToDense } from "@autosing/audio-codec";
+import { TF_BACKEND_PREFERENCE, type TfBackendChoice } from "@autosing/nn";
 import * as tf from "@tensorflow/tfjs-core";
 import { DEFAULT_SM2A_TUNABLES, SM2ATrainableModel, sm2aConfigForSize } from "@autosing/sm2a-model";
 import { DEFAULT_T2S_TUNABLES, T2STrainableModel, t2sConfigForSize } from "@autosing/t2s-model";
 
 import type { SM2AHostBatch, SM2ASample, T2SHostBatch, T2SSample, TrainableModel, TrainingDataset, TrainingRow } from "../src/index.js";
-import { BACKEND_PREFERENCE, InMemoryDataset, Rng, collateSM2A, collateT2S, selectBackend, sm2aSample, t2sSample } from "../src/index.js";
+import { InMemoryDataset, collateSM2A, collateT2S, selectBackend, sm2aSample, t2sSample } from "../src/index.js";
 import { measureStep, measureTraining } from "./measure.js";
 
 const BATCH = Number(process.argv.find((a) => a.startsWith("--batch="))?.slice("--batch=".length) ?? 1);
@@ -24,7 +26,7 @@ const FRAMES = 1248;
 const STOKS = 375;
 
 /** A seeded synthetic row: random SNAC codes in the dense layout, random semantic tokens, a two-line text. */
-function syntheticRow(rng: Rng, index: number): TrainingRow {
+function syntheticRow(rng: Xoshiro128, index: number): TrainingRow {
   const levels = (): ReturnType<typeof sparseToDense> =>
     sparseToDense(
       [8, 4, 2, 1].map((stride) => {
@@ -69,7 +71,7 @@ async function report<Batch>(label: string, model: TrainableModel<Batch> & { dis
   model.dispose();
 }
 
-async function benchBackend(backend: (typeof BACKEND_PREFERENCE)[number]): Promise<void> {
+async function benchBackend(backend: TfBackendChoice): Promise<void> {
   let selected;
   try {
     selected = await selectBackend({ only: [backend] });
@@ -81,7 +83,7 @@ async function benchBackend(backend: (typeof BACKEND_PREFERENCE)[number]): Promi
   // The cpu backend is ~10× slower than wasm on these models: one timed step, one training step.
   const reps = selected.backend === "cpu" ? 1 : 2;
   const trainBatches = selected.backend === "cpu" ? 1 : 2;
-  const rng = Rng.fromSeed(1);
+  const rng = Xoshiro128.fromSeed(1);
   const rows = Array.from({ length: BATCH * trainBatches }, (_, i) => syntheticRow(rng, i));
 
   // Each model runs in its own process (`--model`): wasm's heap never shrinks, so a second model
@@ -98,7 +100,7 @@ async function benchBackend(backend: (typeof BACKEND_PREFERENCE)[number]): Promi
 
   // Multiscale windows first: the heap only grows, so the full row's figure is the peak of both.
   for (const multiscale of [true, false]) {
-    const context = { rng: Rng.fromSeed(2), partition: 1, file: "synthetic", row: 0 };
+    const context = { rng: Xoshiro128.fromSeed(2), partition: 1, file: "synthetic", row: 0 };
     const sm2aSamples = samplesOf<SM2ASample>(rows, (row, i) => sm2aSample(row, { multiscale }, { ...context, row: i }));
     const sm2aBatch = collateSM2A(sm2aSamples.slice(0, BATCH));
     const sm2aConfig = sm2aConfigForSize("tiny", {
@@ -125,5 +127,5 @@ const only = process.argv.includes("--model=sm2a") ? "sm2a" : "t2s";
 console.log(`trainer models bench: ${only} at size tiny, 15 s rows (${FRAMES} acoustic frames, ${STOKS} semantic tokens), batch ${BATCH}`);
 console.log("anchor: fp32 matmul ≈ 1.9 GFLOP/s on wasm, 0.5 on cpu (docs/architecture.md); upstream trains these on a GPU");
 // The cpu backend needs minutes per step on these models; it runs only when asked (--with-cpu).
-const backends = BACKEND_PREFERENCE.filter((b) => b !== "cpu" || process.argv.includes("--with-cpu"));
+const backends = TF_BACKEND_PREFERENCE.filter((b) => b !== "cpu" || process.argv.includes("--with-cpu"));
 for (const backend of backends) await benchBackend(backend);

@@ -7,7 +7,9 @@
  * backend and 1.9 GFLOP/s on wasm on these 2-core machines; the achieved training GFLOP/s
  * (≈ 6 × matmul parameters × tokens per step) is printed next to that.
  */
-import { BACKEND_PREFERENCE, InMemoryDataset, selectBackend } from "../src/index.js";
+import { TF_BACKEND_PREFERENCE, type TfBackendChoice } from "@autosing/nn";
+
+import { InMemoryDataset, selectBackend } from "../src/index.js";
 import { TinyLm, collateTokens, countingSequences } from "../test/fixtures/tiny-lm.js";
 import { measureStep, measureTraining } from "./measure.js";
 
@@ -21,7 +23,7 @@ const STEPS = 6;
 const CPU_STEPS = 2;
 const ANCHOR_GFLOPS: Record<string, number> = { cpu: 0.5, wasm: 1.9 };
 
-async function benchBackend(backend: (typeof BACKEND_PREFERENCE)[number]): Promise<void> {
+async function benchBackend(backend: TfBackendChoice): Promise<void> {
   let selected;
   try {
     selected = await selectBackend({ only: [backend] });
@@ -50,4 +52,4 @@ async function benchBackend(backend: (typeof BACKEND_PREFERENCE)[number]): Promi
 }
 
 console.log(`trainer bench: causal LM vocab ${VOCAB}, width ${WIDTH}, hidden ${HIDDEN}, batch ${BATCH} × ${LENGTH} tokens, ${STEPS} steps (cpu: ${CPU_STEPS})`);
-for (const backend of BACKEND_PREFERENCE) await benchBackend(backend);
+for (const backend of TF_BACKEND_PREFERENCE) await benchBackend(backend);

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
+import { type Xoshiro128State, writeFileAtomic } from "@autosing/base";
 import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor } from "@tensorflow/tfjs-core";
 import { type HostTensor, encodeSafetensors } from "@autosing/nn";
@@ -8,8 +9,7 @@ import { type HostTensor, encodeSafetensors } from "@autosing/nn";
 import type { AdamW } from "./adamw.js";
 import type { JsonObject, TrainableParameter } from "./contract.js";
 import { CheckpointError } from "./errors.js";
-import type { RngState } from "./rng.js";
-import { readSafetensorsFile, writeFileAtomic } from "./safetensors.js";
+import { readSafetensorsFile } from "./safetensors.js";
 
 export const MODEL_WEIGHTS_FILE = "model.safetensors";
 export const MODEL_CONFIG_FILE = "config.json";
@@ -29,7 +29,7 @@ export interface TrainerState {
   /** Steps skipped by the non-finite guard so far. */
   skippedSteps: number;
   samplesSeen: number;
-  rng: RngState;
+  rng: Xoshiro128State;
   /** The run's settings, so a resume with different ones can be refused. */
   run: JsonObject;
 }
@@ -159,6 +159,6 @@ export async function loadCheckpoint(
   return state;
 }
 
-export function newTrainerState(rng: RngState, run: JsonObject): TrainerState {
+export function newTrainerState(rng: Xoshiro128State, run: JsonObject): TrainerState {
   return { format: TRAINER_STATE_FORMAT, version: 1, step: 0, epoch: 0, batchInEpoch: 0, skippedSteps: 0, samplesSeen: 0, rng, run };
 }

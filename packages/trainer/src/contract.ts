@@ -1,6 +1,6 @@
 import type { Scalar, Tensor, Variable } from "@tensorflow/tfjs-core";
 
-import type { Rng } from "./rng.js";
+import type { Xoshiro128 } from "@autosing/base";
 
 /** A JSON value, for configs and data positions that go into checkpoint files. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -24,7 +24,7 @@ export interface LossOptions {
   /** True during training steps (dropout on), false during validation. */
   training: boolean;
   /** The run's seeded generator: draw dropout seeds from it so a resumed run replays them. */
-  rng: Rng;
+  rng: Xoshiro128;
 }
 
 export interface LossResult {

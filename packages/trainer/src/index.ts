@@ -1,14 +1,5 @@
 export { AdamW, type AdamWOptions, type ParameterGroup, groupParameters } from "./adamw.js";
-export {
-  BACKEND_PREFERENCE,
-  type BackendAttempt,
-  type BackendChoice,
-  type SelectedBackend,
-  bridgeMissingWasmKernels,
-  describeBackend,
-  materializeWasmMatMulTransposes,
-  selectBackend,
-} from "./backend.js";
+export { selectBackend } from "./backend.js";
 export {
   MODEL_CONFIG_FILE,
   MODEL_WEIGHTS_FILE,
@@ -45,8 +36,7 @@ export { type TrainHyperparameters } from "./hyperparameters.js";
 export { type TrainOptions, type TrainResult, train } from "./loop.js";
 export { type MetricsRecord } from "./metrics-log.js";
 export { ProgressBar, type ProgressInfo, formatProgress } from "./progress.js";
-export { Rng, type RngState } from "./rng.js";
-export { readSafetensorsFile, writeFileAtomic } from "./safetensors.js";
+export { readSafetensorsFile } from "./safetensors.js";
 export {
   DEFAULT_BETA1,
   DEFAULT_BETA2,

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 
+import { Xoshiro128 } from "@autosing/base";
 import type { Tensor, Variable } from "@tensorflow/tfjs-core";
 
 // Gradients of every op are registered by the umbrella package (tfjs-core alone has none).
@@ -13,7 +14,6 @@ import { CheckpointError, TrainerConfigError } from "./errors.js";
 import { type TrainHyperparameters, runSignature, validateHyperparameters } from "./hyperparameters.js";
 import { openMetricsLog } from "./metrics-log.js";
 import type { ProgressInfo } from "./progress.js";
-import { Rng } from "./rng.js";
 import { type ScheduleOptions, validateSchedule } from "./schedule.js";
 import { batchGradients, optimizerStep } from "./step-execution.js";
 import { reportStep } from "./step-report.js";
@@ -103,9 +103,9 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
     }
     log(`resuming from ${options.resumeFrom} at epoch ${state.epoch + 1}, batch ${state.batchInEpoch}, step ${state.step}`);
   } else {
-    state = newTrainerState(Rng.fromSeed(h.seed).state(), run);
+    state = newTrainerState(Xoshiro128.fromSeed(h.seed).state(), run);
   }
-  const rng = Rng.fromState(state.rng);
+  const rng = Xoshiro128.fromState(state.rng);
 
   const result: TrainResult = { steps: state.step, skippedSteps: state.skippedSteps, interrupted: false, losses: [], validations: [] };
   const writeMetrics = await openMetricsLog(options.metricsPath);

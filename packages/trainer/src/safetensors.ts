@@ -1,18 +1,12 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 
 import { type HostTensor, NnError, decodeSafetensors } from "@autosing/nn";
 
 import { CheckpointError } from "./errors.js";
 
 // The safetensors codec itself lives in @autosing/nn (one implementation for weights and
-// training state); this module adds the file handling checkpoints need.
-
-/** Writes a file atomically (temp file, then rename), so an interrupted save never leaves half a file. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
-}
+// training state); this module adds the file handling checkpoints need (writes go through
+// @autosing/base's writeFileAtomic).
 
 /** Reads and decodes a safetensors file; any failure is a CheckpointError naming the file. */
 export async function readSafetensorsFile(path: string): Promise<{ tensors: Map<string, HostTensor>; metadata: Record<string, string> }> {

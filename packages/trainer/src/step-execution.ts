@@ -6,7 +6,7 @@ import { withMemoryDiagnosis } from "./backend-failure.js";
 import { clipByGlobalNorm, globalNorm } from "./clip.js";
 import type { TrainableModel } from "./contract.js";
 import { asLossResult } from "./loss-result.js";
-import type { Rng } from "./rng.js";
+import type { Xoshiro128 } from "@autosing/base";
 import { type ScheduleOptions, type SchedulePoint, scheduleAt } from "./schedule.js";
 
 /** One batch's backward pass: its loss (already divided by the accumulation count), gradients, and kept metric scalars. */
@@ -21,7 +21,7 @@ export interface BatchGradients {
  * count before differentiation, as Lightning does, so the summed gradients of a window are
  * those of its mean loss. The caller frees `value`, `grads` and `metrics`.
  */
-export function batchGradients<Batch>(model: TrainableModel<Batch>, batch: Batch, rng: Rng, variables: Variable[], accumulateGradBatches: number): BatchGradients {
+export function batchGradients<Batch>(model: TrainableModel<Batch>, batch: Batch, rng: Xoshiro128, variables: Variable[], accumulateGradBatches: number): BatchGradients {
   const metrics: [string, Scalar][] = [];
   const { value, grads } = withMemoryDiagnosis("training", () =>
     tf.variableGrads(() => {

@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 
+import { Xoshiro128 } from "@autosing/base";
 import { withMemoryDiagnosis } from "./backend-failure.js";
 import type { TrainableModel, TrainingDataset } from "./contract.js";
 import type { TrainHyperparameters } from "./hyperparameters.js";
 import { asLossResult, scalarValue } from "./loss-result.js";
-import { Rng } from "./rng.js";
 
 /** A validation pass: the loss and each metric, averaged over samples. */
 export interface ValidationSummary {
@@ -27,7 +27,7 @@ export async function runValidation<Batch>(
   validation: TrainingDataset<Batch>,
   h: Pick<TrainHyperparameters, "seed">,
 ): Promise<ValidationSummary | undefined> {
-  const validationRng = Rng.fromSeed(h.seed + 1);
+  const validationRng = Xoshiro128.fromSeed(h.seed + 1);
   let samples = 0;
   let lossSum = 0;
   const metricSums: Record<string, number> = {};

@@ -1,7 +1,8 @@
+import { describeTfBackend } from "@autosing/nn";
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 
-import { BackendUnavailableError, TrainerConfigError, describeBackend, selectBackend, train } from "../src/index.js";
+import { BackendUnavailableError, TrainerConfigError, selectBackend, train } from "../src/index.js";
 import { TinyLm, tinyDatasets } from "./fixtures/tiny-lm.js";
 
 describe("selectBackend", () => {
@@ -12,7 +13,7 @@ describe("selectBackend", () => {
     expect(selected.backend).toBe("wasm");
     expect(tf.getBackend()).toBe("wasm");
     expect(selected.bridgedKernels).toContain("UnsortedSegmentSum");
-    expect(describeBackend(selected)).toMatch(/^tfjs backend: wasm, \d+ kernels bridged to cpu \(skipped tensorflow-gpu: not installed; tensorflow: not installed\)$/);
+    expect(describeTfBackend(selected)).toMatch(/^tfjs backend: wasm, \d+ kernels bridged to cpu \(skipped tensorflow-gpu: not installed; tensorflow: not installed\)$/);
 
     // The gradient of gather needs UnsortedSegmentSum, which wasm lacks without the bridge.
     const table = tf.variable(tf.tensor2d([[1, 2], [3, 4], [5, 6]]));

@@ -1,3 +1,4 @@
+import { Xoshiro128 } from "@autosing/base";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,7 +6,7 @@ import { join } from "node:path";
 import { type MainRow, mainTable, stepPath, writeTable, defineTable, defineColumn } from "@autosing/parquet-io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { DatasetError, PartitionedDataset, Rng, type TrainingDataset, shuffleBuffer, trainingTable } from "../src/index.js";
+import { DatasetError, PartitionedDataset, type TrainingDataset, shuffleBuffer, trainingTable } from "../src/index.js";
 
 let root: string;
 
@@ -64,9 +65,9 @@ describe("shuffleBuffer", () => {
       for (let i = 0; i < 50; i++) yield i;
     }
     const a: number[] = [];
-    for await (const x of shuffleBuffer(numbers(), 8, Rng.fromSeed(1))) a.push(x);
+    for await (const x of shuffleBuffer(numbers(), 8, Xoshiro128.fromSeed(1))) a.push(x);
     const b: number[] = [];
-    for await (const x of shuffleBuffer(numbers(), 8, Rng.fromSeed(1))) b.push(x);
+    for await (const x of shuffleBuffer(numbers(), 8, Xoshiro128.fromSeed(1))) b.push(x);
     expect(a).toEqual(b);
     expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(a).not.toEqual(Array.from({ length: 50 }, (_, i) => i));

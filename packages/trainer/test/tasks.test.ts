@@ -1,8 +1,8 @@
+import { Xoshiro128 } from "@autosing/base";
 import { makeAlignment } from "@autosing/parquet-io";
 import { describe, expect, it } from "vitest";
 
 import {
-  Rng,
   T2S_PLACEHOLDER_TEXT,
   type SampleContext,
   type SM2ASample,
@@ -45,7 +45,7 @@ function row(frames = 16, overrides: Partial<TrainingRow> = {}): TrainingRow {
   };
 }
 
-const context = (seed = 1): SampleContext => ({ rng: Rng.fromSeed(seed), partition: 1, file: "f", row: 0 });
+const context = (seed = 1): SampleContext => ({ rng: Xoshiro128.fromSeed(seed), partition: 1, file: "f", row: 0 });
 
 describe("t2s samples (T2SDataset.entries)", () => {
   it("encodes text as UTF-8 bytes with end-of-text before and after, cut to the length", () => {

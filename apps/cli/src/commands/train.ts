@@ -1,4 +1,5 @@
-import { BACKEND_PREFERENCE, type BackendChoice, LR_SCHEDULES, type LrScheduleName } from "@autosing/trainer";
+import { TF_BACKEND_PREFERENCE, type TfBackendChoice } from "@autosing/nn";
+import { LR_SCHEDULES, type LrScheduleName } from "@autosing/trainer";
 import { type Command, Option } from "commander";
 import { z } from "zod";
 
@@ -50,8 +51,8 @@ function trainingRequest(flags: TrainFlags): TrainingRequest {
   if (!LR_SCHEDULES.includes(flags.lrSchedule as LrScheduleName)) {
     throw new FlagError(`autosing train: --lr-schedule must be one of ${LR_SCHEDULES.join(", ")}, got "${flags.lrSchedule}"`);
   }
-  if (flags.backend !== "auto" && !BACKEND_PREFERENCE.includes(flags.backend as BackendChoice)) {
-    throw new FlagError(`autosing train: --backend must be auto or one of ${BACKEND_PREFERENCE.join(", ")}, got "${flags.backend}"`);
+  if (flags.backend !== "auto" && !TF_BACKEND_PREFERENCE.includes(flags.backend as TfBackendChoice)) {
+    throw new FlagError(`autosing train: --backend must be auto or one of ${TF_BACKEND_PREFERENCE.join(", ")}, got "${flags.backend}"`);
   }
   return {
     task: flags.task_name,
@@ -70,7 +71,7 @@ function trainingRequest(flags: TrainFlags): TrainingRequest {
     validateEveryNSteps,
     ...(flags.resumeFrom ? { resumeFrom: flags.resumeFrom } : {}),
     ...(flags.loadFrom ? { loadFrom: flags.loadFrom } : {}),
-    backend: flags.backend as "auto" | BackendChoice,
+    backend: flags.backend as "auto" | TfBackendChoice,
   };
 }
 
@@ -106,7 +107,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .option("--validate-every-n-steps <n>", "also validate every N optimizer steps (0: epoch ends only)", String(TRAINING_DEFAULTS.validateEveryNSteps))
     .option("--resume-from <dir>", "continue a run exactly from a checkpoint directory")
     .option("--load-from <dir>", "start from a saved model's weights (model.safetensors + config.json)")
-    .addOption(new Option("--backend <name>", "tfjs backend").choices(["auto", ...BACKEND_PREFERENCE]).default(TRAINING_DEFAULTS.backend))
+    .addOption(new Option("--backend <name>", "tfjs backend").choices(["auto", ...TF_BACKEND_PREFERENCE]).default(TRAINING_DEFAULTS.backend))
     .action(async (flags: TrainFlags) => {
       const summary = await runTraining(trainingRequest(flags), io.stderr);
       io.stdout(`${summaryJson(summary)}\n`);

@@ -6,7 +6,8 @@
  */
 import { dirname, join } from "node:path";
 
-import { type BackendChoice, type LrScheduleName, ProgressBar, describeBackend, selectBackend, train } from "@autosing/trainer";
+import { type TfBackendChoice, describeTfBackend } from "@autosing/nn";
+import { type LrScheduleName, ProgressBar, selectBackend, train } from "@autosing/trainer";
 
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
@@ -63,7 +64,7 @@ export interface TrainingRequest<Name extends TaskName = TaskName> {
   resumeFrom?: string;
   /** Start from a saved model's weights: its directory or its model.safetensors. */
   loadFrom?: string;
-  backend?: "auto" | BackendChoice;
+  backend?: "auto" | TfBackendChoice;
 }
 
 /** What a finished run reports (`autosing train` prints it as JSON). */
@@ -101,7 +102,7 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
   const log = (line: string) => stderr(`${line}\n`);
   try {
     const backend = await selectBackend(settings.backend === "auto" ? {} : { only: [settings.backend] });
-    stderr(`${describeBackend(backend)}\n`);
+    stderr(`${describeTfBackend(backend)}\n`);
     const prepared = await prepareTask(trainingTask(request.task) as AnyTrainingTask, request, {
       seed: settings.seed,
       batchSize: settings.batchSize,

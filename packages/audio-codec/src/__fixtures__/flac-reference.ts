@@ -9,7 +9,7 @@
  *   ffmpeg -i /tmp/ref/ffmpeg-mono.wav    -c:a flac -compression_level 5 src/__fixtures__/ffmpeg-mono.flac
  *   ffmpeg -i /tmp/ref/ffmpeg-stereo.wav  -c:a flac -compression_level 5 src/__fixtures__/ffmpeg-stereo.flac
  */
-import { seededRandom } from "../random.js";
+import { mulberry32 } from "@autosing/base";
 
 export interface ReferenceClip {
   name: string;
@@ -19,7 +19,7 @@ export interface ReferenceClip {
 }
 
 function clip(length: number, silentTail: number, seed: number, hz: number): Int16Array {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const out = new Int16Array(length);
   for (let i = 0; i < length - silentTail; i++) {
     out[i] = Math.round(6000 * Math.sin((2 * Math.PI * hz * i) / 16000)) + Math.floor(random() * 64) - 32;

@@ -1,6 +1,5 @@
+import { mulberry32 } from "@autosing/base";
 import { OnnxGraphBuilder } from "@autosing/nn";
-
-import { seededRandom } from "./random.js";
 
 /**
  * A random-weight model with the charsiu frame-classifier signature: `input_values` f32 [1, N] →
@@ -8,7 +7,7 @@ import { seededRandom } from "./random.js";
  * receptive field and 10 ms hop, so ≈100 frames/s).
  */
 export function randomFrameModel(classes = 42, seed = 5): Uint8Array {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const weight = new Float32Array(classes * 400).map(() => (random() - 0.5) * 0.2);
   const graph = new OnnxGraphBuilder("charsiu_like_frame_classifier");
   graph.addInput("input_values", "float32", [1, "samples"]);

@@ -1,8 +1,8 @@
+import { mulberry32 } from "@autosing/base";
 import { synthesize } from "@autosing/espeak";
 
 import { alignWithDtw } from "../dtw-aligner.js";
 import type { G2p } from "../g2p.js";
-import { seededRandom } from "./random.js";
 
 export const EVAL_LYRICS = [
   "twinkle twinkle little star",
@@ -42,7 +42,7 @@ export function warpAudio(
   options: { minStretch?: number; maxStretch?: number; maxGap?: number; preservePitch?: boolean } = {},
 ): Warped {
   const { minStretch = 0.8, maxStretch = 1.6, maxGap = 0.6, preservePitch = true } = options;
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const pieces: WarpPiece[] = [];
   let inPos = 0;
   let outPos = 0;

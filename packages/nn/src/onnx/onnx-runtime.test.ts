@@ -1,20 +1,13 @@
+import { mulberry32 } from "@autosing/base";
 import { describe, expect, it } from "vitest";
 
 import { OnnxGraphBuilder } from "./graph-builder.js";
 import { float32Tensor, openOnnxSession } from "./session.js";
 
-/** Deterministic pseudo-random floats (mulberry32) so the test needs no global RNG. */
+/** Deterministic pseudo-random floats in [-0.5, 0.5) so the test needs no global RNG. */
 function seededFloats(seed: number, count: number): Float32Array {
-  let state = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  }
-  return out;
+  const random = mulberry32(seed);
+  return Float32Array.from({ length: count }, () => random() - 0.5);
 }
 
 describe("onnxruntime-node with the bundled CPU binary", () => {

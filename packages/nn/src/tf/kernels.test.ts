@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { useTfBackend } from "./parameters.js";
+import { useTfBackend } from "./backend.js";
 
 afterAll(async () => {
   await useTfBackend("cpu");

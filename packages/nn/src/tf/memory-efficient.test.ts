@@ -1,19 +1,19 @@
+import { Xoshiro128 } from "@autosing/base";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { SeededRandom } from "../random.js";
 import type { FlexEmbeddingsShape, WeightLookup } from "./blocks.js";
 import { attentionCore } from "./attention-core.js";
 import { crossEntropy, delSumHead, residualAttentionBlock, TfRotary } from "./blocks.js";
 import { gradientCheckpoint } from "./gradient-checkpoint.js";
-import { useTfBackend } from "./parameters.js";
+import { useTfBackend } from "./backend.js";
 import { delSumHeadCrossEntropy, unembedCrossEntropy } from "./unembed-loss.js";
 
 beforeAll(async () => {
   await useTfBackend("cpu");
 });
 
-function randomTensor(random: SeededRandom, shape: number[], std = 1): tf.Tensor {
+function randomTensor(random: Xoshiro128, shape: number[], std = 1): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   return tf.tensor(Float32Array.from({ length: n }, () => random.normal() * std), shape);
 }
@@ -33,8 +33,8 @@ function relativeError(actual: tf.Tensor, expected: tf.Tensor): number {
   return diff / Math.max(scale, 1e-30);
 }
 
-function variables(random: SeededRandom, shapes: Record<string, number[]>, std = 1): Map<string, tf.Variable> {
-  return new Map(Object.entries(shapes).map(([name, shape]) => [name, tf.variable(randomTensor(random, shape, std), true, `${name}_${Math.floor(random.uniform() * 1e9)}`)]));
+function variables(random: Xoshiro128, shapes: Record<string, number[]>, std = 1): Map<string, tf.Variable> {
+  return new Map(Object.entries(shapes).map(([name, shape]) => [name, tf.variable(randomTensor(random, shape, std), true, `${name}_${Math.floor(random.nextFloat() * 1e9)}`)]));
 }
 
 function lookupOf(map: Map<string, tf.Tensor>): WeightLookup {
@@ -60,7 +60,7 @@ describe("unembedCrossEntropy", () => {
   const ignoreIndex = 7;
 
   it("gives the loss, accuracy counts and gradients of the plain cross entropy over full logits", () => {
-    const random = new SeededRandom(3);
+    const random = Xoshiro128.fromWord(3);
     const vars = variables(random, { x: [rows, 5], main: [7, 5], special: [2, 4], xSpecial: [rows, 4] });
     const w = lookupOf(vars);
     const targets = tf.tensor1d(targetsData, "int32");
@@ -97,7 +97,7 @@ describe("unembedCrossEntropy", () => {
   });
 
   it("leaks no tensors, with or without a gradient being recorded", () => {
-    const random = new SeededRandom(4);
+    const random = Xoshiro128.fromWord(4);
     const vars = variables(random, { x: [rows, 5], main: [9, 5] });
     const targets = tf.tensor1d(targetsData, "int32");
     const before = tf.memory().numTensors;
@@ -115,7 +115,7 @@ describe("delSumHeadCrossEntropy", () => {
 
   for (const frozenWidth of [width, 4]) {
     it(`equals delSumHead + crossEntropy per quantizer, loss and gradients (embedding width ${frozenWidth})`, () => {
-      const random = new SeededRandom(5 + frozenWidth);
+      const random = Xoshiro128.fromWord(5 + frozenWidth);
       const shape: FlexEmbeddingsShape = { codes: 11, width, specialCodes: 2, frozenWidth, unembed: true };
       const shapes: Record<string, number[]> = {
         "head.splitter.0.weight": [width * quantizers, width],
@@ -180,7 +180,7 @@ describe("gradientCheckpoint", () => {
   };
 
   it("gives the gradients of the plain block, twice in a row, and leaks no tensors", () => {
-    const random = new SeededRandom(9);
+    const random = Xoshiro128.fromWord(9);
     const vars = variables(random, { ...Object.fromEntries(names.map((n) => [n, shapeOf(n)])), x: [2, 5, width] }, 0.5);
     const w = lookupOf(vars);
     const rotary = new TfRotary(4);
@@ -212,7 +212,7 @@ describe("attentionCore", () => {
   // Groups of 6 (all pairs at once), 4 (a ragged last group) and 1 (batch, head) pairs.
   for (const [causal, groupPairs] of [[false, 6], [true, 6], [true, 4], [false, 1]] as const) {
     it(`gives the values and gradients of softmax(q·kᵀ·scale${causal ? " + causal mask" : ""})·v under autograd, ${groupPairs} pairs at a time`, () => {
-      const random = new SeededRandom(causal ? 11 : 12);
+      const random = Xoshiro128.fromWord(causal ? 11 : 12);
       const tk = causal ? 5 : 3;
       const vars = variables(random, { q: [2, 3, 5, 4], k: [2, 3, tk, 4], v: [2, 3, tk, 4], mix: [2, 3, 5, 4] });
       const w = lookupOf(vars);

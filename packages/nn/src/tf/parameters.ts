@@ -77,31 +77,3 @@ export class TfParameters {
 
 // tfjs variable names must be globally unique; two models may hold the same upstream key.
 let tfVariableCounter = 0;
-
-export type TfBackendName = "tensorflow" | "wasm" | "cpu";
-
-/**
- * Registers every tfjs gradient function. tfjs-core registers none by itself; the @tensorflow/tfjs
- * bundle registers them all on the shared engine when loaded. It is loaded on demand because it
- * takes about a second, which inference-only users of this package should not pay.
- */
-export async function registerTfGradients(): Promise<void> {
-  await import("@tensorflow/tfjs");
-  registerFastKernels();
-}
-
-/**
- * Selects a registered tfjs backend (registering gradients first, so training works), loading cpu
- * (always available) or wasm when asked for them.
- * Native (`tensorflow`, from an optional `@tensorflow/tfjs-node` install) and wasm are
- * registered by importing their packages; the trainer chooses which.
- */
-export async function useTfBackend(name: TfBackendName = "cpu"): Promise<string> {
-  await registerTfGradients();
-  if (name === "cpu") await import("@tensorflow/tfjs-backend-cpu");
-  if (name === "wasm") await import("@tensorflow/tfjs-backend-wasm");
-  registerFastKernels();
-  await tf.setBackend(name);
-  await tf.ready();
-  return tf.getBackend();
-}

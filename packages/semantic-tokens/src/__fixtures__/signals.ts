@@ -1,4 +1,4 @@
-import { seededRandom } from "@autosing/audio-codec";
+import { mulberry32 } from "@autosing/base";
 
 /**
  * Test-only signals: vowel-like sounds (a harmonic source through formant resonances) whose
@@ -13,7 +13,7 @@ export const VOWEL_FORMANTS: Record<string, readonly [number, number]> = {
 export function vowel(name: keyof typeof VOWEL_FORMANTS, seconds: number, f0: number, seed: number): Float32Array {
   const sampleRate = 16_000;
   const [f1, f2] = VOWEL_FORMANTS[name]!;
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const out = new Float32Array(Math.round(seconds * sampleRate));
   const phase0 = random() * Math.PI * 2;
   for (let h = 1; h * f0 < 7000; h++) {

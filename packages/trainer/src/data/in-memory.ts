@@ -1,6 +1,7 @@
+import { Xoshiro128 } from "@autosing/base";
+
 import type { DatasetItem, TrainingDataset } from "../contract.js";
 import { TrainerConfigError } from "../errors.js";
-import { Rng } from "../rng.js";
 
 export interface InMemoryDatasetOptions<Sample, Batch> {
   samples: readonly Sample[];
@@ -32,7 +33,7 @@ export class InMemoryDataset<Sample, Batch> implements TrainingDataset<Batch> {
   /** The sample order of an epoch. */
   order(epoch: number): number[] {
     const indices = this.options.samples.map((_, i) => i);
-    if (this.options.shuffle) Rng.fromSeed((this.options.seed ?? 0) * 1000003 + epoch).shuffle(indices);
+    if (this.options.shuffle) Xoshiro128.fromSeed((this.options.seed ?? 0) * 1000003 + epoch).shuffle(indices);
     return indices;
   }
 

@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 
+import { Xoshiro128 } from "@autosing/base";
 import type {
   TableReader} from "@autosing/parquet-io";
 import {
@@ -11,7 +12,6 @@ import {
 
 import type { DatasetItem, TrainingDataset } from "../contract.js";
 import { DatasetError, TrainerConfigError } from "../errors.js";
-import { Rng } from "../rng.js";
 import { shuffleBuffer } from "./shuffle.js";
 
 /** What a sample mapping returns for a row it cannot use: the row is skipped and the reason logged. */
@@ -21,7 +21,7 @@ export interface SkippedRow {
 
 export interface SampleContext {
   /** Seeded per (seed, epoch, worker): random choices of the mapping (multiscale windows, dropout of conditioning). */
-  rng: Rng;
+  rng: Xoshiro128;
   partition: number;
   file: string;
   /** Row index within the file. */
@@ -148,8 +148,8 @@ export class PartitionedDataset<Row, Sample, Batch> implements TrainingDataset<B
     const rank = options.rank ?? 0;
     const worldSize = options.worldSize ?? 1;
     const training = options.split === "train";
-    const orderRng = Rng.derive(options.seed, epoch, rank, 1);
-    const mapRng = Rng.derive(options.seed, epoch, rank, 2);
+    const orderRng = Xoshiro128.derive(options.seed, epoch, rank, 1);
+    const mapRng = Xoshiro128.derive(options.seed, epoch, rank, 2);
     const files = training ? orderRng.shuffle([...this.files]) : this.files;
     for (const { partition, file, rowGroups } of files) {
       const reader = await openTable(file, options.table);
@@ -189,7 +189,7 @@ export class PartitionedDataset<Row, Sample, Batch> implements TrainingDataset<B
     const training = options.split === "train";
     let stream: AsyncIterable<Sample> = this.samples(epoch);
     if (training) {
-      stream = shuffleBuffer(stream, options.shuffleBufferSize ?? 1000, Rng.derive(options.seed, epoch, options.rank ?? 0, 3));
+      stream = shuffleBuffer(stream, options.shuffleBufferSize ?? 1000, Xoshiro128.derive(options.seed, epoch, options.rank ?? 0, 3));
     }
     let pending: Sample[] = [];
     let index = 0;

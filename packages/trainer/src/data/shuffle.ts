@@ -1,4 +1,4 @@
-import type { Rng } from "../rng.js";
+import type { Xoshiro128 } from "@autosing/base";
 
 /**
  * Port of autosing/simple_dataset.py: SimpleDataset.shuffle — a bounded shuffle buffer: fill
@@ -7,7 +7,7 @@ import type { Rng } from "../rng.js";
  * buffer twice (once as is, once reshuffled), which repeats up to `size` samples per epoch;
  * here it is emitted once, shuffled.
  */
-export async function* shuffleBuffer<T>(items: AsyncIterable<T>, size: number, rng: Rng): AsyncGenerator<T> {
+export async function* shuffleBuffer<T>(items: AsyncIterable<T>, size: number, rng: Xoshiro128): AsyncGenerator<T> {
   if (size <= 1) {
     yield* items;
     return;

@@ -1,12 +1,12 @@
 import { readFile } from "node:fs/promises";
 
+import { Xoshiro128 } from "@autosing/base";
 import { type TableSchema, type TokensRow, atoksTable, defineColumn, defineTable, listPartitions, openTable, stepPath } from "@autosing/parquet-io";
 
 import type { DatasetItem, TrainingDataset } from "../contract.js";
 import { PartitionedDataset, type SampleContext, type SkippedRow } from "../data/partitioned.js";
 import { shuffleBuffer } from "../data/shuffle.js";
 import { DatasetError, TrainerConfigError } from "../errors.js";
-import { Rng } from "../rng.js";
 
 /** Upstream's artist dataset reads training partitions 1..8 unless `num_partitions` says otherwise. */
 export const ARTIST_EMB_DEFAULT_PARTITIONS = 8;
@@ -268,7 +268,7 @@ export class ArtistEmbeddingDataset implements TrainingDataset<ArtistEmbHostBatc
     async function* windows(): AsyncGenerator<ArtistEmbSample> {
       for await (const item of rows.batches(epoch, 0)) yield* item.batch;
     }
-    const stream = training ? shuffleBuffer(windows(), options.shuffleBufferSize ?? 1000, Rng.derive(options.seed, epoch, 0, 4)) : windows();
+    const stream = training ? shuffleBuffer(windows(), options.shuffleBufferSize ?? 1000, Xoshiro128.derive(options.seed, epoch, 0, 4)) : windows();
     const emit = (samples: ArtistEmbSample[]): DatasetItem<ArtistEmbHostBatch> => {
       const batch = collateArtistEmb(samples);
       return { batch, samples: samples.length, tokens: batch.atoks.length };

@@ -1,15 +1,3 @@
-/** Deterministic uniform [0, 1) numbers (mulberry32) so tests need no global RNG. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Random log-softmax rows [frames, classes]. */
 export function randomLogProbs(random: () => number, frames: number, classes: number, sharpness = 3): Float32Array {
   const out = new Float32Array(frames * classes);
