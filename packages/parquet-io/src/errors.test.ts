@@ -1,7 +1,7 @@
 import { AutosingError } from "@autosing/base";
 import { describe, expect, it } from "vitest";
 
-import { SplitShapeError } from "./construct-dataset.js";
+import { SplitShapeError } from "./split-row.js";
 import {
   AlignmentShapeError,
   ColumnTypeError,
@@ -11,7 +11,7 @@ import {
   ParquetIoError,
   WriterStateError,
 } from "./errors.js";
-import { CellTypeError } from "./schema.js";
+import { CellTypeError } from "./cell-values.js";
 
 describe("parquet-io errors", () => {
   const shape = new AlignmentShapeError("tokens_per_word", "words claim 5 tokens but there are 4");

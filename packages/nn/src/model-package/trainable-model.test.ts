@@ -2,7 +2,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { initializeParameters } from "../parameters.js";
-import { TfParameters, useTfBackend } from "../tf/parameters.js";
+import { useTfBackend } from "../tf/backend.js";
+import { TfParameters } from "../tf/parameters.js";
 import { TrainableTfModel } from "./trainable-model.js";
 import { DEFAULT_TOY_TUNABLES, TOY_MODEL, ToyInputError, type ToyConfig, type ToyTunables, toyParameterSpecs } from "./__fixtures__/toy-model.js";
 
