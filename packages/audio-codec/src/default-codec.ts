@@ -1,3 +1,5 @@
+import { readSafetensors, writeSafetensors } from "@autosing/safetensors";
+
 import type { AcousticCodec } from "./codec.js";
 import { SNAC_32KHZ, truncateForEncode, validateDenseTokens } from "./codec.js";
 import { assertFiniteSamples } from "./audio.js";
@@ -336,7 +338,6 @@ export async function serializeDefaultCodec(model: DefaultCodecModel, format: "j
     };
     return new TextEncoder().encode(JSON.stringify(body));
   }
-  const { writeSafetensors } = await import("@autosing/nn");
   const tensors = new Map(model.codebooks.map((book, i) => [`codebooks.${i}`, { shape: [model.config.codebookSize, model.config.nMels], data: book }]));
   return writeSafetensors(tensors, { format: FILE_FORMAT, version: String(FILE_VERSION), config: JSON.stringify(model.config) });
 }
@@ -374,7 +375,6 @@ export async function parseDefaultCodec(bytes: Uint8Array, source = "codec file"
     });
     model = { config, codebooks };
   } else {
-    const { readSafetensors } = await import("@autosing/nn");
     let contents;
     try {
       contents = readSafetensors(bytes, source);

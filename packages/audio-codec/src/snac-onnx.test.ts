@@ -1,4 +1,4 @@
-import { OnnxGraphBuilder } from "@autosing/nn";
+import { OnnxGraphBuilder } from "@autosing/onnx";
 import { describe, expect, it } from "vitest";
 
 import {

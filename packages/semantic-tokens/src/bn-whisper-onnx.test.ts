@@ -1,5 +1,5 @@
 import { WHISPER_N_MELS, seededRandom } from "@autosing/audio-codec";
-import { OnnxGraphBuilder } from "@autosing/nn";
+import { OnnxGraphBuilder } from "@autosing/onnx";
 import { describe, expect, it } from "vitest";
 
 import { BN_WHISPER_OUTPUT_TOKENS, loadBnWhisperOnnx } from "./bn-whisper-onnx.js";

@@ -3,7 +3,7 @@ import { mkdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 
 import { type AudioData, audioDuration, decodeAudio, encodeWav } from "@autosing/audio-codec";
-import { type SourceSeparator, createTruthSeparator, loadMdxOnnxSeparator } from "@autosing/processing";
+import { type SourceSeparator, createTruthSeparator, loadMdxOnnxSeparator } from "@autosing/separation";
 
 import { SingInputError, SingOptionError } from "./errors.js";
 import { writeAtomically } from "./mix.js";

@@ -24,6 +24,7 @@ import {
   vadExtract,
 } from "@autosing/processing";
 import { SemanticTokensError } from "@autosing/semantic-tokens";
+import { SeparationError } from "@autosing/separation";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
@@ -92,7 +93,7 @@ const wordsPerMinute = (value: string): number => {
 };
 
 /** The libraries whose failures are the user's to fix (one line on stderr, no stack). */
-const USER_ERROR_FAMILIES = [ProcessingError, AudioCodecError, LrcAlignError, ParquetIoError, SemanticTokensError, ArtistEmbedderError];
+const USER_ERROR_FAMILIES = [ProcessingError, SeparationError, AudioCodecError, LrcAlignError, ParquetIoError, SemanticTokensError, ArtistEmbedderError];
 const asUserError = (error: unknown): unknown => asUserErrorOf("process", error, USER_ERROR_FAMILIES);
 
 function parsePartition(value: string | undefined): number {

@@ -3,8 +3,8 @@ import { extname, join } from "node:path";
 
 import { ArtistEmbedderError } from "@autosing/artist-embedder";
 import { AudioCodecError } from "@autosing/audio-codec";
-import { ProcessingError } from "@autosing/processing";
 import { SemanticTokensError } from "@autosing/semantic-tokens";
+import { SeparationError } from "@autosing/separation";
 import { SING_DEFAULTS, SING_OUTPUT_FORMATS, SingError, type SingOptions, type SingOutputFormat, sing } from "@autosing/sing";
 import { SM2AModelError } from "@autosing/sm2a-model";
 import { T2SModelError } from "@autosing/t2s-model";
@@ -74,7 +74,7 @@ const booleanValue = (value: string): boolean => {
 };
 
 /** The libraries whose failures are the user's to fix (one line on stderr, no stack). */
-const USER_ERROR_FAMILIES = [SingError, AudioCodecError, ProcessingError, SemanticTokensError, ArtistEmbedderError, T2SModelError, SM2AModelError];
+const USER_ERROR_FAMILIES = [SingError, AudioCodecError, SeparationError, SemanticTokensError, ArtistEmbedderError, T2SModelError, SM2AModelError];
 const asUserError = (error: unknown): unknown => asUserErrorOf("sing", error, USER_ERROR_FAMILIES);
 
 /** The library options of a command line; a literal `\n` in --lyrics is the line break (shells pass it verbatim). */

@@ -1,4 +1,4 @@
-import { OnnxGraphBuilder } from "@autosing/nn";
+import { OnnxGraphBuilder } from "@autosing/onnx";
 
 import { seededRandom } from "./random.js";
 
