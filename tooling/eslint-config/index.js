@@ -5,10 +5,13 @@ import { createTypeScriptImportResolver } from "eslint-import-resolver-typescrip
 import importX from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
+import { layerPlugin } from "./layer-rules.js";
+
 /**
  * Package boundaries (DESIGN.md §2, STYLE.md): a package reaches another only through
  * its published entry points (`@autosing/<name>` or an `exports` subpath), never through
- * its `src/` or `dist/` files, and modules inside a package form no import cycle.
+ * its `src/` or `dist/` files, modules inside a package form no import cycle, and packages
+ * import only packages of lower layers (layers.js, docs/decisions/0005-layer-order.md).
  */
 const boundaryRules = {
   "no-restricted-imports": [
@@ -28,6 +31,7 @@ const boundaryRules = {
   ],
   "import-x/no-cycle": ["error", { maxDepth: 10, ignoreExternal: true }],
   "import-x/no-self-import": "error",
+  "autosing/layer-order": "error",
 };
 
 /**
@@ -60,6 +64,7 @@ export default tseslint.config(
   // import-x's TypeScript preset registers the plugin and tells it how to parse the modules it
   // follows (without it the cycle check silently sees no imports in .ts files).
   importX.flatConfigs.typescript,
+  { plugins: { autosing: layerPlugin } },
   {
     settings: {
       // The TypeScript resolver maps NodeNext-style `./module.js` specifiers to their `.ts` sources,
@@ -71,6 +76,13 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
     },
+  },
+  {
+    // Published code only: the tests and benches of inference packages may use the synthetic
+    // corpus (which sings with eSpeak); what users install may not.
+    files: ["**/src/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/__fixtures__/**"],
+    rules: { "autosing/inference-imports": "error" },
   },
   maxLinesBlock(),
 );

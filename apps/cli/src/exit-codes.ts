@@ -16,8 +16,10 @@ import { EspeakError, EspeakLoadError, EspeakOptionError } from "@autosing/espea
 import { LrcAlignError, ModelContractError as FrameClassifierContractError } from "@autosing/lrc-align";
 import { NnError } from "@autosing/nn";
 import { ParquetIoError } from "@autosing/parquet-io";
-import { ModelRequiredError, ProcessingError, SeparatorContractError, StepOptionError } from "@autosing/processing";
-import { SemanticModelContractError, SemanticTokensError, TokenizerFileError } from "@autosing/semantic-tokens";
+import { ModelRequiredError, ProcessingError, StepOptionError } from "@autosing/processing";
+import { SafetensorsError } from "@autosing/safetensors";
+import { SemanticModelContractError, SemanticTokensError, TokenizerFileError, TokenizerSpecError } from "@autosing/semantic-tokens";
+import { SeparationError, SeparatorContractError, SeparatorOptionError } from "@autosing/separation";
 import { SingError, SingModelError, SingOptionError } from "@autosing/sing";
 import { SM2AModelError } from "@autosing/sm2a-model";
 import { CorpusOptionError, CorpusWriteError, SongCorpusError } from "@autosing/song-corpus";
@@ -77,6 +79,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       CorpusOptionError,
       EspeakOptionError,
       TrainerConfigError,
+      SeparatorOptionError,
+      TokenizerSpecError,
       // Only a backend named by --backend can be missing: the automatic choice ends at cpu, which always loads.
       BackendUnavailableError,
     ],
@@ -89,6 +93,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       LrcAlignError,
       EspeakError,
       ProcessingError,
+      SeparationError,
       SemanticTokensError,
       SingError,
       SongCorpusError,
@@ -106,6 +111,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       CodecLoadError,
       FrameClassifierContractError,
       SeparatorContractError,
+      SafetensorsError,
       SemanticModelContractError,
       TokenizerFileError,
       SingModelError,

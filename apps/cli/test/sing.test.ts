@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import { decodeWav, encodeWav, firstChannel, fitDefaultCodec, serializeDefaultCodec } from "@autosing/audio-codec";
 import { OnnxGraphBuilder } from "@autosing/nn";
-import { createTruthSeparator } from "@autosing/processing";
+import { createTruthSeparator } from "@autosing/separation";
 import { sing } from "@autosing/sing";
 import { type TinySingModels, writeTinySingModels } from "@autosing/sing/testing";
 import { writeTestCorpus } from "@autosing/song-corpus";

@@ -1,4 +1,6 @@
 /** The default codec's file formats: JSON with base64 codebooks, or safetensors with the config in its metadata. */
+import { readSafetensors, writeSafetensors } from "@autosing/safetensors";
+
 import { SNAC_32KHZ } from "./codec.js";
 import { type DefaultCodecConfig, type DefaultCodecModel, DEFAULT_CODEC_CONFIG, checkDefaultCodecModel } from "./default-codec-model.js";
 import { CodecLoadError } from "./errors.js";
@@ -29,7 +31,6 @@ export async function serializeDefaultCodec(model: DefaultCodecModel, format: "j
     };
     return new TextEncoder().encode(JSON.stringify(body));
   }
-  const { writeSafetensors } = await import("@autosing/nn");
   const tensors = new Map(model.codebooks.map((book, i) => [`codebooks.${i}`, { shape: [model.config.codebookSize, model.config.nMels], data: book }]));
   return writeSafetensors(tensors, { format: FILE_FORMAT, version: String(FILE_VERSION), config: JSON.stringify(model.config) });
 }
@@ -67,7 +68,6 @@ export async function parseDefaultCodec(bytes: Uint8Array, source = "codec file"
     });
     model = { config, codebooks };
   } else {
-    const { readSafetensors } = await import("@autosing/nn");
     let contents;
     try {
       contents = readSafetensors(bytes, source);

@@ -1,5 +1,5 @@
 import { mulberry32 } from "@autosing/base";
-import type { InferenceSession } from "@autosing/nn";
+import type { InferenceSession } from "@autosing/onnx";
 
 import { InvalidAudioParameterError } from "./errors.js";
 
@@ -50,7 +50,7 @@ export const nearestCodesJs: NearestCodes = (points, n, codebook, k, dim) => Pro
  * than the JS loop when fitting thousands of codes. Sessions are cached per vector width.
  */
 export async function createOnnxNearestCodes(threads?: number): Promise<{ search: NearestCodes; release: () => Promise<void> }> {
-  const { OnnxGraphBuilder, float32Tensor, openOnnxSession } = await import("@autosing/nn");
+  const { OnnxGraphBuilder, float32Tensor, openOnnxSession } = await import("@autosing/onnx");
   const sessions = new Map<number, InferenceSession>();
   const sessionFor = async (dim: number): Promise<InferenceSession> => {
     let session = sessions.get(dim);

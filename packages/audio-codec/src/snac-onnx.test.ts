@@ -1,5 +1,5 @@
 import { mulberry32 } from "@autosing/base";
-import { OnnxGraphBuilder } from "@autosing/nn";
+import { OnnxGraphBuilder } from "@autosing/onnx";
 import { describe, expect, it } from "vitest";
 
 import {

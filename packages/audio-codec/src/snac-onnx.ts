@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
-import type { InferenceSession, Tensor } from "@autosing/nn";
+import type { InferenceSession, Tensor } from "@autosing/onnx";
 
 import type { AcousticCodec } from "./codec.js";
 import { SNAC_32KHZ, truncateForEncode, validateDenseTokens } from "./codec.js";
@@ -67,9 +67,9 @@ function toInt32(tensor: Tensor, name: string, expected: number, source: string)
  */
 export async function loadSnacOnnxCodec(sources: SnacOnnxSources | string, options: SnacOnnxOptions = {}): Promise<AcousticCodec> {
   const files = typeof sources === "string" ? findSnacOnnxFiles(sources) : sources;
-  // Loaded on demand: @autosing/nn brings onnxruntime and TensorFlow.js, which users of the
+  // Loaded on demand: @autosing/onnx brings onnxruntime's native addon, which users of the
   // audio I/O and DSP functions should not pay for at import time.
-  const { float32Tensor, int64Tensor, openOnnxSession } = await import("@autosing/nn");
+  const { float32Tensor, int64Tensor, openOnnxSession } = await import("@autosing/onnx");
   const label = (s: string | Uint8Array, what: string): string => (typeof s === "string" ? s : `<${what} bytes>`);
   const encoderSource = label(files.encoder, "encoder");
   const decoderSource = label(files.decoder, "decoder");

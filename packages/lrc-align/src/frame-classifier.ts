@@ -1,4 +1,4 @@
-import { type InferenceSession, type SessionOptions, float32Tensor, openOnnxSession } from "@autosing/nn";
+import { type InferenceSession, type SessionOptions, float32Tensor, openOnnxSession } from "@autosing/onnx";
 
 import { ModelContractError, SilentAudioError } from "./errors.js";
 import type { Emission } from "./forced-align.js";

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 
+import { float32Tensor, int64Tensor, openOnnxSession } from "@autosing/onnx";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { OnnxEmitter } from "./onnx/emitter.js";
-import { float32Tensor, int64Tensor, openOnnxSession } from "./onnx/session.js";
 import type { StateDict } from "./safetensors.js";
 import { rotaryInverseFrequencies, sinusoids } from "./tables.js";
 import { gelu, layerNorm, multiHeadAttention, TfRotary } from "./tf/blocks.js";

@@ -1,11 +1,10 @@
 // Shared neural building blocks of the autosing models: parameter specs with μP metadata,
-// safetensors, seeded sampling, the TensorFlow.js training forms of the WhisperSpeech/AutoSing
-// blocks, and their ONNX inference forms plus the onnxruntime-node plumbing.
+// checkpoints, seeded sampling, the TensorFlow.js training forms of the WhisperSpeech/AutoSing
+// blocks, and their ONNX inference forms. The onnxruntime-node plumbing (@autosing/onnx) and the
+// safetensors codec (@autosing/safetensors) live below nn and are re-exported here unchanged.
 export * as tf from "@tensorflow/tfjs-core";
-export { OnnxFloatAttribute, OnnxGraphBuilder } from "./onnx/graph-builder.js";
-export type { OnnxAttributeValue, OnnxDimension, OnnxElementType, OnnxModelOptions } from "./onnx/graph-builder.js";
-export { float32Tensor, int64Tensor, openOnnxSession } from "./onnx/session.js";
-export type { InferenceSession, SessionOptions, Tensor } from "./onnx/session.js";
+export { OnnxFloatAttribute, OnnxGraphBuilder, float32Tensor, int64Tensor, openOnnxSession } from "@autosing/onnx";
+export type { InferenceSession, OnnxAttributeValue, OnnxDimension, OnnxElementType, OnnxModelOptions, SessionOptions, Tensor } from "@autosing/onnx";
 export { OnnxEmitter, ONNX_MASK_VALUE } from "./onnx/emitter.js";
 export { KV_CACHE_NAMES } from "./onnx/kv-cache-names.js";
 export { type StepCacheLayout, addStepCacheFeeds } from "./onnx/step-cache-feeds.js";

@@ -11,6 +11,7 @@ export {
   sliceAlignment,
   validateAlignment,
 } from "./alignment.js";
+export { chunkId, parseChunkId } from "./chunk-id.js";
 export {
   type ConstructDatasetOptions,
   type ConstructDatasetResult,

@@ -2,14 +2,17 @@
 // align → vad_extract → src_sep → atoks / stoks → artist_embs (port of autosing/processing.py).
 export { align } from "./align.js";
 export type { AlignStepOptions } from "./align.js";
-export { vadExtract, chunkId, parseChunkId } from "./vad-extract.js";
+export { vadExtract } from "./vad-extract.js";
 export type { VadExtractOptions } from "./vad-extract.js";
+// Chunk ids now live with the partition layout in @autosing/parquet-io; re-exported for compatibility.
+export { chunkId, parseChunkId } from "@autosing/parquet-io";
 export { srcSep } from "./src-sep.js";
 export type { SrcSepOptions } from "./src-sep.js";
-export type { SeparatedStems, SourceSeparator } from "./separator.js";
-export { createTruthSeparator } from "./truth-separator.js";
-export { MDX_SAMPLE_RATE, SeparatorContractError, loadMdxOnnxSeparator } from "./mdx-onnx.js";
-export type { MdxOnnxOptions } from "./mdx-onnx.js";
+// The separators moved to @autosing/separation and the tokenizer loader to @autosing/semantic-tokens
+// (GPL-free homes that sing imports, docs/decisions/0005-layer-order.md); re-exported for compatibility.
+export { MDX_SAMPLE_RATE, SeparatorContractError, createTruthSeparator, loadMdxOnnxSeparator, loadSeparator } from "@autosing/separation";
+export type { MdxOnnxOptions, SeparatedStems, SourceSeparator } from "@autosing/separation";
+export { loadSemanticTokenizer } from "@autosing/semantic-tokens";
 export { atoks, ATOKS_SOURCES } from "./atoks.js";
 export type { AtoksOptions, AtoksSource } from "./atoks.js";
 export { stoks } from "./stoks.js";
@@ -23,4 +26,4 @@ export type { CommonStepOptions, RowFailure, StepName, StepProgress, StepResult 
 export { DEFAULT_STEP_AUDIO_FORMAT, STEP_AUDIO_FORMATS } from "./audio-format.js";
 export type { StepAudioFormat } from "./audio-format.js";
 export { AllRowsFailedError, MissingInputError, ModelRequiredError, ProcessingError, RowInputError, StepOptionError } from "./errors.js";
-export { codecTableName, loadSemanticTokenizer, loadSeparator } from "./model-specs.js";
+export { codecTableName } from "./model-specs.js";

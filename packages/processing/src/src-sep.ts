@@ -1,8 +1,8 @@
 import { audioDuration, decodeAudio } from "@autosing/audio-codec";
 import { chunkedTable, stemTable, stepPath } from "@autosing/parquet-io";
+import type { SourceSeparator } from "@autosing/separation";
 
 import { DEFAULT_STEP_AUDIO_FORMAT, type StepAudioFormat, encodeStepAudio } from "./audio-format.js";
-import type { SourceSeparator } from "./separator.js";
 import { type CommonStepOptions, type StepResult, StepRun, inputRows, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
 
 export interface SrcSepOptions extends CommonStepOptions {

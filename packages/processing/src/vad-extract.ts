@@ -4,6 +4,7 @@ import {
   type AlignmentRecord,
   type ChunkedRow,
   alignmentTable,
+  chunkId,
   chunkedTable,
   firstById,
   indexTable,
@@ -25,18 +26,6 @@ export interface VadExtractOptions extends CommonStepOptions {
   readonly classifier?: OnnxFrameClassifier;
   /** Encoding of the chunk audio (default flac; upstream opus). */
   readonly audioFormat?: StepAudioFormat;
-}
-
-/** `<song>_at_<second>`: the id of a chunk (upstream naming). */
-export function chunkId(songId: string, offsetSeconds: number): string {
-  return `${songId}_at_${offsetSeconds}`;
-}
-
-/** The song id and start second of a chunk id, or undefined when `id` is not `<song>_at_<second>`. */
-export function parseChunkId(id: string): { songId: string; offsetSeconds: number } | undefined {
-  const match = /^(.*)_at_(\d+)$/.exec(id);
-  if (match === null) return undefined;
-  return { songId: match[1] ?? "", offsetSeconds: Number(match[2]) };
 }
 
 /** Samples `[from, to)` of every channel (clipped at the end, as torch slicing is). */

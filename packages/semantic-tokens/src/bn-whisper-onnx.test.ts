@@ -1,6 +1,6 @@
 import { mulberry32 } from "@autosing/base";
 import { WHISPER_N_MELS } from "@autosing/audio-codec";
-import { OnnxGraphBuilder } from "@autosing/nn";
+import { OnnxGraphBuilder } from "@autosing/onnx";
 import { describe, expect, it } from "vitest";
 
 import { BN_WHISPER_OUTPUT_TOKENS, loadBnWhisperOnnx } from "./bn-whisper-onnx.js";

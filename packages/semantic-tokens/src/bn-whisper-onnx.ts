@@ -1,6 +1,6 @@
 import { WHISPER_N_MELS } from "@autosing/audio-codec";
-import type { InferenceSession } from "@autosing/nn";
-import { float32Tensor, openOnnxSession } from "@autosing/nn";
+import type { InferenceSession } from "@autosing/onnx";
+import { float32Tensor, openOnnxSession } from "@autosing/onnx";
 
 import { SemanticModelContractError } from "./errors.js";
 import type { SemanticTokenizer } from "./tokenizer.js";

@@ -23,6 +23,7 @@ export {
   serializeDefaultTokenizer,
 } from "./default-tokenizer.js";
 export type { DefaultTokenizerModel, FitDefaultTokenizerOptions } from "./default-tokenizer.js";
+export { TokenizerSpecError, loadSemanticTokenizer } from "./load-tokenizer.js";
 export {
   InvalidSemanticAudioError,
   SemanticModelContractError,

@@ -2,8 +2,7 @@ import { stat } from "node:fs/promises";
 
 import { type ArtistEmbedder, openArtistEmbedderExport } from "@autosing/artist-embedder";
 import { type AcousticCodec, loadCodec } from "@autosing/audio-codec";
-import { loadSemanticTokenizer } from "@autosing/processing";
-import type { SemanticTokenizer } from "@autosing/semantic-tokens";
+import { type SemanticTokenizer, loadSemanticTokenizer } from "@autosing/semantic-tokens";
 import { type SM2AGenerator, openSM2AExport, sm2aDimensions } from "@autosing/sm2a-model";
 import { type T2SGenerator, openT2SExport } from "@autosing/t2s-model";
 

@@ -1,4 +1,4 @@
-import type { MdxOnnxOptions } from "@autosing/processing";
+import type { MdxOnnxOptions } from "@autosing/separation";
 
 import { SingOptionError } from "./errors.js";
 import type { SingProgress } from "./progress.js";

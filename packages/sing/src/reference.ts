@@ -4,7 +4,7 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 
 import { type AudioData, audioDuration, decodeAudio, encodeWav } from "@autosing/audio-codec";
 import { writeFileAtomic } from "@autosing/base";
-import { type SourceSeparator, createTruthSeparator, loadMdxOnnxSeparator } from "@autosing/processing";
+import { type SourceSeparator, createTruthSeparator, loadMdxOnnxSeparator } from "@autosing/separation";
 
 import { SingInputError, SingOptionError } from "./errors.js";
 import type { ResolvedSingOptions } from "./options.js";

@@ -2,8 +2,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { type AudioData, encodeWav, firstChannel, fitDefaultCodec, resample, serializeDefaultCodec } from "@autosing/audio-codec";
-import { createTruthSeparator } from "@autosing/processing";
 import { fitDefaultTokenizer, serializeDefaultTokenizer } from "@autosing/semantic-tokens";
+import { createTruthSeparator } from "@autosing/separation";
 import { writeTestCorpus } from "@autosing/song-corpus";
 
 import { type TinySingModels, writeTinySingModels } from "../src/testing.js";

@@ -4,7 +4,8 @@ import { join, resolve } from "node:path";
 
 import { openArtistEmbedderExport } from "@autosing/artist-embedder";
 import { constructDataset, indexTable, readTable, stepPath } from "@autosing/parquet-io";
-import { align, artistEmbs, atoks, createTruthSeparator, srcSep, stoks, vadExtract } from "@autosing/processing";
+import { align, artistEmbs, atoks, srcSep, stoks, vadExtract } from "@autosing/processing";
+import { createTruthSeparator } from "@autosing/separation";
 import { sing } from "@autosing/sing";
 import { makeCorpus } from "@autosing/song-corpus";
 import type { Command } from "commander";

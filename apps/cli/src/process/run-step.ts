@@ -11,11 +11,11 @@ import {
   artistEmbs,
   atoks,
   codecTableName,
-  loadSeparator,
   srcSep,
   stoks,
   vadExtract,
 } from "@autosing/processing";
+import { loadSeparator } from "@autosing/separation";
 
 import { CliError } from "../errors.js";
 import { mdxSettingsFromFlags } from "../shared/mdx-flags.js";

@@ -2,7 +2,8 @@
 import { type ArtistEmbedder, openArtistEmbedderExport } from "@autosing/artist-embedder";
 import { type AcousticCodec, loadCodec } from "@autosing/audio-codec";
 import { OnnxFrameClassifier } from "@autosing/lrc-align";
-import { type StepName, loadSemanticTokenizer } from "@autosing/processing";
+import type { StepName } from "@autosing/processing";
+import { loadSemanticTokenizer } from "@autosing/semantic-tokens";
 
 import { CliError } from "../errors.js";
 import type { ProcessFlags } from "./process-flags.js";

@@ -1,4 +1,4 @@
-import type { MdxOnnxOptions } from "@autosing/processing";
+import type { MdxOnnxOptions } from "@autosing/separation";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";

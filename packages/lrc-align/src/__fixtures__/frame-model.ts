@@ -1,5 +1,5 @@
 import { mulberry32 } from "@autosing/base";
-import { OnnxGraphBuilder } from "@autosing/nn";
+import { OnnxGraphBuilder } from "@autosing/onnx";
 
 /**
  * A random-weight model with the charsiu frame-classifier signature: `input_values` f32 [1, N] →

@@ -1,10 +1,10 @@
 import { loadavg } from "node:os";
 
+import { type InferenceSession, type SessionOptions, type Tensor, float32Tensor, openOnnxSession } from "@autosing/onnx";
+
 import { NnError } from "../errors.js";
 import { measureCopyBandwidth, timeInterleaved } from "./decode-timing.js";
 import type { StepTiming } from "./decode-timing.js";
-import { float32Tensor, openOnnxSession } from "./session.js";
-import type { InferenceSession, SessionOptions, Tensor } from "./session.js";
 
 /**
  * The variant loop shared by the t2s and sm2a decoding benchmarks: their command-line flags,

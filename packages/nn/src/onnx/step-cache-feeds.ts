@@ -1,7 +1,6 @@
-import type * as ort from "onnxruntime-node";
+import { type Tensor, float32Tensor } from "@autosing/onnx";
 
 import { KV_CACHE_NAMES } from "./kv-cache-names.js";
-import { float32Tensor } from "./session.js";
 
 /** What a one-step decoder graph needs to know to be fed its caches. */
 export interface StepCacheLayout {
@@ -19,9 +18,9 @@ export interface StepCacheLayout {
  * empty `[batch, heads, 0, head_dim]` tensor (KV_CACHE_NAMES naming).
  */
 export function addStepCacheFeeds(
-  feeds: Record<string, ort.Tensor>,
-  encoded: Readonly<Record<string, ort.Tensor>>,
-  past: Readonly<Record<string, ort.Tensor>> | null,
+  feeds: Record<string, Tensor>,
+  encoded: Readonly<Record<string, Tensor>>,
+  past: Readonly<Record<string, Tensor>> | null,
   layout: StepCacheLayout,
 ): void {
   const empty = float32Tensor(new Float32Array(0), [layout.batch, layout.nHead, 0, layout.headWidth]);

@@ -1,10 +1,10 @@
-import { type AudioData, audioLength, decodeAudio } from "@autosing/audio-codec";
-import { type TableSchema, defineColumn, defineTable, openTable, stepPath } from "@autosing/parquet-io";
+import { stat } from "node:fs/promises";
 
-import { MissingInputError, RowInputError } from "./errors.js";
+import { type AudioData, audioLength, decodeAudio } from "@autosing/audio-codec";
+import { type TableSchema, defineColumn, defineTable, openTable, parseChunkId, stepPath } from "@autosing/parquet-io";
+
+import { TruthChunkError, TruthStemsMissingError } from "./errors.js";
 import type { SeparatedStems, SourceSeparator } from "./separator.js";
-import { fileExists } from "./step.js";
-import { parseChunkId } from "./vad-extract.js";
 
 interface TruthStemsRow {
   id: string;
@@ -28,7 +28,7 @@ const truthStemsTable: TableSchema<TruthStemsRow> = defineTable<TruthStemsRow>("
  */
 export async function createTruthSeparator(datasetDir: string, partition: number): Promise<SourceSeparator> {
   const file = stepPath(datasetDir, partition, "truth");
-  if (!(await fileExists(file))) throw new MissingInputError("src_sep (truth)", file, "corpus make");
+  if (!(await isFile(file))) throw new TruthStemsMissingError(file);
   // Encoded stems of every song of the partition: a partition of synthetic songs fits in memory.
   const stems = new Map<string, TruthStemsRow>();
   const reader = await openTable(file, truthStemsTable);
@@ -37,7 +37,7 @@ export async function createTruthSeparator(datasetDir: string, partition: number
   const decoded = async (songId: string): Promise<NonNullable<typeof cached>> => {
     if (cached?.id === songId) return cached;
     const row = stems.get(songId);
-    if (row === undefined) throw new RowInputError(`${file} has no truth for song "${songId}" (the truth separator only works on song-corpus datasets)`);
+    if (row === undefined) throw new TruthChunkError(`${file} has no truth for song "${songId}" (the truth separator only works on song-corpus datasets)`);
     cached = {
       id: songId,
       vocals: await decodeAudio(row.vocals, { source: `${file} vocals of ${songId}` }),
@@ -53,10 +53,10 @@ export async function createTruthSeparator(datasetDir: string, partition: number
     name: "truth",
     async separate({ id, audio }): Promise<SeparatedStems> {
       const parsed = parseChunkId(id);
-      if (parsed === undefined) throw new RowInputError(`chunk id "${id}" is not <song>_at_<second>`);
+      if (parsed === undefined) throw new TruthChunkError(`chunk id "${id}" is not <song>_at_<second>`);
       const song = await decoded(parsed.songId);
       if (song.vocals.sampleRate !== audio.sampleRate) {
-        throw new RowInputError(`chunk ${id} is at ${audio.sampleRate} Hz but the truth stems are at ${song.vocals.sampleRate} Hz`);
+        throw new TruthChunkError(`chunk ${id} is at ${audio.sampleRate} Hz but the truth stems are at ${song.vocals.sampleRate} Hz`);
       }
       const from = parsed.offsetSeconds * audio.sampleRate;
       const length = audioLength(audio);
@@ -67,4 +67,12 @@ export async function createTruthSeparator(datasetDir: string, partition: number
       cached = undefined;
     },
   };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }

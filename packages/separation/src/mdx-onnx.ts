@@ -1,18 +1,8 @@
 import { type AudioData, type ComplexSpectrogram, audioLength, hannWindow, istft, resample, stft } from "@autosing/audio-codec";
-import { type InferenceSession, float32Tensor, openOnnxSession } from "@autosing/nn";
+import { type InferenceSession, float32Tensor, openOnnxSession } from "@autosing/onnx";
 
-import { ProcessingError, StepOptionError } from "./errors.js";
+import { SeparatorContractError, SeparatorOptionError } from "./errors.js";
 import type { SeparatedStems, SourceSeparator } from "./separator.js";
-
-/** A model file that does not follow the MDX-Net contract (DESIGN.md §5). */
-export class SeparatorContractError extends ProcessingError {
-  constructor(
-    readonly model: string,
-    readonly reason: string,
-  ) {
-    super(`${model}: not an MDX-Net separator (f32 [B, 4, dim_f, dim_t] in → same shape out): ${reason}`);
-  }
-}
 
 /** Per-model settings of an MDX-Net ONNX file (audio-separator's model data: `mdx_n_fft_scale_set`, `mdx_dim_f_set`, `compensate`, `primary_stem`). */
 export interface MdxOnnxOptions {
@@ -55,14 +45,14 @@ export async function loadMdxOnnxSeparator(model: string | Uint8Array, options: 
   const hop = options.hopLength ?? 1024;
   const compensate = options.compensate ?? 1;
   const batchSize = Math.max(1, options.batchSize ?? 1);
-  if (!(Number.isInteger(nFft) && nFft >= 4 && nFft % 2 === 0)) throw new StepOptionError("src_sep", "nFft", nFft, "must be an even integer >= 4");
-  if (!(Number.isInteger(dimF) && dimF >= 1 && dimF <= nFft / 2 + 1)) throw new StepOptionError("src_sep", "dimF", dimF, `must be an integer in [1, nFft/2 + 1 = ${nFft / 2 + 1}]`);
+  if (!(Number.isInteger(nFft) && nFft >= 4 && nFft % 2 === 0)) throw new SeparatorOptionError("nFft", nFft, "must be an even integer >= 4");
+  if (!(Number.isInteger(dimF) && dimF >= 1 && dimF <= nFft / 2 + 1)) throw new SeparatorOptionError("dimF", dimF, `must be an integer in [1, nFft/2 + 1 = ${nFft / 2 + 1}]`);
   const segment = hop * (dimT - 1);
   const trim = nFft / 2;
   const step = segment - 2 * trim;
-  if (!(Number.isInteger(hop) && hop >= 1 && hop <= nFft / 2)) throw new StepOptionError("src_sep", "hopLength", hop, `must be an integer in [1, nFft/2 = ${nFft / 2}] (the Hann windows must overlap)`);
+  if (!(Number.isInteger(hop) && hop >= 1 && hop <= nFft / 2)) throw new SeparatorOptionError("hopLength", hop, `must be an integer in [1, nFft/2 = ${nFft / 2}] (the Hann windows must overlap)`);
   if (!(Number.isInteger(dimT) && step > 0)) {
-    throw new StepOptionError("src_sep", "dimT", dimT, `hop·(dimT − 1) = ${segment} must exceed nFft = ${nFft}`);
+    throw new SeparatorOptionError("dimT", dimT, `hop·(dimT − 1) = ${segment} must exceed nFft = ${nFft}`);
   }
   let session: InferenceSession;
   try {
@@ -134,7 +124,7 @@ export async function loadMdxOnnxSeparator(model: string | Uint8Array, options: 
     name: options.name ?? "mdx-onnx",
     async separate({ audio }): Promise<SeparatedStems> {
       const { sampleRate, channels } = audio;
-      if (channels.length === 0 || audioLength(audio) === 0) throw new StepOptionError("src_sep", "audio", "empty", "the chunk has no samples");
+      if (channels.length === 0 || audioLength(audio) === 0) throw new SeparatorOptionError("audio", "empty", "the chunk has no samples");
       const left = await resample(channels[0]!, sampleRate, MDX_SAMPLE_RATE);
       const right = channels.length > 1 ? await resample(channels[1]!, sampleRate, MDX_SAMPLE_RATE) : left;
       const [primaryLeft, primaryRight] = await demix([left, right]);

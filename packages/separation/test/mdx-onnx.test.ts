@@ -1,5 +1,5 @@
 import type { AudioData } from "@autosing/audio-codec";
-import { OnnxGraphBuilder } from "@autosing/nn";
+import { OnnxGraphBuilder } from "@autosing/onnx";
 import { describe, expect, it } from "vitest";
 
 import { SeparatorContractError, loadMdxOnnxSeparator } from "../src/index.js";

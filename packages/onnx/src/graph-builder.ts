@@ -1,0 +1,162 @@
+import onnxProto from "onnx-proto";
+import type { onnx as OnnxTypes } from "onnx-proto";
+
+// onnx-proto ships CommonJS; its namespace object is the default export under NodeNext.
+const { onnx } = onnxProto;
+
+/** Element types we build graphs with (ONNX TensorProto.DataType values). */
+export type OnnxElementType = "float32" | "int64" | "int32" | "bool" | "int8" | "uint8";
+
+const elementTypeCodes: Record<OnnxElementType, number> = {
+  int8: onnx.TensorProto.DataType.INT8,
+  uint8: onnx.TensorProto.DataType.UINT8,
+  float32: onnx.TensorProto.DataType.FLOAT,
+  int64: onnx.TensorProto.DataType.INT64,
+  int32: onnx.TensorProto.DataType.INT32,
+  bool: onnx.TensorProto.DataType.BOOL,
+};
+
+/** A dimension is a fixed size or a symbolic name (dynamic axis such as `"batch"`). */
+export type OnnxDimension = number | string;
+
+/** A float attribute whose value may be integral (a plain `1` would be written as an INT attribute). */
+export class OnnxFloatAttribute {
+  constructor(readonly value: number) {}
+}
+
+export type OnnxAttributeValue = number | number[] | string | Float32Array | OnnxFloatAttribute;
+
+export interface OnnxModelOptions {
+  /** Default opset domain version; 17 is the first with LayerNormalization. */
+  opsetVersion?: number;
+  producerName?: string;
+}
+
+/**
+ * Builds an ONNX ModelProto through the `onnx-proto` message classes (protobufjs), so the
+ * serialisation is the maintained schema's, not ours. Node names are generated; inputs,
+ * outputs and initializers keep the names given.
+ */
+export class OnnxGraphBuilder {
+  private readonly inputs: OnnxTypes.IValueInfoProto[] = [];
+  private readonly outputs: OnnxTypes.IValueInfoProto[] = [];
+  private readonly initializers: OnnxTypes.ITensorProto[] = [];
+  private readonly nodes: OnnxTypes.INodeProto[] = [];
+  private nodeCount = 0;
+  private readonly domains = new Set<string>();
+
+  constructor(private readonly graphName: string) {}
+
+  addInput(name: string, elementType: OnnxElementType, shape: readonly OnnxDimension[]): string {
+    this.inputs.push(valueInfo(name, elementType, shape));
+    return name;
+  }
+
+  addOutput(name: string, elementType: OnnxElementType, shape: readonly OnnxDimension[]): string {
+    this.outputs.push(valueInfo(name, elementType, shape));
+    return name;
+  }
+
+  /** Adds a float32 constant (weights) stored in raw little-endian form. */
+  addInitializer(name: string, values: Float32Array, dims: readonly number[]): string {
+    const expected = dims.reduce((a, b) => a * b, 1);
+    if (expected !== values.length) {
+      throw new RangeError(`initializer ${name}: ${values.length} values do not fill shape [${dims.join(", ")}]`);
+    }
+    this.initializers.push({
+      name,
+      dataType: elementTypeCodes.float32,
+      dims: [...dims],
+      rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
+    });
+    return name;
+  }
+
+  /** Adds an int8 constant (quantized weights) stored raw. */
+  addInt8Initializer(name: string, values: Int8Array, dims: readonly number[]): string {
+    const expected = dims.reduce((a, b) => a * b, 1);
+    if (expected !== values.length) {
+      throw new RangeError(`initializer ${name}: ${values.length} values do not fill shape [${dims.join(", ")}]`);
+    }
+    this.initializers.push({
+      name,
+      dataType: elementTypeCodes.int8,
+      dims: [...dims],
+      rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
+    });
+    return name;
+  }
+
+  /** Adds an int64 constant (shapes, indices). */
+  addInt64Initializer(name: string, values: readonly number[], dims: readonly number[] = [values.length]): string {
+    const raw = new BigInt64Array(values.map((v) => BigInt(v)));
+    this.initializers.push({
+      name,
+      dataType: elementTypeCodes.int64,
+      dims: [...dims],
+      rawData: new Uint8Array(raw.buffer),
+    });
+    return name;
+  }
+
+  /** Appends a node; returns its output names so calls chain naturally. */
+  addNode(
+    opType: string,
+    inputs: readonly string[],
+    outputs: readonly string[],
+    attributes: Record<string, OnnxAttributeValue> = {},
+    /** Operator set domain, e.g. "com.microsoft" for onnxruntime's contrib operators; default the ONNX domain. */
+    domain = "",
+  ): string[] {
+    if (domain !== "") this.domains.add(domain);
+    this.nodes.push({
+      opType,
+      ...(domain === "" ? {} : { domain }),
+      name: `${opType}_${this.nodeCount++}`,
+      input: [...inputs],
+      output: [...outputs],
+      attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
+    });
+    return [...outputs];
+  }
+
+  /** Serialises the model to bytes that onnxruntime (or onnx.load) reads. */
+  toBytes(options: OnnxModelOptions = {}): Uint8Array {
+    const model = onnx.ModelProto.create({
+      irVersion: 8,
+      // The name this builder had when it lived in @autosing/nn: exported models stay byte-identical.
+      producerName: options.producerName ?? "@autosing/nn",
+      // Contrib domains (com.microsoft) have a single version, 1.
+      opsetImport: [{ domain: "", version: options.opsetVersion ?? 17 }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
+      graph: {
+        name: this.graphName,
+        input: this.inputs,
+        output: this.outputs,
+        initializer: this.initializers,
+        node: this.nodes,
+      },
+    });
+    return onnx.ModelProto.encode(model).finish();
+  }
+}
+
+function valueInfo(name: string, elementType: OnnxElementType, shape: readonly OnnxDimension[]): OnnxTypes.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType: elementTypeCodes[elementType],
+        shape: { dim: shape.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  };
+}
+
+function attribute(name: string, value: OnnxAttributeValue): OnnxTypes.IAttributeProto {
+  const types = onnx.AttributeProto.AttributeType;
+  if (typeof value === "string") return { name, type: types.STRING, s: new TextEncoder().encode(value) };
+  if (value instanceof OnnxFloatAttribute) return { name, type: types.FLOAT, f: value.value };
+  if (value instanceof Float32Array) return { name, type: types.FLOATS, floats: Array.from(value) };
+  if (Array.isArray(value)) return { name, type: types.INTS, ints: value };
+  return Number.isInteger(value) ? { name, type: types.INT, i: value } : { name, type: types.FLOAT, f: value };
+}

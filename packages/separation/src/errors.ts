@@ -1,0 +1,41 @@
+import { AutosingError } from "@autosing/base";
+
+/** Base class of every error thrown by @autosing/separation. */
+export class SeparationError extends AutosingError {
+  static override readonly scope: string = "separation";
+}
+
+/** A model file that does not follow the MDX-Net contract (DESIGN.md §5). */
+export class SeparatorContractError extends SeparationError {
+  constructor(
+    readonly model: string,
+    readonly reason: string,
+  ) {
+    super(`${model}: not an MDX-Net separator (f32 [B, 4, dim_f, dim_t] in → same shape out): ${reason}`);
+  }
+}
+
+/**
+ * A separator setting, spec or input out of range. The message names the `src_sep` option it
+ * comes from (`autosing process src_sep --separator`, `--n-fft`, …), worded as when the
+ * separators lived in @autosing/processing.
+ */
+export class SeparatorOptionError extends SeparationError {
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    readonly reason: string,
+  ) {
+    super(`src_sep: option ${option} = ${JSON.stringify(value)}: ${reason}`);
+  }
+}
+
+/** The truth oracle's `truth.parquet` is absent: the partition was not written by song-corpus. */
+export class TruthStemsMissingError extends SeparationError {
+  constructor(readonly file: string) {
+    super(`src_sep (truth): input ${file} does not exist; run "autosing process corpus make" on this partition first`);
+  }
+}
+
+/** A chunk the truth oracle cannot place: an id that is not `<song>_at_<second>`, a song without truth, another sample rate. */
+export class TruthChunkError extends SeparationError {}

@@ -1,0 +1,9 @@
+// Source separation for autosing: the separator contract (a chunk of a mix in, vocals and
+// instrumental out) and its adapters, shared by the src_sep processing step and by sing.
+// GPL-free on purpose: inference imports it (docs/decisions/0004-espeak-gpl.md, 0005-layer-order.md).
+export type { SeparatedStems, SourceSeparator } from "./separator.js";
+export { MDX_SAMPLE_RATE, loadMdxOnnxSeparator } from "./mdx-onnx.js";
+export type { MdxOnnxOptions } from "./mdx-onnx.js";
+export { createTruthSeparator } from "./truth-separator.js";
+export { loadSeparator } from "./load-separator.js";
+export { SeparationError, SeparatorContractError, SeparatorOptionError, TruthChunkError, TruthStemsMissingError } from "./errors.js";

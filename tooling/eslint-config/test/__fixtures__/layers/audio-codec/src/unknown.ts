@@ -1,0 +1,2 @@
+import { something } from "@autosing/not-in-the-table";
+export const unknown = something;
