@@ -45,7 +45,7 @@ describe("autosing export", () => {
     expect(result.stdout.trim().split("\n").map((f) => f.slice(out.length + 1))).toEqual(["t2s-encoder.onnx", "t2s-decoder.onnx", "t2s-config.json"]);
     const generator = await openT2SExport(out, { threads: 1 });
     const music = Array.from({ length: 8 }, () => new Array<number>(6).fill(3));
-    const [tokens] = await generator.generate("hi", music, { seed: 1, N: 8 });
+    const [tokens] = await generator.generate("hi", music, { seed: 1, steps: 8 });
     await generator.release();
     expect(tokens).toHaveLength(7);
   });
@@ -97,7 +97,7 @@ describe("autosing export", () => {
     const ok = await cli("export", checkpoint, join(dir, "int8"), "--decoder-weights", "int8");
     expect(ok.stderr).toBe("");
     const generator = await openT2SExport(join(dir, "int8"), { threads: 1 });
-    const [tokens] = await generator.generate("hi", Array.from({ length: 8 }, () => new Array<number>(6).fill(3)), { seed: 1, N: 6 });
+    const [tokens] = await generator.generate("hi", Array.from({ length: 8 }, () => new Array<number>(6).fill(3)), { seed: 1, steps: 6 });
     await generator.release();
     expect(tokens).toHaveLength(5);
     const bad = await cli("export", checkpoint, join(dir, "bad"), "--decoder-weights", "int4");

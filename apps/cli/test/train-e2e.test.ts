@@ -158,9 +158,9 @@ describe("autosing train → export → generate, t2s micro", () => {
       const lyrics = "when the candle is lucky\nwe follow the moon";
       const n = generator.config.stoks_len;
       const [first, again, other] = await timed("t2s: generate 3 × 57 tokens", async () => [
-        ...(await generator.generate(lyrics, music, { cps: 1, N: n, seed: 5 })),
-        ...(await generator.generate(lyrics, music, { cps: 1, N: n, seed: 5 })),
-        ...(await generator.generate(lyrics, music, { cps: 1, N: n, seed: 6 })),
+        ...(await generator.generate(lyrics, music, { charactersPerSecond: 1, steps: n, seed: 5 })),
+        ...(await generator.generate(lyrics, music, { charactersPerSecond: 1, steps: n, seed: 5 })),
+        ...(await generator.generate(lyrics, music, { charactersPerSecond: 1, steps: n, seed: 6 })),
       ]);
       expect(first).toHaveLength(n - 1);
       expect(first!.every((t) => Number.isInteger(t) && t >= 0 && t <= 2049)).toBe(true);
@@ -261,7 +261,7 @@ describe("autosing train → kill → resume → export → generate, sm2a tiny 
       expect(stoks.length).toBeLessThanOrEqual(generator.config.stoks_len - 1);
       const music = patterned("bricks", chunk.atoksInstrumentals);
       const template = patterned("bricks_unrolled", chunk.atoksInstrumentals);
-      const generate = (seed: number) => generator.generate(stoks, music, chunk.artistEmbedding, { template, T: 0.7, seed });
+      const generate = (seed: number) => generator.generate(stoks, music, chunk.artistEmbedding, { template, temperature: 0.7, seed });
       const [first, again] = await timed("sm2a: generate 2 × 224 steps", async () => [await generate(9), await generate(9)]);
       expect(first!.patterned.shape).toEqual([1, 8, FRAMES + 32]);
       expect(first!.codes!.shape).toEqual([1, 4, FRAMES]);

@@ -46,7 +46,7 @@ export function planAcoustic(length: number, codec: Pick<AcousticCodec, "frameRa
 export async function generateAcoustic(
   sm2a: SM2AGenerator,
   input: { stoks: readonly number[]; bricks: readonly (readonly number[])[]; template: readonly (readonly number[])[]; embedding: Float32Array },
-  options: { plan: AcousticPlan; numCodes: number; temp: number; batchSize: number; seed: number; onStep?: (step: number, total: number) => void },
+  options: { plan: AcousticPlan; numCodes: number; temperature: number; batchSize: number; seed: number; onStep?: (step: number, total: number) => void },
 ): Promise<Tokens> {
   // Upstream pads [pad, stoks] to stoks_len with F.pad(stoks, (1, stoks_len − len − 1)): for 750
   // tokens and stoks_len 750 the right pad is −1, which drops the last token. Same here.
@@ -57,9 +57,9 @@ export async function generateAcoustic(
   const stoks = input.stoks.slice(0, sm2a.config.stoks_len - 1).map((token) => (token >= 0 && token < sm2a.config.stoks_codes ? token : pad));
   const { patterned } = await sm2a.generate(stoks, input.bricks, input.embedding, {
     template: input.template,
-    N: options.plan.steps,
-    T: options.temp,
-    bs: options.batchSize,
+    steps: options.plan.steps,
+    temperature: options.temperature,
+    batchSize: options.batchSize,
     seed: options.seed,
     ...(options.onStep ? { onStep: (step: number) => options.onStep?.(step, options.plan.steps - 1) } : {}),
   });

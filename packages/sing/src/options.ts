@@ -44,7 +44,7 @@ export interface SingOptions {
   /** Variations generated at once, one output file each (upstream `--batch-size`, default 8). */
   batchSize?: number;
   /** Sampling temperature of both models (upstream `--temp`, default 0.7). */
-  temp?: number;
+  temperature?: number;
   /** Gain of the instrumental in the mix (upstream `--music-volume`, default 0.8; 0 under `tts`). */
   musicVolume?: number;
   /** Another singer's audio whose artist embedding is blended in (upstream `--spkfile`). */
@@ -95,7 +95,7 @@ export const SING_DEFAULTS = Object.freeze({
   startTime: 0,
   length: 15,
   batchSize: 8,
-  temp: 0.7,
+  temperature: 0.7,
   musicVolume: 0.8,
   spkAlpha: 1,
   genSemantic: true,
@@ -165,7 +165,7 @@ export function resolveSingOptions(options: SingOptions): ResolvedSingOptions {
     startTime: finite("--start-time", options.startTime ?? SING_DEFAULTS.startTime, (n) => n >= 0, "expected seconds ≥ 0"),
     length: finite("--length", options.length ?? SING_DEFAULTS.length, (n) => n > 0, "expected seconds > 0"),
     batchSize: finite("--batch-size", options.batchSize ?? SING_DEFAULTS.batchSize, (n) => Number.isInteger(n) && n >= 1, "expected a positive integer"),
-    temp: finite("--temp", options.temp ?? SING_DEFAULTS.temp, (n) => n > 0, "expected a temperature > 0"),
+    temperature: finite("--temp", options.temperature ?? SING_DEFAULTS.temperature, (n) => n > 0, "expected a temperature > 0"),
     // Upstream: `if args.tts: args.music_volume = 0`.
     musicVolume: tts ? 0 : finite("--music-volume", options.musicVolume ?? SING_DEFAULTS.musicVolume, () => true, "expected a number"),
     spkfile: options.spkfile,

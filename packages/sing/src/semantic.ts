@@ -10,13 +10,13 @@ const SEMANTIC_RATE = 16000;
 
 /**
  * Port of the t2s branch of autosing/sing.py: 750 semantic tokens from the two lyric lines and
- * the `bricks` music (levels ≥ 2 masked), characters-per-second 1, temperature `temp`.
+ * the `bricks` music (levels ≥ 2 masked), characters-per-second 1, temperature `temperature`.
  */
 export async function generateSemantic(
   t2s: T2SGenerator,
   lyrics: readonly [string, string],
   bricks: readonly (readonly number[])[],
-  options: { temp: number; seed: number; onStep?: (step: number, total: number) => void },
+  options: { temperature: number; seed: number; onStep?: (step: number, total: number) => void },
 ): Promise<number[]> {
   const text = lyrics.join("\n");
   const bytes = new TextEncoder().encode(text.trim()).length;
@@ -25,10 +25,10 @@ export async function generateSemantic(
   }
   const n = SEMANTIC_TOKENS + 1;
   const [stoks] = await t2s.generate(text, bricks, {
-    T: options.temp,
-    cps: 1,
-    N: n,
-    bs: 1,
+    temperature: options.temperature,
+    charactersPerSecond: 1,
+    steps: n,
+    batchSize: 1,
     maskFineLevels: 2,
     seed: options.seed,
     ...(options.onStep ? { onStep: (step: number) => options.onStep?.(step, n - 2) } : {}),

@@ -57,7 +57,7 @@ export async function sing(options: SingOptions): Promise<SingResult> {
       const t2s = models.t2s;
       const lines = resolved.lyricLines;
       if (t2s !== undefined && lines !== undefined) {
-        return generateSemantic(t2s, lines, music.bricks, { temp: resolved.temp, seed: resolved.seed, onStep: (step, total) => clock.step("semantic", step, total) });
+        return generateSemantic(t2s, lines, music.bricks, { temperature: resolved.temperature, seed: resolved.seed, onStep: (step, total) => clock.step("semantic", step, total) });
       }
       const tokenizer = models.tokenizer;
       if (tokenizer === undefined) throw new Error("unreachable: extraction without a tokenizer passed option checks");
@@ -72,7 +72,7 @@ export async function sing(options: SingOptions): Promise<SingResult> {
         {
           plan,
           numCodes: codec.numCodes,
-          temp: resolved.temp,
+          temperature: resolved.temperature,
           batchSize: resolved.batchSize,
           // Its own stream, so changing the t2s draw count never shifts the sm2a samples.
           seed: resolved.seed + 1,

@@ -11,13 +11,13 @@ import type { SM2AOnnxModels } from "./onnx-export.js";
 import { SM2A_ONNX_NAMES as N } from "./onnx-export.js";
 
 export interface SM2AGenerateOptions {
-  /** Steps kept (upstream `N`, default the template length). */
-  N?: number;
-  /** Sampling temperature (upstream default 0.7); quantizers from 20 on use 1.25 × T, as upstream. */
-  T?: number;
+  /** Decoding steps kept (upstream `N`, default the template length). */
+  steps?: number;
+  /** Sampling temperature (upstream `T`, default 0.7); quantizers from 20 on use 1.25 × temperature, as upstream. */
+  temperature?: number;
   topK?: number;
-  /** Rows generated at once. */
-  bs?: number;
+  /** Rows generated at once (upstream `bs`). */
+  batchSize?: number;
   /**
    * Patterned tokens [Q][ctx] whose pad/mask codes (≥ codes) are forced into the output after
    * every step (AutoSing's `sing` passes `bricks_unrolled` of the music); default `mtoks`.
@@ -117,8 +117,8 @@ export class SM2AGenerator {
     const template = options.template ?? mtoks;
     const ctx = template[0]?.length ?? 0;
     if (template.length !== q || template.some((row) => row.length !== ctx)) throw new SM2AInputError("template", `must be ${q} rows of equal length`);
-    const n = options.N ?? ctx;
-    const bs = options.bs ?? 1;
+    const n = options.steps ?? ctx;
+    const bs = options.batchSize ?? 1;
     const cfg = options.cfgLambda;
     const padded = this.paddedSemantic(stoks);
     const conditional = { stoks: padded, speaker: speakerEmbedding, mtoks };
@@ -136,7 +136,7 @@ export class SM2AGenerator {
     };
     force();
     const random = Xoshiro128.fromWord(options.seed ?? 0);
-    const temperature = options.T ?? 0.7;
+    const temperature = options.temperature ?? 0.7;
     /** Decoder input ids [batch, Q, to − from] for steps from … to − 1 (rows doubled under guidance). */
     const columns = (from: number, to: number): number[] => {
       const one = toks.flatMap((row) => row.flatMap((stream) => stream.slice(from, to)));

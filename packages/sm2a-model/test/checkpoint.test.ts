@@ -88,7 +88,7 @@ describe("sm2a checkpoints", () => {
     const generator = await openSM2AExport(out, { threads: 1 });
     const music = Array.from({ length: 8 }, () => new Array<number>(10).fill(2));
     const template = Array.from({ length: 8 }, () => new Array<number>(40).fill(0));
-    const result = await generator.generate([1, 2, 3], music, new Array(6).fill(0.5), { seed: 2, template, N: 40 });
+    const result = await generator.generate([1, 2, 3], music, new Array(6).fill(0.5), { seed: 2, template, steps: 40 });
     await generator.release();
     expect(result.patterned.shape).toEqual([1, 8, 40]);
     expect(result.codes?.shape).toEqual([1, 4, 4 * (40 / 4 - 8)]);

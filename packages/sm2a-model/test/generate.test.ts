@@ -163,9 +163,9 @@ describe("sm2a generation on onnxruntime", () => {
     try {
       const ctx = config.ctx_n;
       const template = Array.from({ length: q }, (_, k) => Array.from({ length: ctx }, (_, t) => ((t + k) % 3 === 0 ? config.codes : 1)));
-      const a = await generator.generate(semantic, music, speaker, { seed: 5, T: 1, bs: 2, template });
-      const b = await generator.generate(semantic, music, speaker, { seed: 5, T: 1, bs: 2, template });
-      const c = await generator.generate(semantic, music, speaker, { seed: 6, T: 1, bs: 2, template });
+      const a = await generator.generate(semantic, music, speaker, { seed: 5, temperature: 1, batchSize: 2, template });
+      const b = await generator.generate(semantic, music, speaker, { seed: 5, temperature: 1, batchSize: 2, template });
+      const c = await generator.generate(semantic, music, speaker, { seed: 6, temperature: 1, batchSize: 2, template });
       expect(a.patterned.data).toEqual(b.patterned.data);
       expect(a.patterned.data).not.toEqual(c.patterned.data);
       for (let row = 0; row < 2; row++) {
@@ -176,10 +176,10 @@ describe("sm2a generation on onnxruntime", () => {
         }
       }
       // λ = 0 runs the doubled (unconditional + conditional) batch but must give the plain result.
-      const plain = await generator.generate(semantic, music, speaker, { greedy: true, template, N: 9 });
-      const neutral = await generator.generate(semantic, music, speaker, { greedy: true, template, cfgLambda: 0, N: 9 });
+      const plain = await generator.generate(semantic, music, speaker, { greedy: true, template, steps: 9 });
+      const neutral = await generator.generate(semantic, music, speaker, { greedy: true, template, cfgLambda: 0, steps: 9 });
       expect(neutral.patterned.data).toEqual(plain.patterned.data);
-      const guided = await generator.generate(semantic, music, speaker, { seed: 1, T: 1, template, cfgLambda: 3, N: 9 });
+      const guided = await generator.generate(semantic, music, speaker, { seed: 1, temperature: 1, template, cfgLambda: 3, steps: 9 });
       expect(guided.patterned.shape).toEqual([1, q, 9]);
       // Guidance contrasts the conditional row with one whose music tokens are all 0 (upstream
       // zeros_like): their logits must differ for λ to mean anything.

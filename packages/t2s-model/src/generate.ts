@@ -10,19 +10,19 @@ import type { T2SOnnxModels } from "./onnx-export.js";
 import { T2S_ONNX_NAMES as N } from "./onnx-export.js";
 
 export interface T2SGenerateOptions {
-  /** Sampling temperature (upstream default 0.7). */
-  T?: number;
+  /** Sampling temperature (upstream `T`, default 0.7). */
+  temperature?: number;
   topK?: number;
-  /** Characters per second (upstream default 15; AutoSing's `sing` passes 1). */
-  cps?: number;
+  /** Characters per second of the lyrics (upstream `cps`, default 15; AutoSing's `sing` passes 1). */
+  charactersPerSecond?: number;
   /** A language code, or with `lyrics` as a list of strings one code per string (upstream's list form; see `encodeLyrics`). Default "en". */
-  lang?: string | readonly string[];
-  /** Output has N − 1 tokens (upstream default stoks_len; AutoSing's `sing` uses 751). */
-  N?: number;
+  language?: string | readonly string[];
+  /** Decoding steps counting the start token: the output has `steps − 1` tokens (upstream `N`, default stoks_len; AutoSing's `sing` uses 751). */
+  steps?: number;
   /** Semantic tokens forced at the start of every row. */
   stoksPrompt?: readonly number[];
   /** Rows generated at once (upstream `bs`). */
-  bs?: number;
+  batchSize?: number;
   /** Music streams from this index on are replaced by the pad code, as AutoSing's `sing` does (default 2; 0 disables). */
   maskFineLevels?: number;
   /** Seed of the sampling stream: same seed, same tokens. */
@@ -116,17 +116,17 @@ export class T2SGenerator {
   /** Returns `bs` rows of N − 1 semantic tokens. */
   async generate(lyrics: string | readonly string[], mtoks: readonly (readonly number[])[], options: T2SGenerateOptions = {}): Promise<number[][]> {
     const config = this.config;
-    const batch = options.bs ?? 1;
-    const n = options.N ?? config.stoks_len;
+    const batch = options.batchSize ?? 1;
+    const n = options.steps ?? config.stoks_len;
     if (n - 2 >= config.stoks_len) throw new T2SInputError("N", `${n} needs positions up to ${n - 2}, beyond stoks_len ${config.stoks_len}`);
     const prompt = options.stoksPrompt ?? [];
     if (prompt.length + 2 > n) throw new T2SInputError("stoksPrompt", `${prompt.length} tokens leave nothing to generate with N = ${n}`);
     const maskFrom = options.maskFineLevels ?? 2;
     const music = mtoks.map((row, level) => (maskFrom > 0 && level >= maskFrom ? row.map(() => config.codes) : [...row]));
-    const text = encodeLyrics(lyrics, options.lang ?? "en", config.ttoks_len);
-    const encoded = await this.encode(text.ttoks, text.languages, options.cps ?? 15, music, batch);
+    const text = encodeLyrics(lyrics, options.language ?? "en", config.ttoks_len);
+    const encoded = await this.encode(text.ttoks, text.languages, options.charactersPerSecond ?? 15, music, batch);
     const random = Xoshiro128.fromWord(options.seed ?? 0);
-    const temperature = options.T ?? 0.7;
+    const temperature = options.temperature ?? 0.7;
     const vocab = config.stoks_codes + 1;
     const pick = (row: Float32Array): number =>
       // Upstream also writes `probs[codes:] = -inf`, but on the batch axis, so nothing is masked; we keep that.

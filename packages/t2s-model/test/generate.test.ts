@@ -28,7 +28,7 @@ describe("t2s generation on onnxruntime", () => {
   it("greedy KV-cache decoding reproduces the argmax of one full tfjs forward, token for token", async () => {
     const generator = await T2SGenerator.create(exportT2SOnnx(config, tunables, weights), config, tunables, { threads: 1 });
     const n = config.stoks_len + 1;
-    const [generated] = await generator.generate("la la\nlove", music, { greedy: true, N: n, cps: 1 });
+    const [generated] = await generator.generate("la la\nlove", music, { greedy: true, steps: n, charactersPerSecond: 1 });
     await generator.release();
     expect(generated).toHaveLength(n - 1);
 
@@ -132,16 +132,16 @@ describe("t2s generation on onnxruntime", () => {
   it("seeded sampling: same seed gives the same tokens, another seed other tokens; prompt and batch rows", async () => {
     const generator = await T2SGenerator.create(exportT2SOnnx(config, tunables, weights), config, tunables, { threads: 1 });
     try {
-      const a = await generator.generate("hello", music, { seed: 3, T: 1, bs: 2 });
-      const b = await generator.generate("hello", music, { seed: 3, T: 1, bs: 2 });
-      const c = await generator.generate("hello", music, { seed: 4, T: 1, bs: 2 });
+      const a = await generator.generate("hello", music, { seed: 3, temperature: 1, batchSize: 2 });
+      const b = await generator.generate("hello", music, { seed: 3, temperature: 1, batchSize: 2 });
+      const c = await generator.generate("hello", music, { seed: 4, temperature: 1, batchSize: 2 });
       expect(a).toEqual(b);
       expect(a).not.toEqual(c);
       expect(a[0]).not.toEqual(a[1]);
-      const prompted = await generator.generate("hello", music, { seed: 3, stoksPrompt: [1, 2, 3], N: 12, topK: 3 });
+      const prompted = await generator.generate("hello", music, { seed: 3, stoksPrompt: [1, 2, 3], steps: 12, topK: 3 });
       expect(prompted[0]?.slice(0, 3)).toEqual([1, 2, 3]);
       expect(prompted[0]).toHaveLength(11);
-      await expect(generator.generate("hello", music, { N: config.stoks_len + 2 })).rejects.toThrow(/beyond stoks_len/);
+      await expect(generator.generate("hello", music, { steps: config.stoks_len + 2 })).rejects.toThrow(/beyond stoks_len/);
     } finally {
       await generator.release();
     }

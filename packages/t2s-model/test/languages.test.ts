@@ -107,9 +107,9 @@ describe("T2SGenerator with a list of languages", () => {
   it("a list with a single language equals the scalar form, token for token", async () => {
     const generator = await T2SGenerator.create(exportT2SOnnx(config, tunables, weights), config, tunables, { threads: 1 });
     try {
-      const scalar = await generator.generate("la la\nlove", music, { lang: "de", seed: 4, bs: 2 });
-      const list = await generator.generate(["la la\nlove"], music, { lang: ["de"], seed: 4, bs: 2 });
-      const english = await generator.generate(["la la\nlove"], music, { lang: ["en"], seed: 4, bs: 2 });
+      const scalar = await generator.generate("la la\nlove", music, { language: "de", seed: 4, batchSize: 2 });
+      const list = await generator.generate(["la la\nlove"], music, { language: ["de"], seed: 4, batchSize: 2 });
+      const english = await generator.generate(["la la\nlove"], music, { language: ["en"], seed: 4, batchSize: 2 });
       expect(list).toEqual(scalar);
       // The language reaches the tokens: the same seed in another language samples something else.
       expect(english).not.toEqual(scalar);

@@ -84,7 +84,7 @@ export function singOptionsFromFlags(reference: string, flags: SingFlags): SingO
     startTime: flags.startTime,
     length: flags.length,
     batchSize: flags.batchSize,
-    temp: flags.temp,
+    temperature: flags.temp,
     musicVolume: flags.musicVolume,
     spkfile: flags.spkfile,
     spkAlpha: flags.spkAlpha,
@@ -130,7 +130,7 @@ export function registerSingCommand(program: Command, io: CliIo): void {
     .option("--start-time <s>", `seconds into the reference where everything starts (default ${SING_DEFAULTS.startTime})`, number("--start-time", z.number().min(0), "seconds ≥ 0"))
     .option("--length <s>", `seconds of singing (default ${SING_DEFAULTS.length})`, number("--length", z.number().positive(), "seconds > 0"))
     .option("--batch-size <n>", `variations generated at once, one file each (default ${SING_DEFAULTS.batchSize})`, positiveInt("--batch-size"))
-    .option("--temp <t>", `sampling temperature (default ${SING_DEFAULTS.temp})`, number("--temp", z.number().positive(), "a number > 0"))
+    .option("--temp <t>", `sampling temperature (default ${SING_DEFAULTS.temperature})`, number("--temp", z.number().positive(), "a number > 0"))
     .option("--music-volume <v>", `gain of the instrumental in the mix (default ${SING_DEFAULTS.musicVolume}; 0 with --tts)`, numberFlag("sing", "--music-volume", ANY_NUMBER))
     .option("--spkfile <file>", "another singer's audio whose artist embedding is blended in")
     .option("--spk-alpha <a>", `blend weight of --spkfile: (1 − a)·reference + a·spkfile (default ${SING_DEFAULTS.spkAlpha})`, numberFlag("sing", "--spk-alpha", ANY_NUMBER))
