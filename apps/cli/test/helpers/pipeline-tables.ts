@@ -16,6 +16,7 @@
  *   artist gets a deterministic pseudo-random unit vector of 256 floats, repeated 3 times per row
  *   (the 3 × 256 layout of `artist_embs.parquet`), so rows of one artist share an embedding.
  */
+import { Mulberry32 } from "@autosing/base";
 import {
   type AcousticCodec,
   createDefaultCodec,
@@ -81,15 +82,13 @@ export interface PipelineTables {
   frames: number;
 }
 
-/** A deterministic unit vector per artist name (FNV-1a seeded LCG); documented stand-in for the embedder. */
+/** A deterministic unit vector per artist name (a stream keyed by the name); documented stand-in for the embedder. */
 export function artistEmbedding(artist: string): Float32Array {
-  let state = 2166136261;
-  for (const byte of new TextEncoder().encode(artist)) state = Math.imul(state ^ byte, 16777619) >>> 0;
+  const random = Mulberry32.fromKey(0, "artist", artist);
   const out = new Float32Array(ARTIST_EMBEDDING_WIDTH);
   let norm = 0;
   for (let i = 0; i < out.length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 32 - 0.5;
+    out[i] = random.next() - 0.5;
     norm += (out[i] as number) ** 2;
   }
   return out.map((v) => v / Math.sqrt(norm));

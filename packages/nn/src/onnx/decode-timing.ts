@@ -1,3 +1,5 @@
+import { mulberry32 } from "@autosing/base";
+
 import type { ParameterSpec } from "../parameters.js";
 import type { StateDict } from "../safetensors.js";
 
@@ -10,12 +12,12 @@ import type { StateDict } from "../safetensors.js";
 /** Cheap deterministic weights for `specs` (fixed initialisers kept): speed does not depend on values, which only need to be small and finite. */
 export function benchWeights(specs: Iterable<ParameterSpec>): StateDict {
   const out: StateDict = new Map();
-  let state = 12345;
+  const random = mulberry32(12345);
   for (const spec of specs) {
     const count = spec.shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(count);
     if (spec.init.kind === "fixed") data.set(spec.init.values);
-    else for (let i = 0; i < count; i++) data[i] = ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296 - 0.5) * 0.04;
+    else for (let i = 0; i < count; i++) data[i] = (random() - 0.5) * 0.04;
     out.set(spec.name, { shape: spec.shape, data });
   }
   return out;
