@@ -114,7 +114,7 @@ async function references(reference: string): Promise<{ songs: string[]; directo
 export function registerSingCommand(program: Command, io: CliIo): void {
   const command = program
     .command("sing")
-    .argument("<reference>", "the reference song (wav, flac, mp3, ogg), or a directory: each song in it in turn; its file name names the outputs")
+    .argument("<reference>", "the reference song (wav, flac, mp3, ogg), or a directory: each song in it in turn (one that cannot be read is reported and skipped; the run then ends with code 4); its file name names the outputs")
     .summary("sing two lines of lyrics over a reference song's accompaniment")
     .description("Separates the reference, embeds its singer, generates semantic tokens from the lyrics (t2s) and acoustic tokens (sm2a), decodes them and mixes them over the instrumental.")
     .option("--lyrics <text>", 'two lines separated by a newline (or a literal "\\n"): the first sung over the first 15 s, the second over the last 15 s')
