@@ -20,7 +20,7 @@ import { ModelRequiredError, ProcessingError, StepOptionError } from "@autosing/
 import { SafetensorsError } from "@autosing/safetensors";
 import { SemanticModelContractError, SemanticTokensError, TokenizerFileError, TokenizerSpecError } from "@autosing/semantic-tokens";
 import { SeparationError, SeparatorContractError, SeparatorOptionError } from "@autosing/separation";
-import { SingError, SingModelError, SingOptionError } from "@autosing/sing";
+import { SingError, SingModelError, SingOptionError, SingOutputError } from "@autosing/sing";
 import { SM2AModelError } from "@autosing/sm2a-model";
 import { CorpusOptionError, CorpusWriteError, SongCorpusError } from "@autosing/song-corpus";
 import { T2SModelError } from "@autosing/t2s-model";
@@ -121,7 +121,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     ],
   }),
   row(ExitCode.fileSystem, "file-system", "a path that is missing, not allowed or of the wrong kind, or a full disk", {
-    errorClasses: [CorpusWriteError],
+    errorClasses: [CorpusWriteError, SingOutputError],
     errnoCodes: ["ENOENT", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "EEXIST", "ENOTEMPTY", "EROFS", "ENOSPC", "EDQUOT", "EFBIG"],
   }),
   row(ExitCode.outOfMemory, "out-of-memory", "the training backend ran out of memory: lower --batch-size or use a native backend", {

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -132,5 +132,45 @@ describe("autosing sing", () => {
     result = await autosing("sing", reference, ...modelFlags(), ...stems, "--lyrics", "a\\nb", ...SHORT, "--start-time", "8.5", "--no-progress");
     expect(result.code).toBe(ExitCode.badInput);
     expect(result.stderr).toMatch(new RegExp(`^autosing sing: ${instrumental}: the instrumental from --start-time 8.5 s is 0.50 s long, but the sm2a model needs 1.15 s of music`));
+  }, 120_000);
+
+  it("refuses ~30 KB of lyrics after loading the models, before separation, in one line", async () => {
+    const cache = join(root, "long-lyrics-stems");
+    const out = join(root, "long-lyrics-out");
+    const lyrics = `${"la ".repeat(5000)}\\n${"da ".repeat(5000)}`;
+    const { code, stdout, stderr } = await autosing("sing", reference, ...modelFlags(), "--separator", `truth:${partition}`, "--stem-cache", cache, "--lyrics", lyrics, ...SHORT, "--no-progress", "--output-dir", out);
+    expect(code).toBe(ExitCode.usage);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^autosing sing: --lyrics "la la .*… \(30001 characters\): is 30000 UTF-8 bytes; the t2s model reads at most 63 \(ttoks_len 64 with the end-of-text token\); shorten the lyrics\n$/);
+    // No heavy stage ran: separation would have filled the stem cache, decoding the output directory.
+    await expect(readdir(cache)).rejects.toThrow(/ENOENT/);
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  }, 120_000);
+
+  it("reports an --output-dir that is a file before the pipeline runs", async () => {
+    const file = join(root, "output-is-a-file");
+    await writeFile(file, "taken");
+    const { code, stderr } = await autosing("sing", reference, ...modelFlags(), "--vocals", vocals, "--instrumental", instrumental, "--lyrics", "a\\nb", ...SHORT, "--output-dir", file);
+    expect(code).toBe(ExitCode.fileSystem);
+    // No "load … s" progress line: the check comes before the models load.
+    expect(stderr).toBe(`autosing sing: --output-dir ${file}: is a file, not a directory; give a directory (existing or new) for the outputs\n`);
+    expect(await readFile(file, "utf8")).toBe("taken");
+  }, 120_000);
+
+  it("over a directory, reports each corrupt song, sings the others and ends with bad input and a count", async () => {
+    const songs = join(root, "mixed-songs");
+    const out = join(root, "mixed-out");
+    await mkdir(songs);
+    await writeFile(join(songs, "a-corrupt.wav"), "RIFF, but not really");
+    await copyFile(reference, join(songs, "synth-7-00000.wav"));
+    await writeFile(join(songs, "z-empty.flac"), "");
+    const { code, stdout, stderr } = await autosing("sing", songs, ...modelFlags(), "--separator", `truth:${partition}`, "--lyrics", "hello there\nsing it again", ...SHORT, "--no-progress", "--output-dir", out);
+    expect(stdout).toBe(`${join(out, "synth-7-00000_0.wav")}\n`);
+    const lines = stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(new RegExp(`^autosing sing: skipped ${join(songs, "a-corrupt.wav")}: is not audio that can be decoded \\(<reference>\\): `));
+    expect(lines[1]).toMatch(new RegExp(`^autosing sing: skipped ${join(songs, "z-empty.flac")}: is not audio that can be decoded`));
+    expect(lines[2]).toBe(`autosing sing: sang 1 of 3 songs in ${songs}; 2 failed (listed above)`);
+    expect(code).toBe(ExitCode.badInput);
   }, 120_000);
 });

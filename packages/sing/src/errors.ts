@@ -16,7 +16,28 @@ export class SingOptionError extends SingError {
     readonly value: unknown,
     readonly expected: string,
   ) {
-    super(`${flag} ${JSON.stringify(value)}: ${expected}`);
+    super(`${flag} ${shownValue(value)}: ${expected}`);
+  }
+}
+
+/** Longest value quoted whole in a message; 30 KB of lyrics would bury the reason. */
+const SHOWN_CHARACTERS = 60;
+
+/** The value as the message quotes it: JSON (one line, newlines escaped), long strings cut with their length. */
+function shownValue(value: unknown): string {
+  if (typeof value !== "string" || value.length <= SHOWN_CHARACTERS) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, SHOWN_CHARACTERS))}… (${value.length} characters)`;
+}
+
+/** An output location that cannot take the outputs: a file where a directory belongs, or not writable. */
+export class SingOutputError extends SingError {
+  constructor(
+    readonly flag: string,
+    readonly path: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${flag} ${path}: ${problem}`, options);
   }
 }
 

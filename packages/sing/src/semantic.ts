@@ -9,6 +9,19 @@ export const SEMANTIC_TOKENS = 750;
 const SEMANTIC_RATE = 16000;
 
 /**
+ * Refuses lyrics longer than the t2s text encoder reads: `ttoks_len` tokens, the end-of-text
+ * token plus one per UTF-8 byte of the trimmed text. Cheap, so `sing` runs it before any heavy
+ * stage; the generator would silently cut the text, and upstream's F.pad would too.
+ */
+export function checkLyricsFit(config: { readonly ttoks_len: number }, lyrics: readonly [string, string]): void {
+  const text = lyrics.join("\n");
+  const bytes = new TextEncoder().encode(text.trim()).length;
+  if (bytes + 1 > config.ttoks_len) {
+    throw new SingOptionError("--lyrics", text, `is ${bytes} UTF-8 bytes; the t2s model reads at most ${config.ttoks_len - 1} (ttoks_len ${config.ttoks_len} with the end-of-text token); shorten the lyrics`);
+  }
+}
+
+/**
  * Port of the t2s branch of autosing/sing.py: 750 semantic tokens from the two lyric lines and
  * the `bricks` music (levels ≥ 2 masked), characters-per-second 1, temperature `temperature`.
  */
@@ -19,10 +32,8 @@ export async function generateSemantic(
   options: { temperature: number; seed: number; onStep?: (step: number, total: number) => void },
 ): Promise<number[]> {
   const text = lyrics.join("\n");
-  const bytes = new TextEncoder().encode(text.trim()).length;
-  if (bytes + 1 > t2s.config.ttoks_len) {
-    throw new SingOptionError("--lyrics", text, `is ${bytes} UTF-8 bytes; the t2s model reads at most ${t2s.config.ttoks_len - 1} (ttoks_len ${t2s.config.ttoks_len} with the end-of-text token)`);
-  }
+  // Checked again here for library callers that skip `sing`; `sing` checks right after loading.
+  checkLyricsFit(t2s.config, lyrics);
   const n = SEMANTIC_TOKENS + 1;
   const [stoks] = await t2s.generate(text, bricks, {
     temperature: options.temperature,

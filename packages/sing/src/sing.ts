@@ -6,9 +6,10 @@ import { decodeMixAndWrite } from "./mix.js";
 import { loadSingModels } from "./models.js";
 import { encodeMusic } from "./music.js";
 import { type SingOptions, resolveSingOptions } from "./options.js";
+import { checkOutputDirectory } from "./output-dir.js";
 import { type SingStage, StageClock } from "./progress.js";
 import { prepareReference, readAudioFile, referenceStem, sliceSeconds } from "./reference.js";
-import { extractSemantic, generateSemantic } from "./semantic.js";
+import { checkLyricsFit, extractSemantic, generateSemantic } from "./semantic.js";
 
 /** What a run produced. */
 export interface SingResult {
@@ -35,12 +36,16 @@ export interface SingResult {
  */
 export async function sing(options: SingOptions): Promise<SingResult> {
   const resolved = resolveSingOptions(options);
+  // Cheap checks before the models load: a file in the way of the outputs used to surface only after the whole pipeline.
+  await checkOutputDirectory("--output-dir", resolved.outputDir);
+  if (resolved.stemCache !== undefined) await checkOutputDirectory("--stem-cache", resolved.stemCache);
   const clock = new StageClock(resolved.onProgress);
   const models = await clock.run("load", () => loadSingModels(resolved));
   try {
     const { codec, sm2a, artist } = models;
-    // Sizes first, so a bad --length fails before any heavy work.
+    // Sizes first, so a bad --length or over-long lyrics fail before any heavy work.
     const plan = planAcoustic(resolved.length, codec, sm2a.config.mtoks_len);
+    if (models.t2s !== undefined && resolved.lyricLines !== undefined) checkLyricsFit(models.t2s.config, resolved.lyricLines);
     const stems = await clock.run("separate", () => prepareReference(resolved));
     const vocalsSource = resolved.vocals ?? `${resolved.reference} (separated vocals)`;
     const music = await clock.run("music", () =>

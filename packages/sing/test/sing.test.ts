@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { decodeAudio, decodeWav, encodeWav } from "@autosing/audio-codec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { SingError, SingInputError, SingModelError, SingOptionError, type SingOptions, type SingProgress, prepareReference, resolveSingOptions, sing } from "../src/index.js";
+import { SingError, SingInputError, SingModelError, SingOptionError, type SingOptions, SingOutputError, type SingProgress, prepareReference, resolveSingOptions, sing } from "../src/index.js";
 import { type SingFixtures, makeSingFixtures } from "./fixtures.js";
 
 const HOP = 384;
@@ -193,6 +193,30 @@ describe("sing errors name the bad flag or file", () => {
     await expect(fail({ vocals: undefined, instrumental: undefined, separator: "spleeter:x" })).rejects.toThrow(/--separator "spleeter:x": expected "mdx:<model.onnx>" or "truth:<song-corpus partition dir>"/);
     await expect(fail({ vocals: join(root, "missing.wav") })).rejects.toThrow(`${join(root, "missing.wav")}: cannot be read (--vocals)`);
     await expect(fail({ codec: "default:/nowhere/codec.json" })).rejects.toThrow(/^--codec default:\/nowhere\/codec.json: cannot be opened/);
+  });
+
+  it("lyrics longer than the t2s model reads, before any heavy stage", async () => {
+    // ~30 KB: once far past the limit it reached onnxruntime only after separation, music and embedding.
+    const long = `${"la ".repeat(5000)}\n${"da ".repeat(5000)}`;
+    const stages: SingProgress[] = [];
+    const cache = join(root, "long-lyrics-stems");
+    const error = await fail({ lyrics: long, vocals: undefined, instrumental: undefined, separator: `truth:${fixtures.partition}`, stemCache: cache, onProgress: (event) => stages.push(event) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SingOptionError);
+    // The tiny t2s model reads 64 text tokens: 63 bytes after the end-of-text token.
+    expect((error as Error).message).toMatch(/^--lyrics "la la .*… \(30001 characters\): is 30000 UTF-8 bytes; the t2s model reads at most 63 \(ttoks_len 64 with the end-of-text token\); shorten the lyrics$/);
+    expect((error as Error).message.length).toBeLessThan(250);
+    expect(stages.filter((event) => event.kind === "start").map((event) => event.stage)).toEqual(["load"]);
+    await expect(readdir(cache)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("an output directory that is a file or lies under one, before the models load", async () => {
+    const file = join(root, "a-file");
+    await writeFile(file, "not a directory");
+    const stages: SingProgress[] = [];
+    await expect(fail({ outputDir: file, onProgress: (event) => stages.push(event) })).rejects.toThrow(new RegExp(`^--output-dir ${file}: is a file, not a directory; give a directory`));
+    await expect(fail({ outputDir: join(file, "sub") })).rejects.toThrow(new RegExp(`--output-dir ${join(file, "sub")}: cannot be created: ${file} is a file`));
+    await expect(fail({ vocals: undefined, instrumental: undefined, separator: `truth:${fixtures.partition}`, stemCache: file })).rejects.toThrow(SingOutputError);
+    expect(stages).toEqual([]);
   });
 
   it("every error is a SingError", async () => {

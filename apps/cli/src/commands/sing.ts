@@ -102,19 +102,19 @@ export function singOptionsFromFlags(reference: string, flags: SingFlags): SingO
 const AUDIO_EXTENSIONS = new Set([".wav", ".flac", ".mp3", ".ogg", ".opus"]);
 
 /** Upstream: a directory as the reference sings over each of its songs (upstream: every *.mp3). */
-async function references(reference: string): Promise<string[]> {
+async function references(reference: string): Promise<{ songs: string[]; directory: boolean }> {
   const info = await stat(reference).catch(() => undefined);
-  if (!info?.isDirectory()) return [reference];
+  if (!info?.isDirectory()) return { songs: [reference], directory: false };
   const songs = (await readdir(reference)).filter((name) => AUDIO_EXTENSIONS.has(extname(name).toLowerCase())).sort();
   if (songs.length === 0) throw new CliError(`autosing sing: ${reference} is a directory without audio files (${[...AUDIO_EXTENSIONS].join(", ")})`, ExitCode.badInput);
-  return songs.map((name) => join(reference, name));
+  return { songs: songs.map((name) => join(reference, name)), directory: true };
 }
 
 /** `autosing sing <reference> …`: lyrics plus a reference song in, new singing over its accompaniment out. */
 export function registerSingCommand(program: Command, io: CliIo): void {
   const command = program
     .command("sing")
-    .argument("<reference>", "the reference song (wav, flac, mp3, ogg), or a directory: each song in it in turn; its file name names the outputs")
+    .argument("<reference>", "the reference song (wav, flac, mp3, ogg), or a directory: each song in it in turn (one that cannot be read is reported and skipped; the run then ends with code 4); its file name names the outputs")
     .summary("sing two lines of lyrics over a reference song's accompaniment")
     .description("Separates the reference, embeds its singer, generates semantic tokens from the lyrics (t2s) and acoustic tokens (sm2a), decodes them and mixes them over the instrumental.")
     .option("--lyrics <text>", 'two lines separated by a newline (or a literal "\\n"): the first sung over the first 15 s, the second over the last 15 s')
@@ -145,7 +145,9 @@ export function registerSingCommand(program: Command, io: CliIo): void {
     .option("--no-progress", "do not print the stage times on stderr")
     .addHelpText("after", HELP_AFTER)
     .action(async (reference: string, flags: SingFlags) => {
-      for (const song of await references(reference)) {
+      const { songs, directory } = await references(reference);
+      const failed: string[] = [];
+      for (const song of songs) {
         const options = singOptionsFromFlags(song, flags);
         if (flags.progress !== false) {
           options.onProgress = (event) => {
@@ -156,8 +158,22 @@ export function registerSingCommand(program: Command, io: CliIo): void {
           const result = await sing(options);
           for (const file of result.files) io.stdout(`${file}\n`);
         } catch (error) {
-          throw asUserError("sing", error);
+          const failure = asUserError("sing", error);
+          // Over a directory, a song that cannot be used is skipped so one corrupt file does not cost the others;
+          // a bad flag, model or output directory would fail every song alike, so it still ends the run.
+          if (!directory || !CliError.isInstance(failure) || failure.exitCode !== ExitCode.badInput) throw failure;
+          io.stderr(`autosing sing: skipped ${song}: ${songReason(song, error)}\n`);
+          failed.push(song);
         }
       }
+      if (failed.length > 0) {
+        throw new CliError(`autosing sing: sang ${songs.length - failed.length} of ${songs.length} songs in ${reference}; ${failed.length} failed (listed above)`, ExitCode.badInput);
+      }
     });
+}
+
+/** Why a song failed, without repeating its path when the library's message starts with it. */
+function songReason(song: string, error: unknown): string {
+  const message = (error as Error).message;
+  return message.startsWith(`${song}: `) ? message.slice(song.length + 2) : message;
 }
