@@ -15,7 +15,7 @@ import { AutosingError } from "@autosing/base";
 import { EspeakError, EspeakLoadError, EspeakOptionError } from "@autosing/espeak";
 import { LrcAlignError, ModelContractError as FrameClassifierContractError } from "@autosing/lrc-align";
 import { NnError } from "@autosing/nn";
-import { ParquetIoError } from "@autosing/parquet-io";
+import { ConstructOptionError, OutputFolderError, ParquetIoError } from "@autosing/parquet-io";
 import { ModelRequiredError, ProcessingError, StepOptionError } from "@autosing/processing";
 import { SafetensorsError } from "@autosing/safetensors";
 import { SemanticModelContractError, SemanticTokensError, TokenizerFileError, TokenizerSpecError } from "@autosing/semantic-tokens";
@@ -81,6 +81,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       TrainerConfigError,
       SeparatorOptionError,
       TokenizerSpecError,
+      // construct-dataset: a --name that is a path, no input partitions, more output partitions than rows.
+      ConstructOptionError,
       // Only a backend named by --backend can be missing: the automatic choice ends at cpu, which always loads.
       BackendUnavailableError,
     ],
@@ -121,7 +123,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     ],
   }),
   row(ExitCode.fileSystem, "file-system", "a path that is missing, not allowed or of the wrong kind, or a full disk", {
-    errorClasses: [CorpusWriteError, SingOutputError],
+    errorClasses: [CorpusWriteError, SingOutputError, OutputFolderError],
     errnoCodes: ["ENOENT", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "EEXIST", "ENOTEMPTY", "EROFS", "ENOSPC", "EDQUOT", "EFBIG"],
   }),
   row(ExitCode.outOfMemory, "out-of-memory", "the training backend ran out of memory: lower --batch-size or use a native backend", {

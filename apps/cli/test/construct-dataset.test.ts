@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -97,9 +97,61 @@ describe("autosing construct-dataset", () => {
     expect(rows.map((r) => r.id).sort()).toEqual(["a", "b"]);
   });
 
+  it("refuses more output partitions than rows, naming a --num-out-partitions that works, and writes nothing", async () => {
+    const data = join(dir, "data");
+    await writePartition(data, 0, ["a", "b", "c", "d", "e", "f"]);
+    const out = join(dir, "out");
+    const plain = await run("construct-dataset", data, "1", out);
+    expect(plain.code).toBe(ExitCode.usage);
+    expect(plain.stderr).toMatch(/^autosing construct-dataset: --num-out-partitions 512: 513 output partitions .* at most 6 rows .*: use --num-out-partitions 5 or less\n$/);
+    const split = await run("construct-dataset", data, "1", out, "--split", "--num-out-partitions", "12");
+    expect(split.code).toBe(ExitCode.usage);
+    expect(split.stderr).toContain("split gives at most 12 halves): use --num-out-partitions 11 or less");
+    expect(split.stdout).toBe("");
+    expect((await readdir(dir)).sort()).toEqual(["data"]);
+    expect((await run("construct-dataset", data, "1", out, "--split", "--num-out-partitions", "11")).code).toBe(0);
+  });
+
+  it("refuses an earlier run without --force and replaces it with --force, stale partitions removed", async () => {
+    const data = join(dir, "data");
+    await writePartition(data, 0, ["a", "b", "c", "d"]);
+    const out = join(dir, "out");
+    expect((await run("construct-dataset", data, "1", out, "--num-out-partitions", "3")).code).toBe(0);
+    const again = await run("construct-dataset", data, "1", out, "--num-out-partitions", "1");
+    expect(again.code).toBe(ExitCode.fileSystem);
+    expect(again.stderr).toBe(
+      `autosing construct-dataset: ${out}: holds 4 main.parquet partitions of an earlier run (0/main.parquet, 1/main.parquet, 2/main.parquet and 1 more); ` +
+        "pass --force to replace them, or choose another folder or name\n",
+    );
+    const forced = await run("construct-dataset", data, "1", out, "--num-out-partitions", "1", "--force");
+    expect(forced.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(["0", "1"]);
+    expect((await readTable(stepPath(out, 0, "main"), mainTable())).map((r) => r.id)).toHaveLength(2);
+  });
+
+  it("refuses a --name that is a path, zero input partitions and an output path that is a file", async () => {
+    const data = join(dir, "data");
+    await writePartition(data, 0, ["a", "b"]);
+    for (const name of ["../../escape", "a/b", ".."]) {
+      const { code, stderr } = await run("construct-dataset", data, "1", join(dir, "out"), "--num-out-partitions", "0", "--name", name);
+      expect(code).toBe(ExitCode.usage);
+      expect(stderr).toContain("--name");
+      expect(stderr).toContain(`got "${name}"`);
+    }
+    const zero = await run("construct-dataset", data, "0", join(dir, "out"));
+    expect(zero.code).toBe(ExitCode.usage);
+    expect(zero.stderr).toContain('expected a positive integer, got "0"');
+    expect((await readdir(dir)).sort()).toEqual(["data"]);
+    const file = join(dir, "file");
+    await writeFile(file, "x");
+    const onFile = await run("construct-dataset", data, "1", file, "--num-out-partitions", "0");
+    expect(onFile.code).toBe(ExitCode.fileSystem);
+    expect(onFile.stderr).toBe(`autosing construct-dataset: ${file}: exists and is not a folder; give a folder path for the output (it is created when missing)\n`);
+  });
+
   it("rejects a non-numeric partition count", async () => {
     const { code, stderr } = await run("construct-dataset", dir, "many", join(dir, "out"));
     expect(code).toBe(ExitCode.usage);
-    expect(stderr).toContain('expected a non-negative integer, got "many"');
+    expect(stderr).toContain('expected a positive integer, got "many"');
   });
 });

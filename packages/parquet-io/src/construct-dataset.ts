@@ -13,12 +13,17 @@
  * - with split, the stored alignment is the sliced 15 s one (upstream slices only to filter and
  *   keeps the 30 s alignment), and halves get ids `<id>_h0` / `<id>_h1`;
  * - with split, a row whose alignment is null is dropped (upstream fails the whole partition);
- * - `main.parquet` keeps the `id` column (upstream's `reset_index(drop=True)` drops it).
+ * - `main.parquet` keeps the `id` column (upstream's `reset_index(drop=True)` drops it);
+ * - fewer rows than output partitions is refused (upstream writes every partition empty), and an
+ *   output folder holding an earlier run's `<n>/<name>.parquet` is refused unless `force`, which
+ *   also removes that run's partitions beyond the new count (else they would mix into training).
  */
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 
 import { Mulberry32 } from "@autosing/base";
+import { checkConstructOptions, checkOutputFolder, checkRowsBound, removeStalePartitions } from "./construct-checks.js";
+import { TooFewRowsError } from "./construct-errors.js";
 import { stepPath } from "./layout.js";
 import { loadPartitionRows } from "./load-partition-rows.js";
 import { ScatterBuckets } from "./scatter-buckets.js";
@@ -35,8 +40,13 @@ export interface ConstructDatasetOptions {
   readonly numOutPartitions?: number;
   /** Turn each 30 s row into two 15 s rows. */
   readonly split?: boolean;
-  /** Output table name (`<name>.parquet`). Default "main". */
+  /** Output table name (`<name>.parquet`): letters, digits, `_` and `-`. Default "main". */
   readonly name?: string;
+  /**
+   * Replace an earlier run's `<n>/<name>.parquet` files in `outputDir` (those beyond the new
+   * partition count are removed). Without it such files are refused. Default false.
+   */
+  readonly force?: boolean;
   /** Shuffle seed. Default 0. */
   readonly seed?: number;
   /** Codec of the acoustic token tables (`atoks_<src>_<codec>`). Default "snac_32khz". */
@@ -64,7 +74,7 @@ export interface ConstructDatasetResult {
   readonly rowsJoined: number;
   /** Rows after split and cover filter (the rows shuffled). */
   readonly rowsShuffled: number;
-  /** Rows in each output partition (upstream's `len(df) // num_partitions`). */
+  /** Rows in each output partition (upstream's `len(df) // num_partitions`), at least 1. */
   readonly rowsPerPartition: number;
   /** Rows written over all output partitions. */
   readonly rowsWritten: number;
@@ -75,14 +85,40 @@ export interface ConstructDatasetResult {
   readonly failures: readonly PartitionFailure[];
 }
 
-/** Builds the training dataset; see the module comment. Failed input partitions are reported, not fatal. */
+/**
+ * Builds the training dataset; see the module comment. Failed input partitions are reported, not
+ * fatal. Throws ConstructOptionError (TooFewRowsError among them) or OutputFolderError
+ * (EarlierRunError among them) before writing any output; a folder it created is removed then.
+ */
 export async function constructDataset(options: ConstructDatasetOptions): Promise<ConstructDatasetResult> {
   const numOut = options.numOutPartitions ?? 512;
+  const name = options.name ?? "main";
+  const split = options.split ?? false;
+  const codec = options.codec ?? "snac_32khz";
+  checkConstructOptions({ numInPartitions: options.numInPartitions, numOutPartitions: numOut, name });
+  const output = await checkOutputFolder(options.outputDir, name, options.force ?? false);
+  // Footers only: a count that cannot fill the partitions fails before the scatter reads any token.
+  await checkRowsBound({ dataDir: options.dataDir, numInPartitions: options.numInPartitions, numOutPartitions: numOut, split, codec });
+  await mkdir(options.outputDir, { recursive: true });
+  try {
+    return await scatterAndWrite(options, { numOut, name, split, codec, earlier: output.earlier });
+  } catch (error) {
+    // A folder this run created goes when the run wrote nothing to it (rmdir fails on a non-empty one).
+    if (!output.exists) await rmdir(options.outputDir).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The two phases of the module comment, once the checks have passed. */
+async function scatterAndWrite(
+  options: ConstructDatasetOptions,
+  settings: { numOut: number; name: string; split: boolean; codec: string; earlier: readonly number[] },
+): Promise<ConstructDatasetResult> {
+  const { numOut, split, codec } = settings;
   const totalPartitions = numOut + 1; // partition 0 is the validation set
   const seed = options.seed ?? 0;
   const bucketCount = Math.max(1, options.buckets ?? 64);
-  const table = mainTable(options.name ?? "main");
-  await mkdir(options.outputDir, { recursive: true });
+  const table = mainTable(settings.name);
   const scratch = join(options.outputDir, `.construct-dataset-scratch-${process.pid}`);
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch);
@@ -98,7 +134,7 @@ export async function constructDataset(options: ConstructDatasetOptions): Promis
       let rows = 0;
       const stats = { joined: 0 };
       try {
-        for await (const row of loadPartitionRows(options.dataDir, partition, options.split ?? false, options.codec, stats)) {
+        for await (const row of loadPartitionRows(options.dataDir, partition, split, codec, stats)) {
           buckets.add(Math.floor(random() * bucketCount), row);
           rows += 1;
         }
@@ -114,33 +150,29 @@ export async function constructDataset(options: ConstructDatasetOptions): Promis
 
     // Phase 2: shuffle each bucket, concatenate, cut into equal partitions (upstream's write_df).
     const rowsShuffled = buckets.total;
+    if (rowsShuffled < totalPartitions) {
+      throw new TooFewRowsError(rowsShuffled, numOut, true, rowsDetail(rowsJoined, rowsShuffled, split, failures, options.numInPartitions));
+    }
+    // Only now, with a run that will write every partition: an earlier run's partitions beyond the new count go.
+    await removeStalePartitions(options.outputDir, settings.name, settings.earlier, totalPartitions);
     const rowsPerPartition = Math.floor(rowsShuffled / totalPartitions);
     let partition = 0;
     let writer: TableWriter<MainRow> | undefined;
     const openNext = async (): Promise<TableWriter<MainRow>> =>
       createTableWriter(stepPath(options.outputDir, partition, table.name), table, { rowGroupRows: 1024 });
     try {
-      if (rowsPerPartition > 0) {
-        writer = await openNext();
-        outer: for (let k = 0; k < bucketCount; k += 1) {
-          for (const row of buckets.shuffled(k, Mulberry32.fromKey(seed, "bucket", k).asFunction())) {
-            writer.append([row]);
-            if (writer.rowCount === rowsPerPartition) {
-              writer.finish();
-              options.onProgress?.({ phase: "write", partition, rows: rowsPerPartition });
-              partition += 1;
-              writer = undefined;
-              if (partition === totalPartitions) break outer;
-              writer = await openNext();
-            }
+      writer = await openNext();
+      outer: for (let k = 0; k < bucketCount; k += 1) {
+        for (const row of buckets.shuffled(k, Mulberry32.fromKey(seed, "bucket", k).asFunction())) {
+          writer.append([row]);
+          if (writer.rowCount === rowsPerPartition) {
+            writer.finish();
+            options.onProgress?.({ phase: "write", partition, rows: rowsPerPartition });
+            partition += 1;
+            writer = undefined;
+            if (partition === totalPartitions) break outer;
+            writer = await openNext();
           }
-        }
-      } else {
-        // Fewer rows than partitions: upstream writes every partition, each empty.
-        for (; partition < totalPartitions; partition += 1) {
-          const empty = await openNext();
-          empty.finish();
-          options.onProgress?.({ phase: "write", partition, rows: 0 });
         }
       }
     } catch (error) {
@@ -160,4 +192,12 @@ export async function constructDataset(options: ConstructDatasetOptions): Promis
     buckets.close();
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** What the exact row count of a refused run is made of, failed partitions included. */
+function rowsDetail(joined: number, shuffled: number, split: boolean, failures: readonly PartitionFailure[], numIn: number): string {
+  const rows = split ? `${joined} joined rows, ${shuffled} halves after split and cover filter` : `${joined} joined rows`;
+  if (failures.length === 0) return rows;
+  const first = failures[0]!;
+  return `${rows}; ${failures.length} of ${numIn} input partitions failed, first partition ${first.partition}: ${first.message}`;
 }

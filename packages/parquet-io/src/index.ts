@@ -19,6 +19,7 @@ export {
   type PartitionFailure,
   constructDataset,
 } from "./construct-dataset.js";
+export { ConstructOptionError, EarlierRunError, OutputFolderError, TooFewRowsError } from "./construct-errors.js";
 export { loadPartitionRows } from "./load-partition-rows.js";
 export { HALF_ACOUSTIC_FRAMES, HALF_SEMANTIC_TOKENS, MIN_HALF_COVER, SplitShapeError, splitRow } from "./split-row.js";
 export {

@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -10,6 +10,10 @@ import {
   artistEmbsTable,
   atoksTable,
   chunkedTable,
+  ConstructOptionError,
+  EarlierRunError,
+  OutputFolderError,
+  TooFewRowsError,
   constructDataset,
   defineColumn,
   defineTable,
@@ -162,5 +166,76 @@ describe("construct-dataset with bad input", () => {
     expect(result.rowsShuffled).toBe(4);
     expect((await readOutput(out)).flat().sort()).toEqual(["a_h0", "a_h1", "b_h0", "b_h1"]);
     expect((await readdir(out)).sort()).toEqual(["0"]);
+  });
+});
+
+describe("construct-dataset refuses what it cannot do well", () => {
+  it("refuses more output partitions than rows before writing anything, naming a count that works", async () => {
+    const data = join(dir, "data");
+    await writeInput(data, 0, ["a", "b", "c", "d", "e", "f"], () => syntheticAlignment(0, 30));
+    const out = join(dir, "out");
+    // the footer bound (6 rows) already cannot fill 513 partitions: refused before the scatter
+    const error = await constructDataset({ dataDir: data, numInPartitions: 1, outputDir: out }).catch((e: unknown) => e);
+    expect(TooFewRowsError.isInstance(error) && error).toMatchObject({ rows: 6, numOutPartitions: 512, exact: false, maxNumOutPartitions: 5 });
+    expect((error as Error).message).toMatch(/513 output partitions .* need a row each, but the input has at most 6 rows .*: use numOutPartitions 5 or less/);
+    expect((error as TooFewRowsError).describe("--num-out-partitions")).toMatch(/^--num-out-partitions 512: .*use --num-out-partitions 5 or less$/);
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+    // with split the bound doubles; the exact count after the cover filter (only "early"-like halves kept) decides
+    await writeInput(data, 0, ["a", "b", "c"], (i) => (i === 0 ? syntheticAlignment(0, 30) : syntheticAlignment(0, 12)));
+    const split = await constructDataset({ dataDir: data, numInPartitions: 1, outputDir: out, numOutPartitions: 5, split: true }).catch((e: unknown) => e);
+    expect(TooFewRowsError.isInstance(split) && split).toMatchObject({ rows: 4, exact: true, maxNumOutPartitions: 3 });
+    expect((split as Error).message).toMatch(/3 joined rows, 4 halves after split and cover filter\): use numOutPartitions 3 or less/);
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+    const ok = await constructDataset({ dataDir: data, numInPartitions: 1, outputDir: out, numOutPartitions: 3, split: true });
+    expect(ok).toMatchObject({ rowsShuffled: 4, rowsPerPartition: 1, rowsDropped: 0, partitionsWritten: 4 });
+  });
+
+  it("refuses zero input partitions, a name that is a path and an output path that is a file", async () => {
+    const data = join(dir, "data");
+    await writeInput(data, 0, ["a", "b"], () => syntheticAlignment(0, 30));
+    const base = { dataDir: data, numInPartitions: 1, outputDir: join(dir, "out"), numOutPartitions: 0 };
+    for (const name of ["../../escape", "a/b", "..", "", "x.y"]) {
+      const error = await constructDataset({ ...base, name }).catch((e: unknown) => e);
+      expect(ConstructOptionError.isInstance(error) && error.option).toBe("name");
+    }
+    const zero = await constructDataset({ ...base, numInPartitions: 0 }).catch((e: unknown) => e);
+    expect((zero as Error).message).toMatch(/option numInPartitions = 0: must be an integer >= 1/);
+    await expect(readdir(join(dir, "out"))).rejects.toThrow(/ENOENT/);
+    expect((await readdir(dir)).sort()).toEqual(["data"]);
+    const file = join(dir, "file");
+    await writeFile(file, "x");
+    const error = await constructDataset({ ...base, outputDir: file }).catch((e: unknown) => e);
+    expect(OutputFolderError.isInstance(error) && error.message).toMatch(/file: exists and is not a folder/);
+  });
+
+  it("refuses an earlier run without force; with force removes its partitions beyond the new count only", async () => {
+    const data = join(dir, "data");
+    await writeInput(data, 0, Array.from({ length: 8 }, (_, i) => `s${i}`), () => syntheticAlignment(0, 30));
+    const out = join(dir, "out");
+    await constructDataset({ dataDir: data, numInPartitions: 1, outputDir: out, numOutPartitions: 5 });
+    await constructDataset({ dataDir: data, numInPartitions: 1, outputDir: out, numOutPartitions: 3, name: "other" });
+    const refused = await constructDataset({ dataDir: data, numInPartitions: 1, outputDir: out, numOutPartitions: 2 }).catch((e: unknown) => e);
+    expect(EarlierRunError.isInstance(refused) && refused.partitions).toEqual([0, 1, 2, 3, 4, 5]);
+    expect((refused as Error).message).toMatch(/out: holds 6 main\.parquet partitions of an earlier run \(0\/main\.parquet, .* and 3 more\); pass force: true/);
+    expect((refused as EarlierRunError).describe("--force")).toMatch(/pass --force to replace them/);
+    expect((await readOutput(out)).map((p) => p.length)).toEqual([1, 1, 1, 1, 1, 1]);
+
+    await constructDataset({ dataDir: data, numInPartitions: 1, outputDir: out, numOutPartitions: 2, force: true });
+    const rows = await Promise.all([0, 1, 2].map(async (p) => readTable(stepPath(out, p, "main"), mainTable(), { columns: ["id"] })));
+    expect(rows.map((p) => p.length)).toEqual([2, 2, 2]);
+    // partitions 4 and 5 held only main: gone; 3 keeps the other table, which is left alone
+    expect((await readdir(out)).sort()).toEqual(["0", "1", "2", "3"]);
+    expect(await readdir(join(out, "3"))).toEqual(["other.parquet"]);
+    expect((await readOutput(out, "other")).map((p) => p.length)).toEqual([2, 2, 2, 2]);
+  });
+
+  it("treats an empty or table-free output folder as new", async () => {
+    const data = join(dir, "data");
+    await writeInput(data, 0, ["a", "b"], () => syntheticAlignment(0, 30));
+    const out = join(dir, "out");
+    await mkdir(join(out, "0"), { recursive: true });
+    await writeFile(join(out, "0", "notes.txt"), "kept");
+    await constructDataset({ dataDir: data, numInPartitions: 1, outputDir: out, numOutPartitions: 1 });
+    expect((await readdir(join(out, "0"))).sort()).toEqual(["main.parquet", "notes.txt"]);
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * What `constructDataset` checks before any heavy work or any write: its options, the output
+ * folder (a file in the way, an earlier run's tables), and an upper bound of the rows the input
+ * can give, read from the Parquet footers only. Also the removal of an earlier run's partitions
+ * that a forced run does not rewrite, so no earlier row stays beside the new validation set.
+ */
+import { rm, rmdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+
+import { ConstructOptionError, EarlierRunError, OutputFolderError, TooFewRowsError } from "./construct-errors.js";
+import { listPartitions, stepPath } from "./layout.js";
+import { openTable } from "./reader.js";
+import type { TableSchema } from "./schema.js";
+import { artistEmbsTable, atoksTable, chunkedTable, stoksTable } from "./step-tables.js";
+
+/** A table name that stays inside its partition folder: no separators, no `..`, not empty. */
+const TABLE_NAME = /^[A-Za-z0-9_-]+$/;
+
+/** Throws ConstructOptionError for a name, count or partition number that cannot be used. */
+export function checkConstructOptions(options: { numInPartitions: number; numOutPartitions: number; name: string }): void {
+  if (!TABLE_NAME.test(options.name)) {
+    throw new ConstructOptionError("name", options.name, "must be a plain table name of letters, digits, _ and - (it becomes <output>/<n>/<name>.parquet)");
+  }
+  if (!Number.isInteger(options.numInPartitions) || options.numInPartitions < 1) {
+    throw new ConstructOptionError("numInPartitions", options.numInPartitions, "must be an integer >= 1 (the input partitions 0 .. n-1 to read)");
+  }
+  if (!Number.isInteger(options.numOutPartitions) || options.numOutPartitions < 0) {
+    throw new ConstructOptionError("numOutPartitions", options.numOutPartitions, "must be an integer >= 0 (training partitions; partition 0 validates)");
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean | undefined> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new OutputFolderError(path, `cannot inspect the output folder: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Partitions of `folder` that hold `<table>.parquet`, ascending. */
+async function earlierPartitions(folder: string, table: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const partition of await listPartitions(folder)) if (await isFile(stepPath(folder, partition, table))) found.push(partition);
+  return found;
+}
+
+/**
+ * Checks the output folder: throws OutputFolderError when it is not a folder, EarlierRunError
+ * when it holds `<n>/<table>.parquet` files and `force` is off. Returns whether it exists and
+ * the partitions of an earlier run (to remove those the new run does not rewrite).
+ */
+export async function checkOutputFolder(folder: string, table: string, force: boolean): Promise<{ exists: boolean; earlier: number[] }> {
+  const directory = await isDirectory(folder);
+  if (directory === undefined) return { exists: false, earlier: [] };
+  if (!directory) throw new OutputFolderError(folder, "exists and is not a folder; give a folder path for the output (it is created when missing)");
+  const earlier = await earlierPartitions(folder, table);
+  if (earlier.length > 0 && !force) throw new EarlierRunError(folder, table, earlier);
+  return { exists: true, earlier };
+}
+
+/** Rows in `file` from its footer, or 0 when it cannot be opened (the scatter phase reports why). */
+async function footerRows<Row>(file: string, table: TableSchema<Row>): Promise<number> {
+  try {
+    const reader = await openTable(file, table);
+    try {
+      return reader.numRows;
+    } finally {
+      await reader.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * An upper bound of the joined rows of partitions `0 .. numInPartitions-1`: per partition, the
+ * fewest rows of its five step tables (an inner join keeps no more). Footers only.
+ */
+export async function joinedRowsBound(dataDir: string, numInPartitions: number, codec: string): Promise<number> {
+  let total = 0;
+  for (let partition = 0; partition < numInPartitions; partition += 1) {
+    const path = (step: string): string => stepPath(dataDir, partition, step);
+    const counts = await Promise.all([
+      footerRows(path(`atoks_vocals_${codec}`), atoksTable("vocals", codec)),
+      footerRows(path(`atoks_no_vocals_${codec}`), atoksTable("no_vocals", codec)),
+      footerRows(path("stoks"), stoksTable),
+      footerRows(path("artist_embs"), artistEmbsTable),
+      footerRows(path("chunked"), chunkedTable),
+    ]);
+    total += Math.min(...counts);
+  }
+  return total;
+}
+
+/** Throws TooFewRowsError before the scatter when even the footer bound cannot fill every partition. */
+export async function checkRowsBound(options: { dataDir: string; numInPartitions: number; numOutPartitions: number; split: boolean; codec: string }): Promise<void> {
+  const joined = await joinedRowsBound(options.dataDir, options.numInPartitions, options.codec);
+  const rows = options.split ? 2 * joined : joined;
+  if (rows >= options.numOutPartitions + 1) return;
+  const detail = options.split
+    ? `the input partitions' footers allow ${joined} joined rows, so split gives at most ${rows} halves`
+    : `the input partitions' footers allow ${joined} joined rows`;
+  throw new TooFewRowsError(rows, options.numOutPartitions, false, detail);
+}
+
+/** Removes `<folder>/<n>/<table>.parquet` of an earlier run for partitions the new run does not write. */
+export async function removeStalePartitions(folder: string, table: string, earlier: readonly number[], totalPartitions: number): Promise<void> {
+  for (const partition of earlier) {
+    if (partition < totalPartitions) continue;
+    await rm(stepPath(folder, partition, table), { force: true });
+    // The partition folder goes too when nothing else (another --name table) is left in it.
+    await rmdir(join(folder, String(partition))).catch(() => undefined);
+  }
+}
