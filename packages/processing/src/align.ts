@@ -3,7 +3,7 @@ import { type ComputeAlignmentOptions, ModelContractError as FrameClassifierCont
 import { type AlignmentRow, alignmentTable, indexTable, stepPath } from "@autosing/parquet-io";
 
 import { RowInputError } from "./errors.js";
-import { type CommonStepOptions, type StepResult, StepRun, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
+import { type CommonStepOptions, INDEX_PRODUCER, type StepResult, StepRun, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
 
 /** Options of {@link align}: the step options plus lrc-align's (a phoneme classifier, eSpeak voice/rate). */
 export interface AlignStepOptions extends CommonStepOptions, ComputeAlignmentOptions {}
@@ -30,7 +30,7 @@ export const MIN_ALIGN_SECONDS = 1;
 export async function align(datasetDir: string, partition: number, options: AlignStepOptions = {}): Promise<StepResult> {
   const output = stepPath(datasetDir, partition, alignmentTable.name);
   if (await shouldSkip([output], options.force)) return skippedResult("align", partition, [output]);
-  const input = await requireInput("align", datasetDir, partition, "index", "corpus make (or write index.parquet)");
+  const input = await requireInput("align", datasetDir, partition, "index", INDEX_PRODUCER);
   const run = new StepRun("align", datasetDir, partition, options);
   return withStepRun(run, async () => {
     const { writer } = await run.output(alignmentTable);

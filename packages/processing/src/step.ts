@@ -71,10 +71,21 @@ export async function fileExists(path: string): Promise<boolean> {
   }
 }
 
+/** How to get an index.parquet: it is the dataset's own input, which no step writes. */
+export const INDEX_PRODUCER = { producer: "corpus make", howToMake: 'write the dataset\'s index.parquet (a synthetic one: "autosing corpus make")' } as const;
+
 /** Throws MissingInputError unless `<dir>/<partition>/<table>.parquet` exists. */
-export async function requireInput(step: StepName, dir: string, partition: number, table: string, producer: string): Promise<string> {
+export async function requireInput(
+  step: StepName,
+  dir: string,
+  partition: number,
+  table: string,
+  producer: string | { readonly producer: string; readonly howToMake: string },
+): Promise<string> {
   const file = stepPath(dir, partition, table);
-  if (!(await fileExists(file))) throw new MissingInputError(step, file, producer);
+  if (!(await fileExists(file))) {
+    throw typeof producer === "string" ? new MissingInputError(step, file, producer) : new MissingInputError(step, file, producer.producer, producer.howToMake);
+  }
   return file;
 }
 
