@@ -95,6 +95,11 @@ describe("autosing align", () => {
     const missing = await cli("align", join(dir, "nope.wav"), "--lyrics", lyrics);
     expect(missing.code).toBe(ExitCode.fileSystem);
     expect(missing.stderr).toMatch(/nope\.wav/);
+    const folder = await cli("align", dir, "--lyrics", lyrics);
+    expect(folder.code).toBe(ExitCode.fileSystem);
+    expect(folder.stderr).toBe(`autosing align: audio "${dir}" is a directory; pass a file\n`);
+    const lyricsFolder = await cli("align", audio, "--lrc", dir);
+    expect(lyricsFolder.stderr).toBe(`autosing align: --lrc "${dir}" is a directory; pass a file\n`);
     const badLrc = join(dir, "bad.lrc");
     writeFileSync(badLrc, "[00:01.00]fine\n[0x:02.00]broken\n");
     const bad = await cli("align", audio, "--lrc", badLrc);

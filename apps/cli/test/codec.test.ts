@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -117,9 +117,42 @@ describe("autosing codec", () => {
     writeFileSync(wrongTokens, JSON.stringify({ format: "autosing.tokens", shape: [4, 96], data: new Array(4 * 96).fill(5000) }));
     const range = await cli("codec", "decode", wrongTokens, join(dir, "w.wav"), "--codec", `default:${codecFile}`);
     expect(range.code).toBe(ExitCode.badInput);
-    expect(range.stderr).toMatch(/token 0 has value 5000, outside \[0, 4096\)/);
+    expect(range.stderr).toMatch(/wrong\.json: data\[0\] \(level 0, frame 0\) is 5000; tokens of codec default are integers in \[0, 64\)/);
+
+    const tooMany = await cli("codec", "fit", train[0]!, "--out", join(dir, "big.json"), "--codebook-size", "5000");
+    expect(tooMany.code).toBe(ExitCode.usage);
+    expect(tooMany.stderr).toBe('autosing codec: --codebook-size must be an integer in 1..4096, got "5000"\n');
 
     const badOut = await cli("codec", "fit", train[0]!, "--out", join(dir, "codec.txt"));
     expect(badOut.stderr).toMatch(/--out must end in \.json or \.safetensors/);
+  });
+
+  it("refuses a tokens file the codec did not write: out-of-codebook, string, float, negative, bad shape", async () => {
+    const tokensFile = join(dir, "held.tokens.json");
+    await cli("codec", "encode", heldOut, tokensFile, "--codec", `default:${codecFile}`);
+    const good = JSON.parse(readFileSync(tokensFile, "utf8")) as { shape: number[]; data: unknown[] };
+    const frames = good.shape[1]!;
+    const cases: [string, (data: unknown[]) => unknown[], RegExp][] = [
+      // 64 is within SNAC's 4096 codes but past the 64 centroids this codec has.
+      ["codebook", (d) => d.map((v, i) => (i === frames + 3 ? 64 : v)), /data\[195\] \(level 1, frame 3\) is 64; tokens of codec default are integers in \[0, 64\)/],
+      ["string", (d) => d.map((v, i) => (i === 5 ? "7" : v)), /data\[5\] \(level 0, frame 5\) is "7"/],
+      ["float", (d) => d.map((v, i) => (i === 2 * frames ? 1.5 : v)), /data\[384\] \(level 2, frame 0\) is 1\.5/],
+      ["negative", (d) => d.map((v, i) => (i === 1 ? -1 : v)), /data\[1\] \(level 0, frame 1\) is -1/],
+      ["short", (d) => d.slice(1), /data has 767 values, but shape \[4, 192\] needs 768/],
+    ];
+    for (const [name, edit, message] of cases) {
+      const file = join(dir, `bad-${name}.json`);
+      const out = join(dir, `bad-${name}.wav`);
+      writeFileSync(file, JSON.stringify({ ...good, data: edit(good.data) }));
+      const run = await cli("codec", "decode", file, out, "--codec", `default:${codecFile}`);
+      expect(run.code, name).toBe(ExitCode.badInput);
+      expect(run.stderr, name).toMatch(message);
+      expect(existsSync(out), name).toBe(false);
+    }
+    const flat = join(dir, "bad-shape.json");
+    writeFileSync(flat, JSON.stringify({ ...good, shape: [1, 4 * frames] }));
+    const shape = await cli("codec", "decode", flat, join(dir, "bad-shape.wav"), "--codec", `default:${codecFile}`);
+    expect(shape.code).toBe(ExitCode.badInput);
+    expect(shape.stderr).toMatch(/shape \[1,768\] must be \[4, T\]/);
   });
 });

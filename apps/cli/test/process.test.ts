@@ -105,6 +105,15 @@ describe("autosing process", () => {
     expect(run.stderr).toContain(`skipped row 0 (id ${rows[0]!.id}) of ${stepPath(bad, 0, "index")}:`);
     expect(run.stdout).toMatch(/2 rows in → \d+ rows in chunked\.parquet, 1 skipped/);
 
+    // Lyrics that cannot be aligned are a skipped row too, not a null alignment with success.
+    const lyrics = join(dir, "bad-lyrics");
+    await mkdir(join(lyrics, "0"), { recursive: true });
+    await writeTable(stepPath(lyrics, 0, "index"), indexTable, [{ ...rows[0]!, lrc_lyrics: "[00:01.00] hello\n[00:0x.00 world" }, rows[1]!]);
+    const aligned = await cli("process", "align", lyrics, "0");
+    expect(aligned.code).toBe(0);
+    expect(aligned.stderr).toMatch(new RegExp(`^autosing process align: skipped row 0 \\(id ${rows[0]!.id}\\) of .*index\\.parquet: LrcParseError: LRC line 2: malformed time stamp`));
+    expect(aligned.stdout).toMatch(/2 rows in → 1 rows in alignment\.parquet, 1 skipped/);
+
     // --complete-missing: index 0 of the partitions still lacking chunked.parquet is partition 1.
     await mkdir(join(bad, "1"), { recursive: true });
     await writeTable(stepPath(bad, 1, "index"), indexTable, [rows[1]!]);
@@ -132,6 +141,11 @@ describe("autosing process", () => {
 
   it("rejects an unknown step, a missing partition and a missing codec in one line", async () => {
     expect((await cli("process", "separate", dataset, "0")).stderr).toMatch(/unknown step "separate"/);
+    const typo = await cli("process", "missing", dataset, "stok");
+    expect(typo.code).toBe(ExitCode.usage);
+    expect(typo.stdout).toBe("");
+    expect(typo.stderr).toMatch(/step = "stok": must be one of align, vad_extract, src_sep, atoks, stoks, artist_embs, or a table file name/);
+    expect((await cli("process", "missing", dataset, "stoks.parquet", "--total", "2")).stdout).toBe("1\n");
     expect((await cli("process", "align", dataset)).stderr).toMatch(/pass the partition number/);
     const noCodec = await cli("process", "atoks", dataset, "0", "--force");
     expect(noCodec.code).toBe(ExitCode.usage);

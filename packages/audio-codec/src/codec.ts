@@ -20,6 +20,12 @@ export interface AcousticCodec {
   readonly quantizers: number;
   /** Codes per level (4096); pad/mask codes in delay patterns are numCodes and numCodes + 1. */
   readonly numCodes: number;
+  /**
+   * Codes per level that have a sound of their own (≤ numCodes): the default codec fitted with
+   * fewer centroids decodes code c as c mod codebookSize, so a tokens file with a larger code was
+   * not written by this codec. Absent means numCodes.
+   */
+  readonly codebookSize?: number;
   /** T of a dense tensor is a multiple of this (8: the coarsest level's stride). */
   readonly alignment: number;
   /** Samples per finest frame (384). */

@@ -65,6 +65,7 @@ export function createDefaultCodec(model: DefaultCodecModel, source = "default c
     frameRate: config.sampleRate / config.hopLength,
     quantizers: 4,
     numCodes: NUM_CODES,
+    codebookSize: config.codebookSize,
     alignment: SNAC_32KHZ.alignment,
     hopLength: config.hopLength,
     encodeMultiple: SNAC_32KHZ.encodeMultiple,

@@ -4,7 +4,7 @@ import { SNAC_32KHZ } from "@autosing/audio-codec";
 import { artistEmbsTable, atoksTable, stepPath } from "@autosing/parquet-io";
 
 import { ModelRequiredError, RowInputError } from "./errors.js";
-import { type CommonStepOptions, type StepResult, StepRun, inputRows, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
+import { type CommonStepOptions, type StepResult, StepRun, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
 
 /** How a user gets the embedder this step needs (the error message of a run without one). */
 export const HOW_TO_GET_AN_ARTIST_EMBEDDER =
@@ -39,7 +39,7 @@ export async function artistEmbs(datasetDir: string, partition: number, options:
   const run = new StepRun("artist_embs", datasetDir, partition, options);
   return withStepRun(run, async () => {
     const { writer } = await run.output(artistEmbsTable);
-    for await (const { row, index, total } of inputRows(input, table, undefined, options.limit)) {
+    for await (const { row, index, total } of run.rows(input, table, undefined, options.limit)) {
       await run.row(input, index, total, row.id, async () => {
         const values = row.values;
         if (values.length % quantizers !== 0) throw new RowInputError(`${values.length} token values are not ${quantizers} × T`);

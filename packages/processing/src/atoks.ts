@@ -2,7 +2,7 @@ import { type AcousticCodec, audioDuration, decodeAudio, prepareForCodec } from 
 import { type AudioRow, type TableSchema, atoksTable, chunkedTable, stemTable, stepPath } from "@autosing/parquet-io";
 
 import { StepOptionError } from "./errors.js";
-import { type CommonStepOptions, type StepResult, StepRun, inputRows, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
+import { type CommonStepOptions, type StepResult, StepRun, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
 
 /** Audio tables atoks can encode (upstream `--audio-src`). */
 export type AtoksSource = "vocals" | "no_vocals" | "chunked";
@@ -34,7 +34,7 @@ export async function atoks(datasetDir: string, partition: number, options: Atok
   const run = new StepRun("atoks", datasetDir, partition, options);
   return withStepRun(run, async () => {
     const { writer } = await run.output(table);
-    for await (const { row, index, total } of inputRows(input, sourceTable(options.source), ["id", "audio"], options.limit)) {
+    for await (const { row, index, total } of run.rows(input, sourceTable(options.source), ["id", "audio"], options.limit)) {
       await run.row(input, index, total, row.id, async () => {
         const source = `${input} row ${index} (id ${row.id})`;
         const audio = await decodeAudio(row.audio, { source });

@@ -19,6 +19,9 @@ describe("processing errors", () => {
       'stoks: input 0/vocals.parquet does not exist; run "autosing process src_sep" on this partition first',
     ]);
     expect(row.name).toBe("RowInputError");
+    expect(new MissingInputError("align", "0/index.parquet", "corpus make", 'write index.parquet (or "autosing corpus make")').message).toBe(
+      'align: input 0/index.parquet does not exist; write index.parquet (or "autosing corpus make")',
+    );
     expect(new StepOptionError("vad_extract", "chunk length", 0, "must be positive").message).toBe("vad_extract: option chunk length = 0: must be positive");
   });
 });

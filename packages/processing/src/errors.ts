@@ -9,14 +9,18 @@ export class ProcessingError extends AutosingError {
   static override readonly scope: string = "processing";
 }
 
-/** A step's input table (written by an earlier step) is absent: run that step first. */
+/**
+ * A step's input table (written by an earlier step) is absent: run that step first. `howToMake`
+ * says so when `producer` is not a processing step (index.parquet comes from a corpus or the user).
+ */
 export class MissingInputError extends ProcessingError {
   constructor(
     readonly step: string,
     readonly file: string,
     readonly producer: string,
+    howToMake = `run "autosing process ${producer}" on this partition first`,
   ) {
-    super(`${step}: input ${file} does not exist; run "autosing process ${producer}" on this partition first`);
+    super(`${step}: input ${file} does not exist; ${howToMake}`);
   }
 }
 

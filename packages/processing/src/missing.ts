@@ -12,8 +12,8 @@ export interface StepOutputOptions {
 /**
  * The table stems a step writes: `align` → alignment, `vad_extract` → chunked, `src_sep` →
  * vocals + no_vocals, `atoks` → atoks_<source>_<codec>, `stoks` → stoks, `artist_embs` →
- * artist_embs. Any other name is taken as a table stem itself (upstream `--complete-missing`
- * takes a file name).
+ * artist_embs. A name ending in `.parquet` is taken as the table file itself (upstream
+ * `--complete-missing` takes a file name); anything else is a StepOptionError.
  */
 export function stepOutputTables(step: StepName | string, options: StepOutputOptions = {}): string[] {
   switch (step) {
@@ -30,8 +30,12 @@ export function stepOutputTables(step: StepName | string, options: StepOutputOpt
     case "artist_embs":
       return ["artist_embs"];
     default: {
-      const stem = step.endsWith(".parquet") ? step.slice(0, -".parquet".length) : step;
-      if (!/^[A-Za-z0-9_.-]+$/.test(stem)) throw new StepOptionError("missing", "step", step, `must be one of ${STEPS.join(", ")} or a table name`);
+      // Only a name that says it is a table file counts as one: a mistyped step ("stok") would
+      // otherwise list every partition as missing, with success.
+      const stem = step.endsWith(".parquet") ? step.slice(0, -".parquet".length) : "";
+      if (!/^[A-Za-z0-9_.-]+$/.test(stem)) {
+        throw new StepOptionError("missing", "step", step, `must be one of ${STEPS.join(", ")}, or a table file name such as chunked.parquet`);
+      }
       return [stem];
     }
   }

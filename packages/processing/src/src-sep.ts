@@ -3,7 +3,7 @@ import { chunkedTable, stemTable, stepPath } from "@autosing/parquet-io";
 import type { SourceSeparator } from "@autosing/separation";
 
 import { DEFAULT_STEP_AUDIO_FORMAT, type StepAudioFormat, encodeStepAudio } from "./audio-format.js";
-import { type CommonStepOptions, type StepResult, StepRun, inputRows, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
+import { type CommonStepOptions, type StepResult, StepRun, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
 
 export interface SrcSepOptions extends CommonStepOptions {
   /** The separator (MDX-Net ONNX, or the truth oracle on synthetic corpora). */
@@ -27,7 +27,7 @@ export async function srcSep(datasetDir: string, partition: number, options: Src
   return withStepRun(run, async () => {
     const vocals = await run.output(stemTable("vocals"));
     const noVocals = await run.output(stemTable("no_vocals"));
-    for await (const { row, index, total } of inputRows(input, chunkedTable, ["id", "audio"], options.limit)) {
+    for await (const { row, index, total } of run.rows(input, chunkedTable, ["id", "audio"], options.limit)) {
       await run.row(input, index, total, row.id, async () => {
         const audio = await decodeAudio(row.audio, { source: `${input} row ${index} (id ${row.id})` });
         const stems = await options.separator.separate({ id: row.id, audio });

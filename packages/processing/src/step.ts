@@ -6,7 +6,7 @@ import { stat } from "node:fs/promises";
 
 import { type TableSchema, type TableWriter, createTableWriter, openTable, stepPath } from "@autosing/parquet-io";
 
-import { AllRowsFailedError, MissingInputError } from "./errors.js";
+import { AllRowsFailedError, MissingInputError, RowInputError } from "./errors.js";
 
 /** The processing steps, in dependency order (upstream processing.py's `cmd` choices). */
 export const STEPS = ["align", "vad_extract", "src_sep", "atoks", "stoks", "artist_embs"] as const;
@@ -71,21 +71,40 @@ export async function fileExists(path: string): Promise<boolean> {
   }
 }
 
+/** How to get an index.parquet: it is the dataset's own input, which no step writes. */
+export const INDEX_PRODUCER = { producer: "corpus make", howToMake: 'write the dataset\'s index.parquet (a synthetic one: "autosing corpus make")' } as const;
+
 /** Throws MissingInputError unless `<dir>/<partition>/<table>.parquet` exists. */
-export async function requireInput(step: StepName, dir: string, partition: number, table: string, producer: string): Promise<string> {
+export async function requireInput(
+  step: StepName,
+  dir: string,
+  partition: number,
+  table: string,
+  producer: string | { readonly producer: string; readonly howToMake: string },
+): Promise<string> {
   const file = stepPath(dir, partition, table);
-  if (!(await fileExists(file))) throw new MissingInputError(step, file, producer);
+  if (!(await fileExists(file))) {
+    throw typeof producer === "string" ? new MissingInputError(step, file, producer) : new MissingInputError(step, file, producer.producer, producer.howToMake);
+  }
   return file;
 }
 
-/** Rows of an input table, numbered, stopping after `limit`. */
+/**
+ * `table` with its `id` column read as nullable: a null id is then one bad row, which the step
+ * reports and skips, instead of a reader error that fails the whole partition.
+ */
+function withNullableId<Row>(table: TableSchema<Row>): TableSchema<Row> {
+  return { ...table, columns: table.columns.map((column) => (column.name === "id" ? { ...column, nullable: true } : column)) };
+}
+
+/** Rows of an input table, numbered, stopping after `limit`; `id` may be null (see {@link StepRun.rows}). */
 export async function* inputRows<Row, K extends keyof Row & string>(
   file: string,
   table: TableSchema<Row>,
   columns: readonly K[] | undefined,
   limit = Number.POSITIVE_INFINITY,
 ): AsyncGenerator<{ row: Pick<Row, K>; index: number; total: number }> {
-  const reader = await openTable(file, table);
+  const reader = await openTable(file, withNullableId(table));
   const total = Math.min(reader.numRows, limit);
   let index = 0;
   try {
@@ -132,6 +151,28 @@ export class StepRun {
     const writer = await createTableWriter(file, table, { rowGroupRows: 16 });
     this.writers.push(writer as TableWriter<unknown>);
     return { file, writer };
+  }
+
+  /**
+   * The rows of an input table that have an id, numbered, stopping after `limit`. A row whose id
+   * is null is recorded as a failure (with its row number) and not yielded.
+   */
+  async *rows<Row extends { id: string }, K extends keyof Row & string>(
+    file: string,
+    table: TableSchema<Row>,
+    columns: readonly K[] | undefined,
+    limit?: number,
+  ): AsyncGenerator<{ row: Pick<Row, K | "id">; index: number; total: number }> {
+    for await (const item of inputRows(file, table, columns, limit)) {
+      const id = (item.row as { id?: unknown }).id;
+      if (typeof id === "string") {
+        yield item as { row: Pick<Row, K | "id">; index: number; total: number };
+        continue;
+      }
+      await this.row(file, item.index, item.total, "null", () => {
+        throw new RowInputError("the id is null; every row needs an id (rewrite the table with one)");
+      });
+    }
   }
 
   /** Runs `work` for one input row; a failure is recorded and the row skipped. */

@@ -2,7 +2,7 @@ import { audioDuration, decodeAudio, firstChannel, resample } from "@autosing/au
 import { stemTable, stepPath, stoksTable } from "@autosing/parquet-io";
 import { SEMANTIC_SAMPLE_RATE, type SemanticTokenizer, encodeChunk } from "@autosing/semantic-tokens";
 
-import { type CommonStepOptions, type StepResult, StepRun, inputRows, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
+import { type CommonStepOptions, type StepResult, StepRun, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
 
 export interface StoksOptions extends CommonStepOptions {
   /** The semantic tokenizer (BN-Whisper ONNX, or the default tokenizer). */
@@ -21,7 +21,7 @@ export async function stoks(datasetDir: string, partition: number, options: Stok
   const run = new StepRun("stoks", datasetDir, partition, options);
   return withStepRun(run, async () => {
     const { writer } = await run.output(stoksTable);
-    for await (const { row, index, total } of inputRows(input, stemTable("vocals"), ["id", "audio"], options.limit)) {
+    for await (const { row, index, total } of run.rows(input, stemTable("vocals"), ["id", "audio"], options.limit)) {
       await run.row(input, index, total, row.id, async () => {
         const source = `${input} row ${index} (id ${row.id})`;
         const audio = await decodeAudio(row.audio, { source });

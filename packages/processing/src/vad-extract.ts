@@ -15,7 +15,7 @@ import {
 
 import { DEFAULT_STEP_AUDIO_FORMAT, type StepAudioFormat, encodeStepAudio } from "./audio-format.js";
 import { StepOptionError } from "./errors.js";
-import { type CommonStepOptions, type StepResult, StepRun, fileExists, inputRows, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
+import { type CommonStepOptions, INDEX_PRODUCER, type StepResult, StepRun, fileExists, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
 
 export interface VadExtractOptions extends CommonStepOptions {
   /** Chunk length in whole seconds (upstream `--chunk-length`, default 31: downstream steps use the first 30 s). */
@@ -53,13 +53,13 @@ export async function vadExtract(datasetDir: string, partition: number, options:
   const format = options.audioFormat ?? DEFAULT_STEP_AUDIO_FORMAT;
   const output = stepPath(datasetDir, partition, chunkedTable.name);
   if (await shouldSkip([output], options.force)) return skippedResult("vad_extract", partition, [output]);
-  const input = await requireInput("vad_extract", datasetDir, partition, "index", "corpus make (or write index.parquet)");
+  const input = await requireInput("vad_extract", datasetDir, partition, "index", INDEX_PRODUCER);
   const alignmentFile = stepPath(datasetDir, partition, alignmentTable.name);
   const alignments = (await fileExists(alignmentFile)) ? firstById(await readTable(alignmentFile, alignmentTable)) : undefined;
   const run = new StepRun("vad_extract", datasetDir, partition, options);
   return withStepRun(run, async () => {
     const { writer } = await run.output(chunkedTable);
-    for await (const { row, index, total } of inputRows(input, indexTable, undefined, options.limit)) {
+    for await (const { row, index, total } of run.rows(input, indexTable, undefined, options.limit)) {
       const aligned = alignments?.get(row.id);
       if (alignments !== undefined && aligned === undefined) {
         run.notes.push(`${row.id}: not in alignment.parquet; not chunked`);

@@ -33,7 +33,7 @@ export class SeparatorOptionError extends SeparationError {
 /** The truth oracle's `truth.parquet` is absent: the partition was not written by song-corpus. */
 export class TruthStemsMissingError extends SeparationError {
   constructor(readonly file: string) {
-    super(`src_sep (truth): input ${file} does not exist; run "autosing process corpus make" on this partition first`);
+    super(`src_sep (truth): input ${file} does not exist: the truth separator reads the true stems that "autosing corpus make" writes, so it works on synthetic datasets only; use --separator mdx:<model.onnx> for other data`);
   }
 }
 

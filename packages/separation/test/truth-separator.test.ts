@@ -56,6 +56,9 @@ describe("the truth-stems oracle", () => {
   it("names the missing truth.parquet and the separator specs it accepts", async () => {
     const missing = await createTruthSeparator(dataset, 1).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(TruthStemsMissingError);
+    // The hint names a command that exists (it once said "autosing process corpus make").
+    expect((missing as Error).message).toMatch(/truth\.parquet does not exist: the truth separator reads the true stems that "autosing corpus make" writes/);
+    expect((missing as Error).message).not.toContain("autosing process");
     expect(SeparationError.isInstance(missing)).toBe(true);
     const spec = await loadSeparator("mdx", dataset, 0).catch((e: unknown) => e);
     expect(spec).toBeInstanceOf(SeparatorOptionError);

@@ -5,6 +5,7 @@ import { type LyricsInput, OnnxFrameClassifier, type TimedSpan, computeAlignment
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { WORDS_PER_MINUTE, parseNumberFlag } from "../shared/number-flags.js";
 import { withUserErrors } from "../shared/user-errors.js";
@@ -16,6 +17,21 @@ interface AlignOptions {
   json?: boolean;
   voice?: string;
   rate?: string;
+}
+
+/**
+ * Reads an input file; a directory is named (Node's EISDIR message says only "illegal operation
+ * on a directory, read", not which path).
+ */
+async function readInputFile(file: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EISDIR") {
+      throw new CliError(`autosing align: ${what} "${file}" is a directory; pass a file`, ExitCode.fileSystem, { cause: error });
+    }
+    throw error;
+  }
 }
 
 const time = (seconds: number): string => (Number.isNaN(seconds) ? "     –" : seconds.toFixed(2).padStart(6));
@@ -45,9 +61,9 @@ export function registerAlignCommand(program: Command, io: CliIo): void {
       }
       const rate = options.rate === undefined ? undefined : parseNumberFlag("align", "--rate", options.rate, WORDS_PER_MINUTE);
       await withUserErrors("align", async () => {
-        const lyricsText = await readFile(options.lrc ?? options.lyrics ?? "", "utf8");
+        const lyricsText = (await readInputFile(options.lrc ?? options.lyrics ?? "", options.lrc === undefined ? "--lyrics" : "--lrc")).toString("utf8");
         const lyrics: LyricsInput = options.lrc === undefined ? { raw: lyricsText } : { lrc: lyricsText };
-        const audio = await decodeAudio(await readFile(audioFile), { source: audioFile });
+        const audio = await decodeAudio(await readInputFile(audioFile, "audio"), { source: audioFile });
         const classifier = options.model === undefined ? undefined : await OnnxFrameClassifier.open(options.model);
         try {
           const result = await computeAlignment(audio, lyrics, {

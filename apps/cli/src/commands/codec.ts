@@ -4,11 +4,11 @@ import { basename, extname, join } from "node:path";
 import type { AcousticCodec, EncodeFormat, Tokens } from "@autosing/audio-codec";
 import {
   DEFAULT_CODEC_CONFIG,
+  SNAC_32KHZ,
   decodeAudio,
   encodeAudio,
   fitDefaultCodec,
   loadCodec,
-  makeTokens,
   prepareForCodec,
   reconstructionMetrics,
   serializeDefaultCodec,
@@ -19,13 +19,13 @@ import type { Command } from "commander";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
-import { INTEGER, POSITIVE_INTEGER, numberFlag } from "../shared/number-flags.js";
+import { INTEGER, POSITIVE_INTEGER, integerInRange, numberFlag } from "../shared/number-flags.js";
+import { parseTokensFile, tokensFileBody } from "../shared/tokens-file.js";
 import { withUserErrors } from "../shared/user-errors.js";
 
 const AUDIO_EXTENSIONS = new Set([".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus"]);
 /** Dataset step tables whose `audio` column `codec fit` reads (DESIGN.md §1). */
 const AUDIO_TABLES = new Set(["index.parquet", "chunked.parquet", "vocals.parquet", "no_vocals.parquet"]);
-const TOKENS_FORMAT = "autosing.tokens";
 
 function outputFormat(file: string, float: boolean): EncodeFormat {
   const ext = extname(file).toLowerCase();
@@ -53,18 +53,8 @@ async function writeAudio(file: string, samples: Float32Array, sampleRate: numbe
   await writeFile(file, bytes);
 }
 
-async function readTokens(file: string): Promise<Tokens> {
-  let body: { format?: unknown; shape?: unknown; data?: unknown };
-  try {
-    body = JSON.parse(await readFile(file, "utf8")) as typeof body;
-  } catch (error) {
-    if (error instanceof SyntaxError) throw new CliError(`autosing codec: ${file}: not a tokens JSON file (${error.message})`, ExitCode.badInput);
-    throw error;
-  }
-  if (body.format !== TOKENS_FORMAT || !Array.isArray(body.shape) || !Array.isArray(body.data)) {
-    throw new CliError(`autosing codec: ${file}: expected {"format": "${TOKENS_FORMAT}", "shape": [4, T], "data": [...]} as written by "autosing codec encode"`, ExitCode.badInput);
-  }
-  return makeTokens(body.data as number[], body.shape as number[]);
+async function readTokens(file: string, codec: AcousticCodec): Promise<Tokens> {
+  return parseTokensFile(file, await readFile(file, "utf8"), codec);
 }
 
 function seconds(samples: number, rate: number): string {
@@ -92,6 +82,8 @@ async function collectInputs(inputs: readonly string[]): Promise<{ audioFiles: s
 
 const audioColumnTable = defineTable<{ id: string; audio: Uint8Array }>("audio", [defineColumn("id", "string"), defineColumn("audio", "binary")]);
 
+/** The default codec's tokens share SNAC's 4096 codes per level, so it cannot fit more centroids than that. */
+const MAX_CODEBOOK_SIZE = SNAC_32KHZ.numCodes;
 const positiveInteger = (flag: string) => numberFlag("codec", flag, POSITIVE_INTEGER);
 
 /** `autosing codec encode|decode|roundtrip|fit`: the acoustic codec tools of issue #4. */
@@ -112,7 +104,7 @@ export function registerCodecCommands(program: Command, io: CliIo): void {
           const started = performance.now();
           const tokens = await model.encode(mono);
           const elapsed = (performance.now() - started) / 1000;
-          await writeFile(output, JSON.stringify({ format: TOKENS_FORMAT, codec: model.name, sampleRate: model.sampleRate, shape: tokens.shape, data: Array.from(tokens.data) }));
+          await writeFile(output, tokensFileBody(model, tokens));
           io.stdout(`${input}: ${seconds(mono.length, model.sampleRate)} s → tokens [${tokens.shape.join(", ")}] (${model.name}) in ${elapsed.toFixed(2)} s → ${output}\n`);
         } finally {
           await model.dispose();
@@ -129,7 +121,7 @@ export function registerCodecCommands(program: Command, io: CliIo): void {
       await withUserErrors("codec", async () => {
         const model = await openCodec(options.codec);
         try {
-          const tokens = await readTokens(input);
+          const tokens = await readTokens(input, model);
           const started = performance.now();
           const audio = await model.decode(tokens);
           const elapsed = (performance.now() - started) / 1000;
@@ -175,7 +167,11 @@ export function registerCodecCommands(program: Command, io: CliIo): void {
     .command("fit <inputs...>")
     .description("fit the default codec's codebooks on audio files, directories or dataset tables")
     .requiredOption("--out <file>", "codec file to write: .json or .safetensors")
-    .option("--codebook-size <n>", `centroids per level, at most 4096 (default ${DEFAULT_CODEC_CONFIG.codebookSize})`, positiveInteger("--codebook-size"))
+    .option(
+      "--codebook-size <n>",
+      `centroids per level, at most ${MAX_CODEBOOK_SIZE} (default ${DEFAULT_CODEC_CONFIG.codebookSize})`,
+      numberFlag("codec", "--codebook-size", integerInRange(1, MAX_CODEBOOK_SIZE)),
+    )
     .option("--iterations <n>", "k-means iterations per level (default 10)", positiveInteger("--iterations"))
     .option("--seed <n>", "k-means seed (default 0)", numberFlag("codec", "--seed", INTEGER))
     .option("--max-vectors <n>", "training vectors per level, evenly subsampled (default 20000)", positiveInteger("--max-vectors"))
@@ -196,7 +192,7 @@ export function registerCodecCommands(program: Command, io: CliIo): void {
         const total = resolved.reduce((n, c) => n + c.length, 0);
         const started = performance.now();
         const model = await fitDefaultCodec(resolved, {
-          ...(options.codebookSize === undefined ? {} : { config: { codebookSize: Math.min(options.codebookSize, 4096) } }),
+          ...(options.codebookSize === undefined ? {} : { config: { codebookSize: options.codebookSize } }),
           ...(options.iterations === undefined ? {} : { iterations: options.iterations }),
           ...(options.seed === undefined ? {} : { seed: options.seed }),
           ...(options.maxVectors === undefined ? {} : { maxTrainingVectors: options.maxVectors }),

@@ -31,6 +31,11 @@ export function integerAtLeast(min: number, atLeast: "≥" | ">=" = "≥"): Numb
   return numberRule(z.int().min(min), `an integer ${atLeast} ${min}`);
 }
 
+/** An integer in `min..max`, both included. */
+export function integerInRange(min: number, max: number): NumberRule {
+  return numberRule(z.int().min(min).max(max), `an integer in ${min}..${max}`);
+}
+
 export const INTEGER: NumberRule = numberRule(z.int(), "an integer");
 export const POSITIVE_INTEGER: NumberRule = numberRule(z.int().min(1), "a positive integer");
 export const NON_NEGATIVE_INTEGER: NumberRule = numberRule(z.int().min(0), "a non-negative integer");
