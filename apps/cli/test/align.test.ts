@@ -108,4 +108,17 @@ describe("autosing align", () => {
     const rate = await cli("align", audio, "--lyrics", lyrics, "--rate", "fast");
     expect(rate.stderr).toMatch(/--rate/);
   });
+
+  it("refuses lyrics over --max-lyrics-chars before reading the audio", async () => {
+    const long = join(dir, "long.txt");
+    writeFileSync(long, "la ".repeat(10_000));
+    // The audio does not exist: the lyrics are refused first.
+    const run = await cli("align", join(dir, "nope.wav"), "--lyrics", long, "--max-lyrics-chars", "100");
+    expect([run.code, run.stderr]).toEqual([
+      ExitCode.badInput,
+      `autosing align: --lyrics "${long}" has 30000 characters, over the limit of 100 (raise it with --max-lyrics-chars, or split the song)\n`,
+    ]);
+    const flag = await cli("align", audio, "--lyrics", lyrics, "--max-lyrics-chars", "0");
+    expect([flag.code, flag.stderr]).toEqual([ExitCode.usage, 'autosing align: --max-lyrics-chars must be a positive integer, got "0"\n']);
+  });
 });

@@ -45,10 +45,15 @@ describe("autosing corpus make", () => {
   it("rejects bad options with one line on stderr", async () => {
     const bad = await cli("corpus", "make", join(dir, "c"), "--songs", "two");
     expect(bad.code).toBe(ExitCode.usage);
-    expect(bad.stderr).toBe('autosing corpus make: --songs must be an integer >= 1, got "two"\n');
+    expect(bad.stderr).toBe('autosing corpus make: --songs must be an integer in 1..100000, got "two"\n');
     const short = await cli("corpus", "make", join(dir, "c"), "--seconds", "4");
     expect(short.code).toBe(ExitCode.usage);
-    expect(short.stderr).toContain("--seconds must be a number >= 9");
+    expect(short.stderr).toContain("--seconds must be a number in 9..3600");
+    // Huge values are refused at once instead of running until killed.
+    const long = await cli("corpus", "make", join(dir, "c"), "--seconds", "1e9");
+    expect([long.code, long.stderr]).toEqual([ExitCode.usage, 'autosing corpus make: --seconds must be a number in 9..3600, got "1e9"\n']);
+    const many = await cli("corpus", "make", join(dir, "c"), "--songs", "1e9");
+    expect([many.code, many.stderr]).toEqual([ExitCode.usage, 'autosing corpus make: --songs must be an integer in 1..100000, got "1e9"\n']);
     const partitions = await cli("corpus", "make", join(dir, "c"), "--songs", "1", "--partitions", "2");
     expect(partitions.code).toBe(ExitCode.usage);
     expect(partitions.stderr).toContain("must not exceed --songs");

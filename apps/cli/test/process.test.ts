@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -120,6 +120,39 @@ describe("autosing process", () => {
     const next = await cli("process", "vad_extract", bad, "0", "--complete-missing", "--chunk-length", "4", "--min-occupancy", "0.5");
     expect(next.stderr).toBe("");
     expect(next.stdout).toMatch(/^vad_extract partition 1: 1 rows in → \d+ rows in chunked\.parquet, 0 skipped/);
+  });
+
+  it("--strict fails a partition with a bad row and writes nothing; limits make a song a bad row; --progress prints rows/s", async () => {
+    const rows = await readTable(stepPath(dataset, 0, "index"), indexTable);
+    const bad = join(dir, "strict");
+    await mkdir(join(bad, "0"), { recursive: true });
+    await writeTable(stepPath(bad, 0, "index"), indexTable, [{ ...rows[0]!, lrc_lyrics: null, raw_lyrics: "la ".repeat(100) }, rows[1]!]);
+    const index = stepPath(bad, 0, "index");
+    const strict = await cli("process", "align", bad, "0", "--strict", "--max-lyrics-chars", "200", "--progress");
+    expect(strict.code).toBe(ExitCode.badInput);
+    expect(strict.stdout).toBe("");
+    const lines = strict.stderr.split("\n");
+    expect(lines[0]).toBe(
+      `autosing process align: failed row 0 (id ${rows[0]!.id}) of ${index}: RowLimitError: the lyrics are 300 characters long, over the limit of 200 characters (option maxLyricsChars; raise it with --max-lyrics-chars, or split the song)`,
+    );
+    expect(lines[1]).toMatch(new RegExp(`^align partition 0: row 1/2 \\(id ${rows[0]!.id}\\), [\\d.]+ rows/s$`));
+    expect(lines[2]).toMatch(/^align partition 0: row 2\/2 .*rows\/s$/);
+    expect(lines[3]).toBe(`autosing process: align: 1 of 2 rows of ${index} failed (rows 0 (id ${rows[0]!.id})); strict is set, so nothing is written (fix or remove those rows, or drop --strict to skip them)`);
+    expect(existsSync(stepPath(bad, 0, "alignment"))).toBe(false);
+
+    // Without --strict the same run skips the row, counts it in the summary and exits 0.
+    const lenient = await cli("process", "align", bad, "0", "--max-lyrics-chars", "200");
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toMatch(/^autosing process align: skipped row 0 .*--max-lyrics-chars/);
+    expect(lenient.stdout).toMatch(/^align partition 0: 2 rows in → 1 rows in alignment\.parquet, 1 skipped/);
+
+    const long = await cli("process", "vad_extract", bad, "0", "--max-song-seconds", "5", "--progress-every", "0");
+    expect(long.code).toBe(ExitCode.badInput);
+    expect(long.stderr).toMatch(/the audio is 10\.0 s long, over the limit of 5 s \(option maxSongSeconds; raise it with --max-song-seconds/);
+    for (const flag of ["--max-song-seconds", "--max-lyrics-chars", "--progress-every"]) {
+      const refused = await cli("process", "align", bad, "0", flag, "-1");
+      expect([refused.code, refused.stderr]).toEqual([ExitCode.usage, expect.stringContaining(`autosing process: ${flag} must be`)]);
+    }
   });
 
   it("separates with an MDX-Net ONNX model (--separator mdx:<file>) and rewrites with --force", async () => {

@@ -3,10 +3,11 @@ import { type ComputeAlignmentOptions, ModelContractError as FrameClassifierCont
 import { type AlignmentRow, alignmentTable, indexTable, stepPath } from "@autosing/parquet-io";
 
 import { RowInputError } from "./errors.js";
+import { type SongLimits, checkLyricsLength, checkSongSeconds, songLimits } from "./limits.js";
 import { type CommonStepOptions, INDEX_PRODUCER, type StepResult, StepRun, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
 
-/** Options of {@link align}: the step options plus lrc-align's (a phoneme classifier, eSpeak voice/rate). */
-export interface AlignStepOptions extends CommonStepOptions, ComputeAlignmentOptions {}
+/** Options of {@link align}: the step options, lrc-align's (a phoneme classifier, eSpeak voice/rate) and the song limits. */
+export interface AlignStepOptions extends CommonStepOptions, ComputeAlignmentOptions, SongLimits {}
 
 /**
  * Shortest audio the step aligns. Lyrics squeezed into less come back as spans a few
@@ -25,9 +26,12 @@ export const MIN_ALIGN_SECONDS = 1;
  * word, silent audio); here that row is a reported row failure (file, row, id, cause) and is
  * left out, like any other bad row, so a run never reports success for lyrics it could not
  * align. Audio with lyrics shorter than {@link MIN_ALIGN_SECONDS} fails its row the same way. A frame
- * classifier that breaks its contract fails the step: it would fail every row.
+ * classifier that breaks its contract fails the step: it would fail every row. Lyrics longer
+ * than `maxLyricsChars` fail their row before the audio is decoded, a song longer than
+ * `maxSongSeconds` before it is aligned (see limits.ts).
  */
 export async function align(datasetDir: string, partition: number, options: AlignStepOptions = {}): Promise<StepResult> {
+  const limits = songLimits("align", options);
   const output = stepPath(datasetDir, partition, alignmentTable.name);
   if (await shouldSkip([output], options.force)) return skippedResult("align", partition, [output]);
   const input = await requireInput("align", datasetDir, partition, "index", INDEX_PRODUCER);
@@ -45,8 +49,10 @@ export async function align(datasetDir: string, partition: number, options: Alig
       await run.row(input, index, total, row.id, async () => {
         const lyrics: LyricsInput | null =
           typeof row.lrc_lyrics === "string" ? { lrc: row.lrc_lyrics } : typeof row.raw_lyrics === "string" ? { raw: row.raw_lyrics } : null;
+        checkLyricsLength(row.lrc_lyrics ?? row.raw_lyrics ?? "", limits.maxLyricsChars);
         const audio = await decodeAudio(row.audio, { source: `${input} row ${index} (id ${row.id})` });
         const seconds = audioDuration(audio);
+        checkSongSeconds(seconds, limits.maxSongSeconds);
         let result: AlignmentRow = { id: row.id, alignment: null };
         if (lyrics === null) {
           run.notes.push(`${row.id}: no lrc_lyrics or raw_lyrics; alignment is null`);

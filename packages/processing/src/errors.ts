@@ -58,5 +58,20 @@ export class AllRowsFailedError extends ProcessingError {
   }
 }
 
+/** With `strict`, some input rows of a partition failed: nothing is written, so the partition stays "missing". */
+export class StrictRowFailuresError extends ProcessingError {
+  constructor(
+    readonly step: string,
+    readonly file: string,
+    readonly rowsIn: number,
+    readonly failures: readonly { readonly row: number; readonly id: string }[],
+  ) {
+    // Each row was reported as it failed; the message names the first few, not thousands.
+    const shown = failures.slice(0, 5).map((failure) => `${failure.row} (id ${failure.id})`);
+    const rows = failures.length > shown.length ? `${shown.join(", ")} and ${failures.length - shown.length} more` : shown.join(", ");
+    super(`${step}: ${failures.length} of ${rowsIn} rows of ${file} failed (rows ${rows}); strict is set, so nothing is written (fix or remove those rows, or drop --strict to skip them)`);
+  }
+}
+
 /** A per-row failure of one of this package's own checks (a chunk too short for the embedder, a bad chunk id). */
 export class RowInputError extends ProcessingError {}

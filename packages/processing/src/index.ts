@@ -25,5 +25,7 @@ export { STEPS } from "./step.js";
 export type { CommonStepOptions, RowFailure, StepName, StepProgress, StepResult } from "./step.js";
 export { DEFAULT_STEP_AUDIO_FORMAT, STEP_AUDIO_FORMATS } from "./audio-format.js";
 export type { StepAudioFormat } from "./audio-format.js";
-export { AllRowsFailedError, MissingInputError, ModelRequiredError, ProcessingError, RowInputError, StepOptionError } from "./errors.js";
+export { AllRowsFailedError, MissingInputError, ModelRequiredError, ProcessingError, RowInputError, StepOptionError, StrictRowFailuresError } from "./errors.js";
+export { DEFAULT_SONG_LIMITS, RowLimitError } from "./limits.js";
+export type { SongLimits } from "./limits.js";
 export { codecTableName } from "./model-specs.js";

@@ -6,7 +6,7 @@ import { stat } from "node:fs/promises";
 
 import { type TableSchema, type TableWriter, createTableWriter, openTable, stepPath } from "@autosing/parquet-io";
 
-import { AllRowsFailedError, MissingInputError, RowInputError } from "./errors.js";
+import { AllRowsFailedError, MissingInputError, RowInputError, StrictRowFailuresError } from "./errors.js";
 
 /** The processing steps, in dependency order (upstream processing.py's `cmd` choices). */
 export const STEPS = ["align", "vad_extract", "src_sep", "atoks", "stoks", "artist_embs"] as const;
@@ -41,6 +41,12 @@ export interface CommonStepOptions {
   readonly onRowFailure?: (failure: RowFailure) => void;
   /** Stop after this many input rows (upstream `--num`, for debugging). */
   readonly limit?: number;
+  /**
+   * Any failed row fails the step (StrictRowFailuresError) after every row has been tried and
+   * reported, and nothing is written, so the partition stays missing until its input is fixed.
+   * Default: failed rows are skipped and the good ones written.
+   */
+  readonly strict?: boolean;
 }
 
 /** What a step did to one output table. */
@@ -188,11 +194,15 @@ export class StepRun {
     this.options.onProgress?.({ step: this.step, partition: this.partition, done: index + 1, total, id });
   }
 
-  /** Finishes every writer, or aborts them all when every input row failed. */
+  /** Finishes every writer, or aborts them all when every input row failed (or, strict, any). */
   finish(inputFile: string, rowsOut: number): StepResult {
     if (this.rowsIn > 0 && this.failures.length === this.rowsIn) {
       this.abort();
       throw new AllRowsFailedError(this.step, inputFile, this.failures);
+    }
+    if (this.options.strict === true && this.failures.length > 0) {
+      this.abort();
+      throw new StrictRowFailuresError(this.step, inputFile, this.rowsIn, this.failures);
     }
     for (const writer of this.writers) writer.finish();
     return {

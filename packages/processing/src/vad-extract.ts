@@ -15,9 +15,10 @@ import {
 
 import { DEFAULT_STEP_AUDIO_FORMAT, type StepAudioFormat, encodeStepAudio } from "./audio-format.js";
 import { StepOptionError } from "./errors.js";
+import { type SongLimits, checkSongSeconds, songLimits } from "./limits.js";
 import { type CommonStepOptions, INDEX_PRODUCER, type StepResult, StepRun, fileExists, requireInput, shouldSkip, skippedResult, withStepRun } from "./step.js";
 
-export interface VadExtractOptions extends CommonStepOptions {
+export interface VadExtractOptions extends CommonStepOptions, Pick<SongLimits, "maxSongSeconds"> {
   /** Chunk length in whole seconds (upstream `--chunk-length`, default 31: downstream steps use the first 30 s). */
   readonly chunkLength?: number;
   /** Least share of singing seconds in a chunk (upstream `--min-occupancy`, default 0.8). */
@@ -44,8 +45,10 @@ function sliceAudio(audio: AudioData, fromSeconds: number, toSeconds: number): A
  * (re-encoded) and the song's alignment sliced to the window (times shifted to the chunk).
  * When `alignment.parquet` exists only songs present in it are chunked (upstream's inner join);
  * the `artist` column is carried over when the index has one (the artist embedder trains on it).
+ * A song longer than `maxSongSeconds` fails its row before its activity is computed.
  */
 export async function vadExtract(datasetDir: string, partition: number, options: VadExtractOptions = {}): Promise<StepResult> {
+  const { maxSongSeconds } = songLimits("vad_extract", options);
   const chunkLength = options.chunkLength ?? DEFAULT_CHUNK_LENGTH;
   const minOccupancy = options.minOccupancy ?? DEFAULT_MIN_OCCUPANCY;
   if (!Number.isInteger(chunkLength) || chunkLength < 1) throw new StepOptionError("vad_extract", "chunkLength", chunkLength, "must be a whole number of seconds >= 1");
@@ -68,6 +71,7 @@ export async function vadExtract(datasetDir: string, partition: number, options:
       await run.row(input, index, total, row.id, async () => {
         const source = `${input} row ${index} (id ${row.id})`;
         const audio = await decodeAudio(row.audio, { source });
+        checkSongSeconds(audioDuration(audio), maxSongSeconds);
         const active = await computeActivity(audio, options.classifier === undefined ? {} : { classifier: options.classifier });
         const offsets = interestingChunks(chunkLength, active, minOccupancy);
         if (offsets.length === 0) run.notes.push(`${row.id}: no ${chunkLength} s window with ${minOccupancy * 100}% singing`);

@@ -89,5 +89,7 @@ describe("makeCorpus", () => {
     await expect(makeCorpus(join(root, "x"), { songs: 2, partitions: 3, seed: 1 })).rejects.toBeInstanceOf(CorpusOptionError);
     await expect(makeCorpus(join(root, "x"), { songs: 0, partitions: 1, seed: 1 })).rejects.toBeInstanceOf(CorpusOptionError);
     await expect(makeCorpus(join(root, "x"), { songs: 1, partitions: 1, seed: 1, seconds: 3 })).rejects.toBeInstanceOf(CorpusOptionError);
+    await expect(makeCorpus(join(root, "x"), { songs: 1, partitions: 1, seed: 1, seconds: 1e9 })).rejects.toThrow(/seconds=1000000000: songs are at most 3600 s/);
+    await expect(makeCorpus(join(root, "x"), { songs: 1e9, partitions: 1, seed: 1 })).rejects.toThrow(/songs=1000000000: at most 100000 songs/);
   });
 });

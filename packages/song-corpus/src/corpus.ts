@@ -57,6 +57,14 @@ export const truthTable: TableSchema<TruthRow> = defineTable<TruthRow>("truth", 
   defineColumn("meta", "string"),
 ]);
 
+/**
+ * Upper bounds of {@link makeCorpus}: rendering time grows with songs × seconds, and an hour per
+ * song or 100 000 songs is far past any test corpus; above them a typo (`1e9`) would run until
+ * killed instead of failing at once.
+ */
+export const MAX_CORPUS_SECONDS = 3600;
+export const MAX_CORPUS_SONGS = 100_000;
+
 export interface CorpusOptions {
   songs: number;
   partitions: number;
@@ -138,6 +146,7 @@ export async function songRows(song: Song, seed: number, format: CorpusAudioForm
  */
 export async function makeCorpus(dir: string, options: CorpusOptions): Promise<number> {
   checkInteger("songs", options.songs, 1);
+  if (options.songs > MAX_CORPUS_SONGS) throw new CorpusOptionError("songs", options.songs, `at most ${MAX_CORPUS_SONGS} songs (write several corpora for more)`);
   checkInteger("partitions", options.partitions, 1);
   checkInteger("seed", options.seed, 0);
   if (options.partitions > options.songs) {
@@ -145,6 +154,7 @@ export async function makeCorpus(dir: string, options: CorpusOptions): Promise<n
   }
   const seconds = options.seconds ?? 60;
   if (!(seconds >= MIN_SECONDS)) throw new CorpusOptionError("seconds", seconds, `songs need at least ${MIN_SECONDS} s`);
+  if (seconds > MAX_CORPUS_SECONDS) throw new CorpusOptionError("seconds", seconds, `songs are at most ${MAX_CORPUS_SECONDS} s`);
   const format = options.format ?? "flac";
   const jobs = options.jobs ?? 1;
   checkInteger("jobs", jobs, 1);

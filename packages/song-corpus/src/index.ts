@@ -20,6 +20,8 @@ export {
 export {
   type CorpusAudioFormat,
   type CorpusOptions,
+  MAX_CORPUS_SECONDS,
+  MAX_CORPUS_SONGS,
   type TruthRow,
   makeCorpus,
   partitionRange,

@@ -1,13 +1,14 @@
 import { readFile } from "node:fs/promises";
 
 import { decodeAudio } from "@autosing/audio-codec";
+import { DEFAULT_SONG_LIMITS } from "@autosing/processing";
 import { type LyricsInput, OnnxFrameClassifier, type TimedSpan, computeAlignment } from "@autosing/lrc-align";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
-import { WORDS_PER_MINUTE, parseNumberFlag } from "../shared/number-flags.js";
+import { POSITIVE_INTEGER, WORDS_PER_MINUTE, parseNumberFlag } from "../shared/number-flags.js";
 import { withUserErrors } from "../shared/user-errors.js";
 
 interface AlignOptions {
@@ -17,6 +18,16 @@ interface AlignOptions {
   json?: boolean;
   voice?: string;
   rate?: string;
+  maxLyricsChars?: string;
+}
+
+/** Refuses lyrics over the limit before the audio is decoded: alignment time and memory grow with their length. */
+function checkLyricsLength(text: string, file: string, flag: string, max: number): void {
+  // Counting code points is only needed when the UTF-16 length could be over the limit.
+  const count = text.length > max ? [...text].length : 0;
+  if (count > max) {
+    throw new CliError(`autosing align: ${flag} "${file}" has ${count} characters, over the limit of ${max} (raise it with --max-lyrics-chars, or split the song)`, ExitCode.badInput);
+  }
 }
 
 /**
@@ -54,14 +65,20 @@ export function registerAlignCommand(program: Command, io: CliIo): void {
     .option("--model <file>", "phoneme frame classifier ONNX (charsiu contract)")
     .option("--voice <voice>", "eSpeak voice of the DTW reference (default en-us)")
     .option("--rate <wpm>", "eSpeak rate of the DTW reference in words per minute (default 150)")
+    .option("--max-lyrics-chars <n>", `most characters of lyrics to align (default ${DEFAULT_SONG_LIMITS.maxLyricsChars})`)
     .option("--json", "print the alignment struct and the word and line spans as JSON")
     .action(async (audioFile: string, options: AlignOptions) => {
       if ((options.lrc === undefined) === (options.lyrics === undefined)) {
         throw new CliError("autosing align: pass exactly one of --lrc <file> or --lyrics <file>");
       }
       const rate = options.rate === undefined ? undefined : parseNumberFlag("align", "--rate", options.rate, WORDS_PER_MINUTE);
+      const maxLyricsChars =
+        options.maxLyricsChars === undefined ? DEFAULT_SONG_LIMITS.maxLyricsChars : parseNumberFlag("align", "--max-lyrics-chars", options.maxLyricsChars, POSITIVE_INTEGER);
       await withUserErrors("align", async () => {
-        const lyricsText = (await readInputFile(options.lrc ?? options.lyrics ?? "", options.lrc === undefined ? "--lyrics" : "--lrc")).toString("utf8");
+        const lyricsFlag = options.lrc === undefined ? "--lyrics" : "--lrc";
+        const lyricsFile = options.lrc ?? options.lyrics ?? "";
+        const lyricsText = (await readInputFile(lyricsFile, lyricsFlag)).toString("utf8");
+        checkLyricsLength(lyricsText, lyricsFile, lyricsFlag, maxLyricsChars);
         const lyrics: LyricsInput = options.lrc === undefined ? { raw: lyricsText } : { lrc: lyricsText };
         const audio = await decodeAudio(await readInputFile(audioFile, "audio"), { source: audioFile });
         const classifier = options.model === undefined ? undefined : await OnnxFrameClassifier.open(options.model);

@@ -1,12 +1,12 @@
 import { availableParallelism } from "node:os";
 
-import { type CorpusAudioFormat, makeCorpus } from "@autosing/song-corpus";
+import { type CorpusAudioFormat, MAX_CORPUS_SECONDS, MAX_CORPUS_SONGS, makeCorpus } from "@autosing/song-corpus";
 import type { Command } from "commander";
 import { z } from "zod";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { integerAtLeast, numberRule, parseNumberFlag } from "../shared/number-flags.js";
+import { integerAtLeast, integerInRange, numberRule, parseNumberFlag } from "../shared/number-flags.js";
 import { asUserError } from "../shared/user-errors.js";
 
 interface MakeOptions {
@@ -20,7 +20,8 @@ interface MakeOptions {
   progress: boolean;
 }
 
-const SONG_SECONDS = numberRule(z.number().min(9), "a number >= 9");
+// Bounded above so a typo (`--seconds 1e9`) is a usage error, not a run that never ends.
+const SONG_SECONDS = numberRule(z.number().min(9).max(MAX_CORPUS_SECONDS), `a number in 9..${MAX_CORPUS_SECONDS}`);
 const SAMPLE_RATE = numberRule(z.union([z.literal(32000), z.literal(44100)]), "32000 or 44100");
 
 function integer(name: string, text: string, min: number): number {
@@ -45,16 +46,16 @@ export function registerCorpusCommands(program: Command, io: CliIo): void {
       "generate synthetic songs in the dataset layout: <dir>/<n>/index.parquet (id, audio, lrc_lyrics, raw_lyrics, artist) and <dir>/<n>/truth.parquet (stems, word/phoneme/note timings)",
     )
     .argument("<dir>", "output dataset folder")
-    .option("--songs <n>", "number of songs", "10")
+    .option("--songs <n>", `number of songs (at most ${MAX_CORPUS_SONGS})`, "10")
     .option("--partitions <p>", "number of partitions (songs are split into contiguous runs)", "1")
     .option("--seed <s>", "corpus seed: the same seed gives byte-identical files", "0")
-    .option("--seconds <l>", "length of each song in seconds (>= 9)", "60")
+    .option("--seconds <l>", `length of each song in seconds (9..${MAX_CORPUS_SECONDS})`, "60")
     .option("--sample-rate <hz>", "output sample rate: 32000 or 44100", "32000")
     .option("--format <f>", "audio encoding of the mix and stems: flac or wav", "flac")
     .option("--jobs <j>", "worker threads rendering songs in parallel (default: CPU count, at most 4)")
     .option("--no-progress", "do not draw the progress bar")
     .action(async (dir: string, options: MakeOptions) => {
-      const songs = integer("songs", options.songs, 1);
+      const songs = parseNumberFlag("corpus make", "--songs", options.songs, integerInRange(1, MAX_CORPUS_SONGS));
       const partitions = integer("partitions", options.partitions, 1);
       const seed = integer("seed", options.seed, 0);
       const jobs = options.jobs === undefined ? Math.min(4, availableParallelism()) : integer("jobs", options.jobs, 1);

@@ -1,4 +1,4 @@
-import { ATOKS_SOURCES, type CommonStepOptions, STEPS, STEP_AUDIO_FORMATS, type StepName, codecTableName, missingPartitions } from "@autosing/processing";
+import { ATOKS_SOURCES, type CommonStepOptions, DEFAULT_SONG_LIMITS, STEPS, STEP_AUDIO_FORMATS, type StepName, codecTableName, missingPartitions } from "@autosing/processing";
 import type { Command } from "commander";
 import { z } from "zod";
 
@@ -6,10 +6,11 @@ import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import type { ProcessFlags } from "../process/process-flags.js";
+import { DEFAULT_PROGRESS_SECONDS, progressReporter } from "../process/progress.js";
 import { describeStepResult, runStep } from "../process/run-step.js";
 import { type StepModels, openModels, releaseModels } from "../process/step-models.js";
 import { addMdxOptions } from "../shared/mdx-flags.js";
-import { NON_NEGATIVE_INTEGER, POSITIVE_INTEGER, WORDS_PER_MINUTE, numberFlag, numberRule, parseNumberFlag } from "../shared/number-flags.js";
+import { NON_NEGATIVE_INTEGER, NON_NEGATIVE_NUMBER, POSITIVE_INTEGER, POSITIVE_NUMBER, WORDS_PER_MINUTE, numberFlag, numberRule, parseNumberFlag } from "../shared/number-flags.js";
 import { asUserError } from "../shared/user-errors.js";
 
 const HELP_AFTER = `
@@ -27,7 +28,10 @@ Steps, in dependency order (each reads only what the steps before it wrote):
       runs the step on the i-th .. (i+K-1)-th of those partitions (one job of a job array).
 
 An output that exists is skipped unless --force. A row that fails is reported on stderr with its
-file, row and id, and skipped; a partition in which every row fails writes nothing.`;
+file, row and id, and skipped: the run exits 0 and its summary line counts the skipped rows. With
+--strict any skipped row fails the partition (exit 4) and writes nothing; a partition in which
+every row fails writes nothing either way. A song over a limit (--max-lyrics-chars,
+--max-song-seconds) is such a row, found before its heavy work.`;
 
 const positiveInt = (flag: string) => numberFlag("process", flag, POSITIVE_INTEGER);
 const FRACTION = numberRule(z.number().min(0).max(1), "a number in [0, 1]");
@@ -49,7 +53,23 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
     .option("--force", "recompute and replace outputs that exist")
     .option("--num <n>", "process at most this many input rows (debugging)", positiveInt("--num"))
     .option("--num-partitions <n>", "process partitions partition .. partition+n-1; a failing partition is reported and the others go on", positiveInt("--num-partitions"))
-    .option("--progress", "print a line per input row on stderr")
+    .option("--progress", "print a progress line (row i/n, rows/s) per input row on stderr")
+    .option(
+      "--progress-every <s>",
+      `without --progress: seconds between progress lines on stderr (default ${DEFAULT_PROGRESS_SECONDS}; 0: none)`,
+      numberFlag("process", "--progress-every", NON_NEGATIVE_NUMBER),
+    )
+    .option("--strict", "fail a partition (exit 4, nothing written) when any of its rows fails, instead of skipping the row")
+    .option(
+      "--max-lyrics-chars <n>",
+      `align: most characters of a song's lyrics; a song over it is a skipped row (default ${DEFAULT_SONG_LIMITS.maxLyricsChars})`,
+      positiveInt("--max-lyrics-chars"),
+    )
+    .option(
+      "--max-song-seconds <s>",
+      `align, vad_extract: longest song in seconds; a song over it is a skipped row (default ${DEFAULT_SONG_LIMITS.maxSongSeconds})`,
+      numberFlag("process", "--max-song-seconds", POSITIVE_NUMBER),
+    )
     .option("--fc-model <file>", "align, vad_extract: phoneme frame classifier ONNX (charsiu contract); default: no model (DTW alignment, energy activity)")
     .option("--voice <voice>", "align: eSpeak voice of the DTW reference (default en-us)")
     .option("--rate <wpm>", "align: eSpeak rate of the DTW reference in words per minute", numberFlag("process", "--rate", WORDS_PER_MINUTE))
@@ -87,8 +107,15 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
       const common: CommonStepOptions = {
         ...(flags.force === true ? { force: true } : {}),
         ...(flags.num === undefined ? {} : { limit: flags.num }),
-        onRowFailure: (failure) => io.stderr(`autosing process ${step}: skipped row ${failure.row} (id ${failure.id}) of ${failure.file}: ${failure.message}\n`),
-        ...(flags.progress === true ? { onProgress: (p) => io.stderr(`${p.step} partition ${p.partition}: ${p.done}/${p.total} ${p.id}\n`) } : {}),
+        ...(flags.strict === true ? { strict: true } : {}),
+        onRowFailure: (failure) =>
+          io.stderr(`autosing process ${step}: ${flags.strict === true ? "failed" : "skipped"} row ${failure.row} (id ${failure.id}) of ${failure.file}: ${failure.message}\n`),
+      };
+      const progress = { everyRow: flags.progress === true, everySeconds: flags.progressEvery ?? DEFAULT_PROGRESS_SECONDS };
+      // Each partition's rate counts from its own start.
+      const withProgress = (): CommonStepOptions => {
+        const onProgress = progressReporter(progress, io.stderr);
+        return onProgress === undefined ? common : { ...common, onProgress };
       };
       let models: StepModels;
       try {
@@ -117,7 +144,7 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
       try {
         for (const partition of partitions) {
           try {
-            for (const result of await runStep(step, dataset, partition, flags, models, common)) io.stdout(describeStepResult(result));
+            for (const result of await runStep(step, dataset, partition, flags, models, withProgress())) io.stdout(describeStepResult(result));
           } catch (error) {
             const userError = asUserError("process", error);
             // Upstream: one partition raises; with several, a failure is printed and the rest go on.

@@ -6,6 +6,10 @@ export interface ProcessFlags extends MdxFlags {
   num?: number;
   numPartitions?: number;
   progress?: boolean;
+  progressEvery?: number;
+  strict?: boolean;
+  maxLyricsChars?: number;
+  maxSongSeconds?: number;
   fcModel?: string;
   voice?: string;
   rate?: number;

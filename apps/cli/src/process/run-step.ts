@@ -48,11 +48,14 @@ export function describeStepResult(result: StepResult): string {
 export async function runStep(step: StepName, dataset: string, partition: number, flags: ProcessFlags, models: StepModels, common: CommonStepOptions): Promise<StepResult[]> {
   const format = audioFormat(flags.audioFormat);
   const withFormat = format === undefined ? {} : { audioFormat: format };
+  const maxSongSeconds = flags.maxSongSeconds === undefined ? {} : { maxSongSeconds: flags.maxSongSeconds };
   switch (step) {
     case "align":
       return [
         await align(dataset, partition, {
           ...common,
+          ...maxSongSeconds,
+          ...(flags.maxLyricsChars === undefined ? {} : { maxLyricsChars: flags.maxLyricsChars }),
           ...(models.classifier === undefined ? {} : { classifier: models.classifier }),
           ...(flags.voice === undefined ? {} : { voice: flags.voice }),
           ...(flags.rate === undefined ? {} : { rate: flags.rate }),
@@ -62,6 +65,7 @@ export async function runStep(step: StepName, dataset: string, partition: number
       return [
         await vadExtract(dataset, partition, {
           ...common,
+          ...maxSongSeconds,
           ...withFormat,
           ...(models.classifier === undefined ? {} : { classifier: models.classifier }),
           ...(flags.chunkLength === undefined ? {} : { chunkLength: flags.chunkLength }),

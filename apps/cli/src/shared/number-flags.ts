@@ -40,6 +40,7 @@ export const INTEGER: NumberRule = numberRule(z.int(), "an integer");
 export const POSITIVE_INTEGER: NumberRule = numberRule(z.int().min(1), "a positive integer");
 export const NON_NEGATIVE_INTEGER: NumberRule = numberRule(z.int().min(0), "a non-negative integer");
 export const POSITIVE_NUMBER: NumberRule = numberRule(z.number().positive(), "a positive number");
+export const NON_NEGATIVE_NUMBER: NumberRule = numberRule(z.number().min(0), "a number ≥ 0");
 export const ANY_NUMBER: NumberRule = numberRule(z.number(), "a number");
 /** eSpeak's speaking rate for the DTW reference (`align`, `process align`). */
 export const WORDS_PER_MINUTE: NumberRule = numberRule(z.number().min(80).max(450), "a number of words per minute in 80..450");
