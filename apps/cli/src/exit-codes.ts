@@ -14,7 +14,7 @@ import { AudioCodecError, CodecLoadError } from "@autosing/audio-codec";
 import { AutosingError } from "@autosing/base";
 import { EspeakError, EspeakLoadError, EspeakOptionError } from "@autosing/espeak";
 import { LrcAlignError, ModelContractError as FrameClassifierContractError } from "@autosing/lrc-align";
-import { NnError } from "@autosing/nn";
+import { ExportFolderError, NnError, OnnxModelError, OnnxModelFileError } from "@autosing/nn";
 import { ConstructOptionError, OutputFolderError, ParquetIoError } from "@autosing/parquet-io";
 import { ModelRequiredError, ProcessingError, StepOptionError } from "@autosing/processing";
 import { SafetensorsError } from "@autosing/safetensors";
@@ -120,10 +120,14 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       CheckpointError,
       TrainableContractError,
       EspeakLoadError,
+      // onnxruntime refused an ONNX file given to a model flag (--model, --fc-model, --embedder, …).
+      OnnxModelError,
     ],
   }),
   row(ExitCode.fileSystem, "file-system", "a path that is missing, not allowed or of the wrong kind, or a full disk", {
-    errorClasses: [CorpusWriteError, SingOutputError, OutputFolderError],
+    // OnnxModelFileError: a model flag's path is missing, a directory or unreadable (it keeps the errno);
+    // ExportFolderError: export's output is a file or not writable (overrides its family NnError).
+    errorClasses: [CorpusWriteError, SingOutputError, OutputFolderError, OnnxModelFileError, ExportFolderError],
     errnoCodes: ["ENOENT", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "EEXIST", "ENOTEMPTY", "EROFS", "ENOSPC", "EDQUOT", "EFBIG"],
   }),
   row(ExitCode.outOfMemory, "out-of-memory", "the training backend ran out of memory: lower --batch-size or use a native backend", {

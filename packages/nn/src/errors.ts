@@ -58,3 +58,32 @@ export class TensorShapeError extends NnError {
     super(`${input}: ${detail}`);
   }
 }
+
+/**
+ * A checkpoint holds a NaN or infinite weight (a diverged run): exporting it would write graphs
+ * that generate garbage. Names the first bad tensor and flat index.
+ */
+export class NonFiniteWeightError extends NnError {
+  constructor(
+    readonly tensor: string,
+    readonly index: number,
+    readonly value: number,
+  ) {
+    super(`weight ${tensor}[${index}] is ${value}: the checkpoint holds NaN or infinite weights (a diverged run?); export an earlier checkpoint`);
+  }
+}
+
+/**
+ * An export destination that cannot be a folder or cannot be written (a file, a read-only
+ * folder). `code` is the errno it stands for, so it reads like the failed system call it prevents.
+ */
+export class ExportFolderError extends NnError {
+  constructor(
+    readonly path: string,
+    readonly code: string,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${path}: ${detail} (${code})`, options);
+  }
+}

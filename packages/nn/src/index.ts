@@ -3,7 +3,7 @@
 // blocks, and their ONNX inference forms. The onnxruntime-node plumbing (@autosing/onnx) and the
 // safetensors codec (@autosing/safetensors) live below nn and are re-exported here unchanged.
 export * as tf from "@tensorflow/tfjs-core";
-export { OnnxFloatAttribute, OnnxGraphBuilder, float32Tensor, int64Tensor, openOnnxSession } from "@autosing/onnx";
+export { OnnxError, OnnxFloatAttribute, OnnxGraphBuilder, OnnxModelError, OnnxModelFileError, float32Tensor, int64Tensor, openOnnxSession } from "@autosing/onnx";
 export type { InferenceSession, OnnxAttributeValue, OnnxDimension, OnnxElementType, OnnxModelOptions, SessionOptions, Tensor } from "@autosing/onnx";
 export { OnnxEmitter, ONNX_MASK_VALUE } from "./onnx/emitter.js";
 export { KV_CACHE_NAMES } from "./onnx/kv-cache-names.js";
@@ -13,7 +13,7 @@ export type { StepTiming } from "./onnx/decode-timing.js";
 export { addDecodeCacheFeeds, decodeBenchRow, loadAverage, openDecodeVariants, parseDecodeBenchFlags, startDecodeBench, timeDecodeStep } from "./onnx/decode-bench.js";
 export type { DecodeBenchFlags, DecodeStepTiming, DecodeVariant, DecodeVariants, DecoderWeightType } from "./onnx/decode-bench.js";
 export type { AttentionEmitOptions, CrossInputNames, Rotary } from "./onnx/emitter.js";
-export { ModelConfigError, NnError, SafetensorsFormatError, StateDictMismatchError, TensorShapeError } from "./errors.js";
+export { ExportFolderError, ModelConfigError, NnError, NonFiniteWeightError, SafetensorsFormatError, StateDictMismatchError, TensorShapeError } from "./errors.js";
 export { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors } from "./safetensors.js";
 export type { HostTensor, NamedTensor, SafetensorsContents, StateDict } from "./safetensors.js";
 export { expandAliases, initializeParameters, matchStateDict, ParameterCollector } from "./parameters.js";
@@ -55,7 +55,8 @@ export { configReader, requirePositiveIntegers } from "./model-package/config-re
 export type { ConfigReaderOptions } from "./model-package/config-reader.js";
 export { loadModelCheckpoint, saveModelCheckpoint } from "./model-package/checkpoint-files.js";
 export type { ModelCheckpoint } from "./model-package/checkpoint-files.js";
-export { readExportFolder, writeExportFolder } from "./model-package/export-folder.js";
+export { checkExportFolder, readExportFolder, writeExportFolder } from "./model-package/export-folder.js";
+export { assertFiniteWeights } from "./model-package/finite-weights.js";
 export type { ExportFolder, ExportLayout } from "./model-package/export-folder.js";
 export { TrainableTfModel } from "./model-package/trainable-model.js";
 export type { TfModel } from "./model-package/trainable-model.js";

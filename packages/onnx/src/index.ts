@@ -2,6 +2,7 @@
 // execution provider, tensor constructors, and a graph builder for the graphs we write ourselves.
 // It sits below audio-codec, semantic-tokens, separation and nn (docs/decisions/0005-layer-order.md),
 // so that their ONNX adapters need neither TensorFlow.js nor the neural building blocks.
+export { OnnxError, OnnxModelError, OnnxModelFileError } from "./errors.js";
 export { OnnxFloatAttribute, OnnxGraphBuilder } from "./graph-builder.js";
 export type { OnnxAttributeValue, OnnxDimension, OnnxElementType, OnnxModelOptions } from "./graph-builder.js";
 export { float32Tensor, int64Tensor, openOnnxSession } from "./session.js";

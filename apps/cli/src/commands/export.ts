@@ -1,4 +1,4 @@
-import { readCheckpoint } from "@autosing/nn";
+import { checkExportFolder, readCheckpoint } from "@autosing/nn";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
@@ -27,6 +27,8 @@ function detectModel(recorded: string | undefined, config: Record<string, unknow
  */
 export async function exportModel(checkpoint: string, outDir: string, options: ExportFlags = {}): Promise<string[]> {
   return withUserErrors("export", async () => {
+    // Cheap, so first: a file or read-only folder as <out_dir> fails before the checkpoint is read.
+    await checkExportFolder(outDir);
     const raw = await readCheckpoint(checkpoint);
     const model = options.model ?? detectModel(raw.model, raw.config);
     const weights = options.decoderWeights ?? "float32";

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { type ExportLayout, readExportFolder, writeExportFolder } from "./export-folder.js";
+import { ExportFolderError, NnError, NonFiniteWeightError } from "../errors.js";
+import { type ExportLayout, checkExportFolder, readExportFolder, writeExportFolder } from "./export-folder.js";
 import { DEFAULT_TOY_TUNABLES, TOY_MODEL, ToyConfigError, ToyError, type ToyConfig } from "./__fixtures__/toy-model.js";
 
 let dir = "";
@@ -56,5 +57,32 @@ describe("writeExportFolder / readExportFolder", () => {
     })).rejects.toThrow("cannot build");
     expect((await stat(out)).isDirectory()).toBe(true);
     await expect(stat(join(out, "toy-config.json"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("refuses an output that is a file, or lies under one, before creating anything (ENOTDIR)", async () => {
+    const file = join(dir, "a-file");
+    await writeFile(file, "x");
+    for (const out of [file, join(file, "deeper", "export")]) {
+      const error = await writeExportFolder(TOY_MODEL, layout, out, { config, tunables }, () => expect.fail("built graphs")).catch((e: unknown) => e);
+      expect(ExportFolderError.isInstance(error)).toBe(true);
+      expect((error as ExportFolderError).code).toBe("ENOTDIR");
+      expect((error as Error).message).toMatch(new RegExp(`^${file}: is a file`));
+    }
+    await expect(checkExportFolder(join(dir, "new", "nested"))).resolves.toBeUndefined();
+  });
+
+  it("refuses NaN or infinite weights naming the first tensor and index, before creating the folder", async () => {
+    const out = join(dir, "diverged");
+    const weights = new Map([
+      ["ok", { shape: [2], data: new Float32Array([1, 2]) }],
+      ["w", { shape: [2, 2], data: new Float32Array([0, 1, Number.NEGATIVE_INFINITY, Number.NaN]) }],
+    ]);
+    const error = await writeExportFolder(TOY_MODEL, layout, out, { config, tunables, weights }, () => expect.fail("built graphs")).catch((e: unknown) => e);
+    expect(NonFiniteWeightError.isInstance(error)).toBe(true);
+    expect(NnError.isInstance(error)).toBe(true);
+    expect((error as NonFiniteWeightError).tensor).toBe("w");
+    expect((error as NonFiniteWeightError).index).toBe(2);
+    expect((error as Error).message).toMatch(/^weight w\[2\] is -Infinity: /);
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
   });
 });

@@ -1,6 +1,10 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { constants } from "node:fs";
+import { access, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 
+import { ExportFolderError } from "../errors.js";
+import type { StateDict } from "../safetensors.js";
+import { assertFiniteWeights } from "./finite-weights.js";
 import type { ModelDefinition } from "./model-definition.js";
 
 /**
@@ -20,9 +24,45 @@ interface ExportManifest {
   tunables?: Record<string, unknown>;
 }
 
+/** The errno of a failed `stat`, or undefined when the path exists. */
+async function statError(path: string): Promise<string | undefined> {
+  try {
+    await stat(path);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? "EIO";
+  }
+}
+
 /**
- * Writes `model`'s export folder: creates `outDir`, builds the graphs (after the folder exists, so
- * an unwritable destination fails before the slow ONNX build), writes each under its layout name,
+ * Checks, without creating anything, that `outDir` is or can become a writable folder: it is a
+ * folder, or its nearest existing parent is a writable folder. Cheap, so callers run it before
+ * reading a checkpoint; a failed check names the path and the errno the write would have hit.
+ */
+export async function checkExportFolder(outDir: string): Promise<void> {
+  let path = resolve(outDir);
+  for (;;) {
+    const code = await statError(path);
+    if (code === undefined) break;
+    // ENOTDIR: a file stands somewhere above; walking up finds it and names it below.
+    if ((code !== "ENOENT" && code !== "ENOTDIR") || dirname(path) === path) throw new ExportFolderError(path, code, "cannot reach this path");
+    path = dirname(path);
+  }
+  if (!(await stat(path)).isDirectory()) {
+    const detail = path === resolve(outDir) ? "is a file, not a folder; give a folder to export into" : "is a file, so no folder can be made under it";
+    throw new ExportFolderError(path, "ENOTDIR", detail);
+  }
+  try {
+    await access(path, constants.W_OK);
+  } catch (error) {
+    throw new ExportFolderError(path, (error as NodeJS.ErrnoException).code ?? "EACCES", "not allowed to write here", { cause: error });
+  }
+}
+
+/**
+ * Writes `model`'s export folder: refuses non-finite weights and a destination that cannot be a
+ * folder, creates `outDir`, builds the graphs (after the folder exists, so an unwritable
+ * destination fails before the slow ONNX build), writes each under its layout name,
  * then `{ model, config, tunables, onnx: { <role>: <file>, …, ...onnxDetails } }` as indented JSON.
  * Returns the paths written: the graphs in layout order, then the config.
  */
@@ -30,10 +70,12 @@ export async function writeExportFolder<Role extends string, Config, Tunables>(
   model: Pick<ModelDefinition<string, Config, Tunables, never>, "name">,
   layout: ExportLayout<Role>,
   outDir: string,
-  checkpoint: { config: Config; tunables: Tunables },
+  checkpoint: { config: Config; tunables: Tunables; weights?: StateDict },
   buildGraphs: () => Readonly<Record<Role, Uint8Array>>,
   onnxDetails: Record<string, unknown> = {},
 ): Promise<string[]> {
+  if (checkpoint.weights !== undefined) assertFiniteWeights(checkpoint.weights);
+  await checkExportFolder(outDir);
   await mkdir(outDir, { recursive: true });
   const graphs = buildGraphs();
   const roles = Object.keys(layout.graphs) as Role[];
