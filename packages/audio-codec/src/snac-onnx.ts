@@ -69,7 +69,7 @@ export async function loadSnacOnnxCodec(sources: SnacOnnxSources | string, optio
   const files = typeof sources === "string" ? findSnacOnnxFiles(sources) : sources;
   // Loaded on demand: @autosing/onnx brings onnxruntime's native addon, which users of the
   // audio I/O and DSP functions should not pay for at import time.
-  const { float32Tensor, int64Tensor, openOnnxSession } = await import("@autosing/onnx");
+  const { OnnxModelFileError, float32Tensor, int64Tensor, openOnnxSession } = await import("@autosing/onnx");
   const label = (s: string | Uint8Array, what: string): string => (typeof s === "string" ? s : `<${what} bytes>`);
   const encoderSource = label(files.encoder, "encoder");
   const decoderSource = label(files.decoder, "decoder");
@@ -78,6 +78,8 @@ export async function loadSnacOnnxCodec(sources: SnacOnnxSources | string, optio
     try {
       return await openOnnxSession(model, sessionOptions);
     } catch (error) {
+      // A missing or unreadable path is the file system's failure, not the model's: keep its errno.
+      if (OnnxModelFileError.isInstance(error)) throw error;
       throw new CodecLoadError(source, `onnxruntime cannot load it: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   };

@@ -1,6 +1,6 @@
 import { WHISPER_N_MELS } from "@autosing/audio-codec";
 import type { InferenceSession } from "@autosing/onnx";
-import { float32Tensor, openOnnxSession } from "@autosing/onnx";
+import { OnnxModelFileError, float32Tensor, openOnnxSession } from "@autosing/onnx";
 
 import { SemanticModelContractError } from "./errors.js";
 import type { SemanticTokenizer } from "./tokenizer.js";
@@ -28,6 +28,8 @@ export async function loadBnWhisperOnnx(model: string | Uint8Array, options: BnW
   try {
     session = await openOnnxSession(model, options.threads === undefined ? {} : { threads: options.threads });
   } catch (error) {
+    // A missing or unreadable path is the file system's failure, not the model's: keep its errno.
+    if (OnnxModelFileError.isInstance(error)) throw error;
     throw new SemanticModelContractError(label, `onnxruntime could not load it: ${(error as Error).message}`);
   }
   if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {

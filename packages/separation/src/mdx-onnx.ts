@@ -1,5 +1,5 @@
 import { type AudioData, type ComplexSpectrogram, audioLength, hannWindow, istft, resample, stft } from "@autosing/audio-codec";
-import { type InferenceSession, float32Tensor, openOnnxSession } from "@autosing/onnx";
+import { type InferenceSession, OnnxModelFileError, float32Tensor, openOnnxSession } from "@autosing/onnx";
 
 import { SeparatorContractError, SeparatorOptionError } from "./errors.js";
 import type { SeparatedStems, SourceSeparator } from "./separator.js";
@@ -58,6 +58,8 @@ export async function loadMdxOnnxSeparator(model: string | Uint8Array, options: 
   try {
     session = await openOnnxSession(model, options.threads === undefined ? {} : { threads: options.threads });
   } catch (error) {
+    // A missing or unreadable path is the file system's failure, not the model's: keep its errno.
+    if (OnnxModelFileError.isInstance(error)) throw error;
     throw new SeparatorContractError(label, `onnxruntime could not load it: ${(error as Error).message}`);
   }
   if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
