@@ -17,8 +17,12 @@ let temporaryCounter = 0;
  */
 export function temporaryPathFor(file: string): string {
   temporaryCounter += 1;
-  const host = hostname().replace(/[^A-Za-z0-9_-]/g, "_");
-  return join(dirname(file), `.${basename(file)}.${host}.${process.pid}.${temporaryCounter}.tmp`);
+  return join(dirname(file), `.${basename(file)}.${temporaryHostName()}.${process.pid}.${temporaryCounter}.tmp`);
+}
+
+/** This host's name as temporary names carry it: characters other than `[A-Za-z0-9_-]` become `_`. */
+export function temporaryHostName(): string {
+  return hostname().replace(/[^A-Za-z0-9_-]/g, "_");
 }
 
 /** Writes `data` to `file` atomically (temporary file, fsync, rename); the temporary file is removed on failure. */

@@ -1,5 +1,6 @@
 export { AutosingError, errorLineage } from "./errors.js";
-export { type AtomicFile, openAtomicFile, temporaryPathFor, writeFileAtomic } from "./atomic-file.js";
+export { type AtomicFile, openAtomicFile, temporaryPathFor, temporaryHostName, writeFileAtomic } from "./atomic-file.js";
+export { type StaleTemporaryOptions, removeStaleTemporaries } from "./stale-temporaries.js";
 export {
   Mulberry32,
   Xoshiro128,

@@ -55,7 +55,8 @@ async function earlierPartitions(folder: string, table: string): Promise<number[
 
 /**
  * Checks the output folder: throws OutputFolderError when it is not a folder, EarlierRunError
- * when it holds `<n>/<table>.parquet` files and `force` is off. Returns whether it exists and
+ * when it holds a complete earlier run (`0/<table>.parquet` among its `<n>/<table>.parquet`) and
+ * `force` is off. Returns whether it exists and
  * the partitions of an earlier run (to remove those the new run does not rewrite).
  */
 export async function checkOutputFolder(folder: string, table: string, force: boolean): Promise<{ exists: boolean; earlier: number[] }> {
@@ -63,7 +64,8 @@ export async function checkOutputFolder(folder: string, table: string, force: bo
   if (directory === undefined) return { exists: false, earlier: [] };
   if (!directory) throw new OutputFolderError(folder, "exists and is not a folder; give a folder path for the output (it is created when missing)");
   const earlier = await earlierPartitions(folder, table);
-  if (earlier.length > 0 && !force) throw new EarlierRunError(folder, table, earlier);
+  // Partitions without partition 0 are a run killed while committing (construct-commit.ts): redone, not refused.
+  if (earlier.includes(0) && !force) throw new EarlierRunError(folder, table, earlier);
   return { exists: true, earlier };
 }
 

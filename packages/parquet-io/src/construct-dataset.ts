@@ -16,15 +16,17 @@
  * - `main.parquet` keeps the `id` column (upstream's `reset_index(drop=True)` drops it);
  * - fewer rows than output partitions is refused (upstream writes every partition empty), and an
  *   output folder holding an earlier run's `<n>/<name>.parquet` is refused unless `force`, which
- *   also removes that run's partitions beyond the new count (else they would mix into training).
+ *   also removes that run's partitions beyond the new count (else they would mix into training);
+ * - the partitions of a run appear together, partition 0 last (construct-commit.ts), so a killed
+ *   run leaves no partition that looks complete and the next run redoes it.
  */
 import { mkdir, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 
-import { Mulberry32 } from "@autosing/base";
-import { checkConstructOptions, checkOutputFolder, checkRowsBound, removeStalePartitions } from "./construct-checks.js";
+import { Mulberry32, removeStaleTemporaries, temporaryPathFor } from "@autosing/base";
+import { checkConstructOptions, checkOutputFolder, checkRowsBound } from "./construct-checks.js";
+import { PendingPartitions } from "./construct-commit.js";
 import { TooFewRowsError } from "./construct-errors.js";
-import { stepPath } from "./layout.js";
 import { loadPartitionRows } from "./load-partition-rows.js";
 import { ScatterBuckets } from "./scatter-buckets.js";
 import { type MainRow, mainTable } from "./step-tables.js";
@@ -119,8 +121,9 @@ async function scatterAndWrite(
   const seed = options.seed ?? 0;
   const bucketCount = Math.max(1, options.buckets ?? 64);
   const table = mainTable(settings.name);
-  const scratch = join(options.outputDir, `.construct-dataset-scratch-${process.pid}`);
-  await rm(scratch, { recursive: true, force: true });
+  // A scratch folder a killed run left goes once its process is dead (pending files go per partition folder).
+  await removeStaleTemporaries(options.outputDir);
+  const scratch = temporaryPathFor(join(options.outputDir, "construct-dataset-scratch"));
   await mkdir(scratch);
 
   const failures: PartitionFailure[] = [];
@@ -153,13 +156,11 @@ async function scatterAndWrite(
     if (rowsShuffled < totalPartitions) {
       throw new TooFewRowsError(rowsShuffled, numOut, true, rowsDetail(rowsJoined, rowsShuffled, split, failures, options.numInPartitions));
     }
-    // Only now, with a run that will write every partition: an earlier run's partitions beyond the new count go.
-    await removeStalePartitions(options.outputDir, settings.name, settings.earlier, totalPartitions);
     const rowsPerPartition = Math.floor(rowsShuffled / totalPartitions);
     let partition = 0;
     let writer: TableWriter<MainRow> | undefined;
-    const openNext = async (): Promise<TableWriter<MainRow>> =>
-      createTableWriter(stepPath(options.outputDir, partition, table.name), table, { rowGroupRows: 1024 });
+    const pending = new PendingPartitions(options.outputDir, table.name);
+    const openNext = async (): Promise<TableWriter<MainRow>> => createTableWriter(pending.next(partition), table, { rowGroupRows: 1024 });
     try {
       writer = await openNext();
       outer: for (let k = 0; k < bucketCount; k += 1) {
@@ -175,8 +176,11 @@ async function scatterAndWrite(
           }
         }
       }
+      // Only now, with every partition written: the earlier run's partitions go and the new ones appear.
+      await pending.commit(settings.earlier);
     } catch (error) {
       writer?.abort();
+      await pending.discard();
       throw error;
     }
     return {

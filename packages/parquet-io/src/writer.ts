@@ -7,7 +7,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 
-import { type AtomicFile, openAtomicFile } from "@autosing/base";
+import { type AtomicFile, openAtomicFile, removeStaleTemporaries } from "@autosing/base";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import { snappyCompress } from "hysnappy";
 
@@ -165,9 +165,13 @@ export class TableWriter<Row> {
   }
 }
 
-/** Creates the directory of `file` and a {@link TableWriter} for it. */
+/**
+ * Creates the directory of `file` and a {@link TableWriter} for it. Temporary files that dead
+ * writers left in that directory (a killed run's) are removed first; a live writer's are kept.
+ */
 export async function createTableWriter<Row>(file: string, table: TableSchema<Row>, options: WriterOptions = {}): Promise<TableWriter<Row>> {
   await mkdir(dirname(file), { recursive: true });
+  await removeStaleTemporaries(dirname(file));
   return new TableWriter(file, table, options);
 }
 

@@ -47,6 +47,9 @@ describe("atomic writes", () => {
     // the temp file had row groups in it when the writer died
     expect((await stat(tempFile)).size).toBeGreaterThan(10_000);
     expect(existsSync(file)).toBe(false);
+    // The next writer into the folder removes the dead writer's temporary file and completes.
+    await writeTable(file, stoksTable, [{ id: "new", values: Int32Array.of(1) }]);
+    expect(await readdir(dirname(file))).toEqual(["stoks.parquet"]);
   });
 
   it("a killed writer leaves an existing file under the final name intact", async () => {

@@ -7,9 +7,7 @@ import {
   type AlignmentRecord,
   HALF_ACOUSTIC_FRAMES,
   alignmentCover,
-  artistEmbsTable,
   atoksTable,
-  chunkedTable,
   ConstructOptionError,
   EarlierRunError,
   OutputFolderError,
@@ -21,28 +19,14 @@ import {
   mainTable,
   readTable,
   stepPath,
-  stoksTable,
   writeTable,
 } from "../src/index.js";
-import { syntheticAlignment, syntheticAtoks, tempDir } from "./helpers.js";
+import { syntheticAlignment, syntheticAtoks, tempDir, writeConstructInput as writeInput } from "./helpers.js";
 
 let dir: string;
 let cleanup: () => Promise<void>;
 beforeEach(async () => ({ dir, cleanup } = await tempDir()));
 afterEach(async () => cleanup());
-
-/** Writes input partition `p` with `ids`; `alignments` picks each row's alignment. */
-async function writeInput(data: string, p: number, ids: string[], alignment: (i: number) => AlignmentRecord | null): Promise<void> {
-  await writeTable(stepPath(data, p, "atoks_vocals_snac_32khz"), atoksTable("vocals"), ids.map((id) => ({ id, values: syntheticAtoks() })));
-  await writeTable(stepPath(data, p, "atoks_no_vocals_snac_32khz"), atoksTable("no_vocals"), ids.map((id) => ({ id, values: syntheticAtoks(2496, 1) })));
-  await writeTable(stepPath(data, p, "stoks"), stoksTable, ids.map((id) => ({ id, values: Int32Array.from({ length: 750 }, (_, i) => i) })));
-  await writeTable(stepPath(data, p, "artist_embs"), artistEmbsTable, ids.map((id) => ({ id, embs: Float32Array.from({ length: 768 }, (_, i) => i) })));
-  await writeTable(
-    stepPath(data, p, "chunked"),
-    chunkedTable,
-    ids.map((id, i) => ({ id, audio: new Uint8Array(8), alignment: alignment(i), artist: null })),
-  );
-}
 
 async function readOutput(out: string, name = "main"): Promise<string[][]> {
   const parts = await listPartitions(out);

@@ -2,7 +2,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { type AlignmentRecord, makeAlignment } from "../src/index.js";
+import {
+  type AlignmentRecord,
+  artistEmbsTable,
+  atoksTable,
+  chunkedTable,
+  makeAlignment,
+  stepPath,
+  stoksTable,
+  writeTable,
+} from "../src/index.js";
 
 /** A fresh temp folder; remove it with the returned cleanup. */
 export async function tempDir(prefix = "parquet-io-"): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -48,4 +57,17 @@ export function syntheticAtoks(frames = 2496, base = 0): Int32Array {
   const out = new Int32Array(4 * frames);
   for (let level = 0; level < 4; level += 1) for (let f = 0; f < frames; f += 1) out[level * frames + f] = base + level * 10000 + f;
   return out;
+}
+
+/** Writes input partition `p` with `ids`; `alignments` picks each row's alignment. */
+export async function writeConstructInput(data: string, p: number, ids: string[], alignment: (i: number) => AlignmentRecord | null): Promise<void> {
+  await writeTable(stepPath(data, p, "atoks_vocals_snac_32khz"), atoksTable("vocals"), ids.map((id) => ({ id, values: syntheticAtoks() })));
+  await writeTable(stepPath(data, p, "atoks_no_vocals_snac_32khz"), atoksTable("no_vocals"), ids.map((id) => ({ id, values: syntheticAtoks(2496, 1) })));
+  await writeTable(stepPath(data, p, "stoks"), stoksTable, ids.map((id) => ({ id, values: Int32Array.from({ length: 750 }, (_, i) => i) })));
+  await writeTable(stepPath(data, p, "artist_embs"), artistEmbsTable, ids.map((id) => ({ id, embs: Float32Array.from({ length: 768 }, (_, i) => i) })));
+  await writeTable(
+    stepPath(data, p, "chunked"),
+    chunkedTable,
+    ids.map((id, i) => ({ id, audio: new Uint8Array(8), alignment: alignment(i), artist: null })),
+  );
 }

@@ -1,12 +1,13 @@
-import { mkdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { basename, join } from "node:path";
 
-import { type Xoshiro128State, writeFileAtomic } from "@autosing/base";
+import { type Xoshiro128State, removeStaleTemporaries, temporaryPathFor } from "@autosing/base";
 import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor } from "@tensorflow/tfjs-core";
 import { type HostTensor, encodeSafetensors } from "@autosing/nn";
 
 import type { AdamW } from "./adamw.js";
+import { writeDirectoryAtomic } from "./atomic-directory.js";
 import type { JsonObject, TrainableParameter } from "./contract.js";
 import { CheckpointError } from "./errors.js";
 import { readSafetensorsFile } from "./safetensors.js";
@@ -16,6 +17,8 @@ export const MODEL_CONFIG_FILE = "config.json";
 export const OPTIMIZER_STATE_FILE = "optimizer.safetensors";
 export const TRAINER_STATE_FILE = "trainer-state.json";
 const TRAINER_STATE_FORMAT = "autosing-trainer-state";
+/** `@autosing/base`'s temporary naming, which a checkpoint is written under until complete. */
+const SCRATCH_FOLDER = /^\..+\.\d+\.\d+\.tmp$/;
 
 /** Everything besides tensors that a resumed run needs to continue exactly. */
 export interface TrainerState {
@@ -44,9 +47,32 @@ async function tensorsToHost(tensors: ReadonlyMap<string, Tensor>): Promise<Map<
   return host;
 }
 
+/** The safetensors bytes of `parameters` (by their state_dict names), then of any `frozen` tensors. */
+async function modelWeightBytes(parameters: readonly TrainableParameter[], frozen: ReadonlyMap<string, Tensor>): Promise<Uint8Array> {
+  const all = new Map<string, Tensor>(parameters.map((p) => [p.name, p.variable]));
+  for (const [name, tensor] of frozen) if (!all.has(name)) all.set(name, tensor);
+  return encodeSafetensors(await tensorsToHost(all), { format: "pt" });
+}
+
+function configText(config: JsonObject): string {
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** Writes `data` to `path` and syncs it, so a folder renamed into place holds complete files. */
+async function writeSynced(path: string, data: Uint8Array | string): Promise<void> {
+  const handle = await open(path, "wx");
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Saves the weights of `parameters` (by their state_dict names), then any `frozen` tensors,
- * and the model config.
+ * and the model config. The folder may hold other files (the run's metrics): both files are
+ * written under temporary names first and renamed into place together, weights first.
  */
 export async function saveModel(
   directory: string,
@@ -55,11 +81,19 @@ export async function saveModel(
   frozen: ReadonlyMap<string, Tensor> = new Map(),
 ): Promise<void> {
   await mkdir(directory, { recursive: true });
-  const all = new Map<string, Tensor>(parameters.map((p) => [p.name, p.variable]));
-  for (const [name, tensor] of frozen) if (!all.has(name)) all.set(name, tensor);
-  const weights = await tensorsToHost(all);
-  await writeFileAtomic(join(directory, MODEL_WEIGHTS_FILE), encodeSafetensors(weights, { format: "pt" }));
-  await writeFileAtomic(join(directory, MODEL_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
+  await removeStaleTemporaries(directory);
+  const files: [string, Uint8Array | string][] = [
+    [MODEL_WEIGHTS_FILE, await modelWeightBytes(parameters, frozen)],
+    [MODEL_CONFIG_FILE, configText(config)],
+  ];
+  const temporaries = files.map(([name]) => temporaryPathFor(join(directory, name)));
+  try {
+    for (const [i, [, data]] of files.entries()) await writeSynced(temporaries[i]!, data);
+    for (const [i, [name]] of files.entries()) await rename(temporaries[i]!, join(directory, name));
+  } catch (error) {
+    await Promise.all(temporaries.map((path) => rm(path, { force: true })));
+    throw error;
+  }
 }
 
 /**
@@ -99,7 +133,12 @@ export async function loadModelWeights(
   }
 }
 
-/** Saves a resumable checkpoint: weights + config, optimizer moments and the trainer state. */
+/**
+ * Saves a resumable checkpoint: weights + config, optimizer moments and the trainer state. The
+ * files go to a scratch folder beside `directory` that is renamed into place when all four are
+ * complete, so a run killed while checkpointing never leaves a checkpoint without optimizer state;
+ * scratch folders of dead runs in the parent are removed first.
+ */
 export async function saveCheckpoint(
   directory: string,
   parameters: readonly TrainableParameter[],
@@ -108,15 +147,20 @@ export async function saveCheckpoint(
   state: TrainerState,
   frozen: ReadonlyMap<string, Tensor> = new Map(),
 ): Promise<void> {
-  await saveModel(directory, parameters, config, frozen);
-  const moments = await tensorsToHost(optimizer.stateTensors());
-  await writeFileAtomic(join(directory, OPTIMIZER_STATE_FILE), encodeSafetensors(moments));
-  // The state file goes last: a directory without it is an incomplete checkpoint.
-  await writeFileAtomic(join(directory, TRAINER_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+  await writeDirectoryAtomic(directory, async (scratch) => {
+    await writeSynced(join(scratch, MODEL_WEIGHTS_FILE), await modelWeightBytes(parameters, frozen));
+    await writeSynced(join(scratch, MODEL_CONFIG_FILE), configText(config));
+    const moments = await tensorsToHost(optimizer.stateTensors());
+    await writeSynced(join(scratch, OPTIMIZER_STATE_FILE), encodeSafetensors(moments));
+    await writeSynced(join(scratch, TRAINER_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+  });
 }
 
 /** Reads a checkpoint directory's state file (without touching tensors). */
 export async function readTrainerState(directory: string): Promise<TrainerState> {
+  if (SCRATCH_FOLDER.test(basename(directory))) {
+    throw new CheckpointError(directory, "is the scratch folder of an unfinished checkpoint (a run stopped while saving it); resume from a checkpoint folder epoch=<e>-step=<s>");
+  }
   const path = join(directory, TRAINER_STATE_FILE);
   let text: string;
   try {
