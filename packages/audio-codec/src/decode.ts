@@ -156,7 +156,9 @@ export async function decodeAudio(bytes: Uint8Array, options: DecodeOptions = {}
     try {
       decoded = await decodeWithLibrary(format, bytes);
     } catch (error) {
-      throw new CorruptAudioError(source, format, error instanceof Error ? error.message : String(error), { cause: error });
+      // The frame splitter reports without knowing the file: re-report its detail under the file's name.
+      const detail = CorruptAudioError.isInstance(error) ? error.detail : error instanceof Error ? error.message : String(error);
+      throw new CorruptAudioError(source, format, detail, { cause: error });
     }
     if (decoded.errors.length > 0) {
       const first = decoded.errors[0]!;

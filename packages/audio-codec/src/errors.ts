@@ -26,10 +26,11 @@ export class CorruptAudioError extends AudioCodecError {
   constructor(
     readonly source: string,
     readonly format: string,
-    message: string,
+    /** What is wrong, without the source and format (for callers that re-report it under another source). */
+    readonly detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`${source}: corrupt or truncated ${format}: ${message}`, options);
+    super(`${source}: corrupt or truncated ${format}: ${detail}`, options);
   }
 }
 

@@ -11,6 +11,7 @@
  * the first frame of that buffer, and the last frame is dropped without an error.
  * Frame layout: RFC 9639 §9 (header, CRC-8) and §9.3 (CRC-16 footer).
  */
+import { CorruptAudioError } from "./errors.js";
 
 /** The frame header fields we need to find the next frame. */
 interface FrameHeader {
@@ -99,10 +100,10 @@ export function readFlacFrameHeader(bytes: Uint8Array, p: number): FrameHeader |
 function audioStart(bytes: Uint8Array, skip: number): number {
   let p = skip + 4;
   for (;;) {
-    if (p + 4 > bytes.length) throw new Error("metadata blocks run past the end of the file");
+    if (p + 4 > bytes.length) throw new CorruptAudioError("flac", "FLAC", "metadata blocks run past the end of the file");
     const last = (bytes[p]! & 0x80) !== 0;
     p += 4 + ((bytes[p + 1]! << 16) | (bytes[p + 2]! << 8) | bytes[p + 3]!);
-    if (p > bytes.length) throw new Error("metadata blocks run past the end of the file");
+    if (p > bytes.length) throw new CorruptAudioError("flac", "FLAC", "metadata blocks run past the end of the file");
     if (last) return p;
   }
 }
@@ -118,7 +119,7 @@ export function splitFlacFrames(bytes: Uint8Array, skip = 0): Uint8Array[] {
   let p = audioStart(bytes, skip);
   while (p < bytes.length) {
     const header = readFlacFrameHeader(bytes, p);
-    if (header === undefined) throw new Error(`no FLAC frame header at byte ${p} (frame ${frames.length})`);
+    if (header === undefined) throw new CorruptAudioError("flac", "FLAC", `no FLAC frame header at byte ${p} (frame ${frames.length})`);
     let crc = 0;
     let end = -1;
     for (let q = p; q < bytes.length; q++) {
@@ -135,7 +136,7 @@ export function splitFlacFrames(bytes: Uint8Array, skip = 0): Uint8Array[] {
       crc = flacCrc16Step(crc, bytes[q]!);
     }
     if (end < 0 && crc === 0) end = bytes.length;
-    if (end < 0) throw new Error(`FLAC frame ${frames.length} at byte ${p} has no valid end (truncated or corrupt)`);
+    if (end < 0) throw new CorruptAudioError("flac", "FLAC", `FLAC frame ${frames.length} at byte ${p} has no valid end (truncated or corrupt)`);
     frames.push(bytes.subarray(p, end));
     p = end;
   }

@@ -73,6 +73,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = "safetensors"): { 
   } catch (error) {
     throw new SafetensorsFormatError(source, `header is not JSON (${(error as Error).message})`);
   }
+  // Any JSON parses: null, an array or a number would otherwise fail later as a raw TypeError.
+  if (!isRecord(header)) throw new SafetensorsFormatError(source, `header is ${JSON.stringify(header)}, not a JSON object of tensor entries`);
   const dataStart = 8 + headerLength;
   const tensors = new Map<string, HostTensor>();
   let metadata: Record<string, string> = {};
@@ -82,11 +84,12 @@ export function decodeSafetensors(bytes: Uint8Array, source = "safetensors"): { 
       metadata = entry as Record<string, string>;
       continue;
     }
-    const info = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    const info = (isRecord(entry) ? entry : {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const dtype = String(info.dtype);
     const shape = info.shape;
     const offsets = info.data_offsets;
-    if (!Array.isArray(shape) || !Array.isArray(offsets) || offsets.length !== 2) {
+    // Negative or fractional sizes and offsets would reach DataView as a raw RangeError.
+    if (!Array.isArray(shape) || !Array.isArray(offsets) || offsets.length !== 2 || ![...shape, ...offsets].every(isCount) || offsets[0] > offsets[1]) {
       throw new SafetensorsFormatError(source, `tensor ${name} has a malformed header entry ${JSON.stringify(entry)}`);
     }
     const size = bytesPerElement[dtype];
@@ -105,6 +108,14 @@ export function decodeSafetensors(bytes: Uint8Array, source = "safetensors"): { 
     );
   }
   return { tensors, metadata };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 /** Writes float32 model weights (a `StateDict`) with optional string metadata (we store the model config there too). */
