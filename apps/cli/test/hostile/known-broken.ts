@@ -42,8 +42,6 @@ export const KNOWN_BROKEN: ReadonlySet<string> = new Set<string>([
   "process atoks: --codec nope:x",
   "process: a dataset folder that does not exist",
   "process: a file instead of the dataset folder",
-  "process align: --fc-model of random bytes",
-  "process src_sep: --separator mdx: of a missing file",
   "construct-dataset: num_in_partitions 0",
   "construct-dataset: num_in_partitions -1",
   "construct-dataset: num_in_partitions x",
@@ -66,8 +64,6 @@ export const KNOWN_BROKEN: ReadonlySet<string> = new Set<string>([
   "sing: --t2s-model that does not exist",
   "codec encode: a missing <out> argument",
   "codec encode: --codec default: of a missing file",
-  "align: --model that does not exist",
-  "align: --model of random bytes",
   "dataset info: a folder that does not exist",
   "dataset info: a file instead of a folder",
 ]);
