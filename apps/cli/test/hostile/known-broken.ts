@@ -27,8 +27,6 @@ export const KNOWN_BROKEN: ReadonlySet<string> = new Set<string>([
   "dataset info: a file instead of a folder",
   "process: a dataset folder that does not exist",
   "process: a file instead of the dataset folder",
-  // CLI: --chunk-length has no upper bound, so 1e12 is accepted (exit 0).
-  "process vad_extract: --chunk-length 1e12",
   // CLI: a --codec spec of an unknown kind is a model problem (5) where it is a usage error (2).
   "process atoks: --codec nope:x",
   // CLI: a missing model or codec file is a model problem (5) where the path is the problem (6).
