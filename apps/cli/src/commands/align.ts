@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 
 import { decodeAudio } from "@autosing/audio-codec";
 import { DEFAULT_SONG_LIMITS } from "@autosing/processing";
-import { type LyricsInput, OnnxFrameClassifier, type TimedSpan, computeAlignment } from "@autosing/lrc-align";
+import { LrcParseError, type LyricsInput, OnnxFrameClassifier, type TimedSpan, computeAlignment } from "@autosing/lrc-align";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
@@ -109,6 +109,10 @@ export function registerAlignCommand(program: Command, io: CliIo): void {
             for (const w of words.slice(word, word + count)) io.stdout(`  word ${time(w.start)} ${time(w.end)}  ${w.text}\n`);
             word += count;
           });
+        } catch (error) {
+          // The parser knows the line, not the file: name the file the user gave, or they must guess which.
+          if (LrcParseError.isInstance(error)) throw new CliError(`autosing align: ${lyricsFlag} ${lyricsFile}: ${error.message}; fix that line or remove it`, ExitCode.badInput);
+          throw error;
         } finally {
           await classifier?.release();
         }

@@ -34,6 +34,8 @@ every row fails writes nothing either way. A song over a limit (--max-lyrics-cha
 --max-song-seconds) is such a row, found before its heavy work.`;
 
 const positiveInt = (flag: string) => numberFlag("process", flag, POSITIVE_INTEGER);
+// A chunk longer than any song ends as one chunk per song: an hour bounds it, so a typo like 1e12 is refused.
+const CHUNK_SECONDS = numberRule(z.int().min(1).max(3600), "whole seconds from 1 to 3600");
 const FRACTION = numberRule(z.number().min(0).max(1), "a number in [0, 1]");
 
 function parsePartition(value: string | undefined): number {
@@ -73,7 +75,7 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
     .option("--fc-model <file>", "align, vad_extract: phoneme frame classifier ONNX (charsiu contract); default: no model (DTW alignment, energy activity)")
     .option("--voice <voice>", "align: eSpeak voice of the DTW reference (default en-us)")
     .option("--rate <wpm>", "align: eSpeak rate of the DTW reference in words per minute", numberFlag("process", "--rate", WORDS_PER_MINUTE))
-    .option("--chunk-length <s>", "vad_extract: chunk length in seconds (default 31, upstream's)", positiveInt("--chunk-length"))
+    .option("--chunk-length <s>", "vad_extract: chunk length in seconds, 1 to 3600 (default 31, upstream's)", numberFlag("process", "--chunk-length", CHUNK_SECONDS))
     .option("--min-occupancy <x>", "vad_extract: least share of singing seconds in a chunk (default 0.8)", numberFlag("process", "--min-occupancy", FRACTION))
     .option("--audio-format <format>", `vad_extract, src_sep: encoding of the written audio (${STEP_AUDIO_FORMATS.join(", ")}; default flac)`)
     .option("--separator <spec>", "src_sep: mdx:<model.onnx> (MDX-Net ONNX contract) or truth (the song-corpus oracle: true stems from truth.parquet, synthetic data only)");

@@ -32,7 +32,7 @@ const processAlign = (c: CaseContext) => ["process", "align", c.fx.corpus, "0", 
 const vad = (c: CaseContext) => ["process", "vad_extract", c.fx.corpus, "0"];
 const construct = (c: CaseContext) => ["construct-dataset", c.fx.corpus, "1", join(c.scratch, "out")];
 const train = (c: CaseContext) => ["train", "--task_name", "t2s", "--task_args", '{"size": "micro"}', "--dataset-config", JSON.stringify({ path: c.fx.corpus })];
-const sing = (c: CaseContext) => ["sing", c.fx.wav, ...c.fx.singModels, "--vocals", c.fx.wav, "--instrumental", c.fx.wav, "--lyrics", "la\\nla", "--output-dir", join(c.scratch, "out")];
+const sing = (c: CaseContext) => ["sing", c.fx.wav, ...c.fx.singModels, "--vocals", c.fx.wav, "--instrumental", c.fx.wav, "--lyrics", "la\\nla", "--length", "1.6", "--output-dir", join(c.scratch, "out")];
 const fit = (c: CaseContext) => ["codec", "fit", c.fx.wav, "--out", join(c.scratch, "codec.json")];
 const corpus = (c: CaseContext) => ["corpus", "make", join(c.scratch, "corpus"), "--no-progress"];
 const demo = (c: CaseContext) => ["demo", "--out", join(c.scratch, "demo")];

@@ -9,7 +9,7 @@ import { indexTable, writeTable } from "@autosing/parquet-io";
 
 import { ExitCode } from "../../src/index.js";
 import type { CaseContext, HostileCase } from "./harness.js";
-import { BROKEN_PARQUET, HOSTILE_AUDIO, MALFORMED_LRC, UNUSABLE_LYRICS } from "./hostile-files.js";
+import { BROKEN_PARQUET, HOSTILE_AUDIO, MALFORMED_LRC, UNUSABLE_LYRICS, toneWav } from "./hostile-files.js";
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -27,12 +27,13 @@ function audioCases(): HostileCase[] {
     );
     if (!audio.valid) {
       cases.push({
-        name: `sing: ${kind} as the reference`,
+        // With --vocals/--instrumental given, the reference only names the outputs: the stems are what sing decodes.
+        name: `sing: ${kind} as the vocals`,
         setup,
         code,
         culprit,
         manyLines: true,
-        args: (c) => ["sing", input(c), ...c.fx.singModels, "--vocals", c.fx.wav, "--instrumental", c.fx.wav, "--lyrics", "la la\\nla la", "--length", "1.6", "--output-dir", join(c.scratch, "out")],
+        args: (c) => ["sing", c.fx.wav, ...c.fx.singModels, "--vocals", input(c), "--instrumental", c.fx.wav, "--lyrics", "la la\\nla la", "--length", "1.6", "--output-dir", join(c.scratch, "out")],
       });
     }
   }
@@ -46,11 +47,16 @@ function parquetCases(): HostileCase[] {
     const empty = kind === "an empty table";
     const broken = (table: string) => async ({ scratch }: CaseContext) => breakTable(join(scratch, "ds"), table);
     const ds = ({ scratch }: CaseContext) => join(scratch, "ds");
+    // The truth separator reads truth.parquet before index.parquet: give it the corpus's, so the index is what fails.
+    const brokenWithTruth = async (c: CaseContext) => {
+      await broken("index")(c);
+      copyFileSync(join(c.fx.corpus, "0", "truth.parquet"), join(c.scratch, "ds", "0", "truth.parquet"));
+    };
     const named = empty ? undefined : /index\.parquet/;
     cases.push(
       { name: `process align: index.parquet is ${kind}`, setup: broken("index"), code: empty ? ExitCode.success : ExitCode.badInput, culprit: named, manyLines: true, args: (c) => ["process", "align", ds(c), "0"] },
       { name: `process vad_extract: index.parquet is ${kind}`, setup: broken("index"), code: empty ? ExitCode.success : ExitCode.badInput, culprit: named, manyLines: true, args: (c) => ["process", "vad_extract", ds(c), "0"] },
-      { name: `process src_sep: index.parquet is ${kind}`, setup: broken("index"), code: empty ? ExitCode.success : ExitCode.badInput, culprit: named, manyLines: true, args: (c) => ["process", "src_sep", ds(c), "0", "--separator", "truth"] },
+      { name: `process src_sep: index.parquet is ${kind}`, setup: brokenWithTruth, code: empty ? ExitCode.success : ExitCode.badInput, culprit: named, manyLines: true, args: (c) => ["process", "src_sep", ds(c), "0", "--separator", "truth"] },
       { name: `codec fit: a dataset whose index.parquet is ${kind}`, setup: broken("index"), code: ExitCode.badInput, culprit: empty ? /ds|no audio|index/ : named, args: (c) => ["codec", "fit", ds(c), "--out", join(c.scratch, "codec.json"), "--codebook-size", "4"] },
       { name: `construct-dataset: chunked.parquet is ${kind}`, setup: broken("chunked"), code: empty ? ExitCode.usage : ExitCode.badInput, culprit: /\.parquet|rows/, args: (c) => ["construct-dataset", ds(c), "1", join(c.scratch, "out"), "--num-out-partitions", "1"] },
       { name: `train: the dataset's main.parquet is ${kind}`, setup: broken("main"), code: ExitCode.badInput, culprit: /main|\.parquet|ds/, args: (c) => ["train", "--task_name", "t2s", "--task_args", '{"size": "micro"}', "--dataset-config", JSON.stringify({ path: ds(c) }), "--checkpoint-dir", join(c.scratch, "ck"), "--output-dir", join(c.scratch, "models")] },
@@ -60,9 +66,20 @@ function parquetCases(): HostileCase[] {
   return cases;
 }
 
-/** One song in `<scratch>/ds/0/index.parquet` with the given lyrics columns. */
+/**
+ * `<scratch>/ds/0/index.parquet` with a good song and "song-a", whose row is bad: a partition whose
+ * every row fails is an error by design (AllRowsFailedError), so the skip policy needs a good row.
+ */
+function withBadRow(songA: { audio?: Uint8Array; lrc_lyrics?: string; raw_lyrics?: string }) {
+  return async ({ scratch, fx }: CaseContext) =>
+    writeTable(join(scratch, "ds", "0", "index.parquet"), indexTable, [
+      { id: "song-good", audio: readFileSync(fx.wav), raw_lyrics: readFileSync(fx.lyrics, "utf8") },
+      { id: "song-a", audio: readFileSync(fx.wav), ...songA },
+    ]);
+}
+
 function songWithLyrics(lyrics: { lrc_lyrics?: string; raw_lyrics?: string }) {
-  return async ({ scratch, fx }: CaseContext) => writeTable(join(scratch, "ds", "0", "index.parquet"), indexTable, [{ id: "song-a", audio: readFileSync(fx.wav), ...lyrics }]);
+  return withBadRow(lyrics);
 }
 
 function lyricsCases(): HostileCase[] {
@@ -92,14 +109,11 @@ function lyricsCases(): HostileCase[] {
       name: "sing: 30 KB of lyrics (onnxruntime crashed on them)",
       code: ExitCode.usage,
       culprit: /lyrics/,
-      args: (c) => ["sing", c.fx.wav, ...c.fx.singModels, "--vocals", c.fx.wav, "--instrumental", c.fx.wav, "--lyrics", `${"la ".repeat(5000)}\\n${"la ".repeat(5000)}`, "--output-dir", join(c.scratch, "out")],
+      args: (c) => ["sing", c.fx.wav, ...c.fx.singModels, "--vocals", c.fx.wav, "--instrumental", c.fx.wav, "--lyrics", `${"la ".repeat(5000)}\\n${"la ".repeat(5000)}`, "--length", "1.6", "--output-dir", join(c.scratch, "out")],
     },
     {
       name: "process align: a 0.1 s clip",
-      setup: async ({ scratch, fx }) => {
-        const { toneWav } = await import("./hostile-files.js");
-        await writeTable(join(scratch, "ds", "0", "index.parquet"), indexTable, [{ id: "song-a", audio: toneWav(32000, 0.1), raw_lyrics: readFileSync(fx.lyrics, "utf8") }]);
-      },
+      setup: (c) => withBadRow({ audio: toneWav(32000, 0.1), raw_lyrics: readFileSync(c.fx.lyrics, "utf8") })(c),
       code: ExitCode.success,
       culprit: /song-a/,
       manyLines: true,
