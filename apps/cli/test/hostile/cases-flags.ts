@@ -108,7 +108,7 @@ export const FLAG_CASES: readonly HostileCase[] = [
   { name: "align: --lrc that does not exist", code: fileSystem, culprit: /gone\.lrc/, args: (c) => ["align", c.fx.wav, "--lrc", join(c.scratch, "gone.lrc")] },
   { name: "align: neither --lrc nor --lyrics", code: usage, culprit: /--lrc|--lyrics/, args: (c) => ["align", c.fx.wav] },
   // corpus make
-  ...badFlag("corpus make", corpus, "--seconds", ["4", "NaN"]),
+  ...badFlag("corpus make", corpus, "--seconds", ["4", "NaN", "1e9"]),
   ...badFlag("corpus make", corpus, "--songs", ["-1", "0", "two"]),
   ...badFlag("corpus make", corpus, "--sample-rate", ["22050"]),
   ...badFlag("corpus make", corpus, "--format", ["mp3"]),
