@@ -167,7 +167,7 @@ export function resolveSingOptions(options: SingOptions): ResolvedSingOptions {
     batchSize: finite("--batch-size", options.batchSize ?? SING_DEFAULTS.batchSize, (n) => Number.isInteger(n) && n >= 1, "expected a positive integer"),
     temperature: finite("--temp", options.temperature ?? SING_DEFAULTS.temperature, (n) => n > 0, "expected a temperature > 0"),
     // Upstream: `if args.tts: args.music_volume = 0`.
-    musicVolume: tts ? 0 : finite("--music-volume", options.musicVolume ?? SING_DEFAULTS.musicVolume, () => true, "expected a number"),
+    musicVolume: tts ? 0 : finite("--music-volume", options.musicVolume ?? SING_DEFAULTS.musicVolume, (n) => n >= 0, "expected a gain ≥ 0 (a negative gain would invert the instrumental)"),
     spkfile: options.spkfile,
     spkAlpha: finite("--spk-alpha", options.spkAlpha ?? SING_DEFAULTS.spkAlpha, () => true, "expected a number"),
     genSemantic,

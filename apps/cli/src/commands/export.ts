@@ -29,10 +29,14 @@ export async function exportModel(checkpoint: string, outDir: string, options: E
   return withUserErrors("export", async () => {
     // Cheap, so first: a file or read-only folder as <out_dir> fails before the checkpoint is read.
     await checkExportFolder(outDir);
-    const raw = await readCheckpoint(checkpoint);
-    const model = options.model ?? detectModel(raw.model, raw.config);
+    // Flags before the checkpoint: a bad flag is the user's typo, whatever the checkpoint holds.
     const weights = options.decoderWeights ?? "float32";
     if (weights !== "float32" && weights !== "int8") throw new CliError(`autosing export: --decoder-weights must be float32 or int8, got "${weights}"`);
+    if (options.model !== undefined && !isModelKind(options.model)) {
+      throw new CliError(`autosing export: --model must be t2s, sm2a or artist_emb, got "${options.model}"`);
+    }
+    const raw = await readCheckpoint(checkpoint);
+    const model = options.model ?? detectModel(raw.model, raw.config);
     if (!isModelKind(model)) throw new CliError(`autosing export: cannot tell which model ${checkpoint} holds (model "${model}"); pass --model t2s, sm2a or artist_emb`);
     const task = TRAINING_TASKS[model];
     if (!task.hasDecoder && options.decoderWeights !== undefined) {

@@ -9,7 +9,7 @@ import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { type MdxFlags, addMdxOptions, mdxSettingsFromFlags } from "../shared/mdx-flags.js";
-import { ANY_NUMBER, NON_NEGATIVE_INTEGER, POSITIVE_INTEGER, numberFlag, numberRule } from "../shared/number-flags.js";
+import { ANY_NUMBER, NON_NEGATIVE_INTEGER, NON_NEGATIVE_NUMBER, POSITIVE_INTEGER, numberFlag, numberRule } from "../shared/number-flags.js";
 import { asUserError } from "../shared/user-errors.js";
 
 interface SingFlags extends MdxFlags {
@@ -103,7 +103,11 @@ const AUDIO_EXTENSIONS = new Set([".wav", ".flac", ".mp3", ".ogg", ".opus"]);
 
 /** Upstream: a directory as the reference sings over each of its songs (upstream: every *.mp3). */
 async function references(reference: string): Promise<{ songs: string[]; directory: boolean }> {
-  const info = await stat(reference).catch(() => undefined);
+  const info = await stat(reference).catch((error: NodeJS.ErrnoException) => {
+    // Even with --vocals/--instrumental the reference names the outputs: a typo must not sing.
+    if (error.code === "ENOENT") throw new CliError(`autosing sing: the reference ${reference} does not exist`, ExitCode.fileSystem);
+    return undefined;
+  });
   if (!info?.isDirectory()) return { songs: [reference], directory: false };
   const songs = (await readdir(reference)).filter((name) => AUDIO_EXTENSIONS.has(extname(name).toLowerCase())).sort();
   if (songs.length === 0) throw new CliError(`autosing sing: ${reference} is a directory without audio files (${[...AUDIO_EXTENSIONS].join(", ")})`, ExitCode.badInput);
@@ -131,7 +135,7 @@ export function registerSingCommand(program: Command, io: CliIo): void {
     .option("--length <s>", `seconds of singing (default ${SING_DEFAULTS.length})`, number("--length", z.number().positive(), "seconds > 0"))
     .option("--batch-size <n>", `variations generated at once, one file each (default ${SING_DEFAULTS.batchSize})`, positiveInt("--batch-size"))
     .option("--temp <t>", `sampling temperature (default ${SING_DEFAULTS.temperature})`, number("--temp", z.number().positive(), "a number > 0"))
-    .option("--music-volume <v>", `gain of the instrumental in the mix (default ${SING_DEFAULTS.musicVolume}; 0 with --tts)`, numberFlag("sing", "--music-volume", ANY_NUMBER))
+    .option("--music-volume <v>", `gain of the instrumental in the mix (default ${SING_DEFAULTS.musicVolume}; 0 with --tts)`, numberFlag("sing", "--music-volume", NON_NEGATIVE_NUMBER))
     .option("--spkfile <file>", "another singer's audio whose artist embedding is blended in")
     .option("--spk-alpha <a>", `blend weight of --spkfile: (1 − a)·reference + a·spkfile (default ${SING_DEFAULTS.spkAlpha})`, numberFlag("sing", "--spk-alpha", ANY_NUMBER))
     .option("--gen-semantic <bool>", "true (default): t2s generates semantic tokens from the lyrics; false: extract them from the separated vocals", booleanValue)

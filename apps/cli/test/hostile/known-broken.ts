@@ -32,14 +32,6 @@ export const KNOWN_BROKEN: ReadonlySet<string> = new Set<string>([
   // CLI: a missing model or codec file is a model problem (5) where the path is the problem (6).
   "sing: --t2s-model that does not exist",
   "codec encode: --codec default: of a missing file",
-  // CLI: export reads the checkpoint before it checks its flags, so a bad flag on a bad checkpoint gives 5.
-  "export: --decoder-weights int4",
-  "export: --model bogus",
-  // CLI: sing never reads the reference when --vocals/--instrumental are given (it only names the
-  // outputs), so a reference that does not exist sings with exit 0.
-  "sing: a reference that does not exist",
-  // CLI: --music-volume accepts any number; a negative gain inverts the instrumental (exit 0).
-  "sing: --music-volume -3",
   // Both: train opens the dataset before it checks --resume-from, and the shared corpus has no
   // main.parquet, so the dataset fails first (4); checking --resume-from first would be cheaper.
   "train: --resume-from a folder that does not exist",
