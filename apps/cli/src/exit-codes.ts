@@ -10,7 +10,7 @@
  * `CliError` carries its code; commander's errors are usage errors.
  */
 import { ArtistEmbedderError } from "@autosing/artist-embedder";
-import { AudioCodecError, CodecLoadError } from "@autosing/audio-codec";
+import { AudioCodecError, CodecFileError, CodecLoadError, CodecSpecError } from "@autosing/audio-codec";
 import { AutosingError } from "@autosing/base";
 import { EspeakError, EspeakLoadError, EspeakOptionError } from "@autosing/espeak";
 import { LrcAlignError, ModelContractError as FrameClassifierContractError } from "@autosing/lrc-align";
@@ -81,6 +81,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       TrainerConfigError,
       SeparatorOptionError,
       TokenizerSpecError,
+      CodecSpecError,
       // construct-dataset: a --name that is a path, no input partitions, more output partitions than rows.
       ConstructOptionError,
       // Only a backend named by --backend can be missing: the automatic choice ends at cpu, which always loads.
@@ -127,7 +128,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   row(ExitCode.fileSystem, "file-system", "a path that is missing, not allowed or of the wrong kind, or a full disk", {
     // OnnxModelFileError: a model flag's path is missing, a directory or unreadable (it keeps the errno);
     // ExportFolderError: export's output is a file or not writable (overrides its family NnError).
-    errorClasses: [CorpusWriteError, SingOutputError, OutputFolderError, OnnxModelFileError, ExportFolderError],
+    errorClasses: [CorpusWriteError, SingOutputError, OutputFolderError, OnnxModelFileError, ExportFolderError, CodecFileError],
     errnoCodes: ["ENOENT", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "EEXIST", "ENOTEMPTY", "EROFS", "ENOSPC", "EDQUOT", "EFBIG"],
   }),
   row(ExitCode.outOfMemory, "out-of-memory", "the training backend ran out of memory: lower --batch-size or use a native backend", {

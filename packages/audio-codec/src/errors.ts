@@ -100,3 +100,9 @@ export class CodecLoadError extends AudioCodecError {
     super(`${source}: ${message}`, options);
   }
 }
+
+/** A codec spec string that names no codec (`default:<file>` or `snac:<dir>` expected): the caller's typo. */
+export class CodecSpecError extends CodecLoadError {}
+
+/** A codec file or folder that cannot be read (missing, not allowed, a folder): the path is the problem, not the codec. */
+export class CodecFileError extends CodecLoadError {}

@@ -6,7 +6,9 @@ export type { EncodeFormat, EncodeOptions } from "./encode.js";
 export { encodeAudio } from "./encode.js";
 export {
   AudioCodecError,
+  CodecFileError,
   CodecLoadError,
+  CodecSpecError,
   CorruptAudioError,
   EmptyAudioError,
   InvalidAudioParameterError,

@@ -8,7 +8,6 @@ import {
   decodeAudio,
   encodeAudio,
   fitDefaultCodec,
-  loadCodec,
   prepareForCodec,
   reconstructionMetrics,
   serializeDefaultCodec,
@@ -20,6 +19,7 @@ import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { INTEGER, POSITIVE_INTEGER, integerInRange, numberFlag } from "../shared/number-flags.js";
+import { loadCodecFlag } from "../shared/codec-flag.js";
 import { parseTokensFile, tokensFileBody } from "../shared/tokens-file.js";
 import { withUserErrors } from "../shared/user-errors.js";
 
@@ -40,7 +40,7 @@ async function openCodec(spec: string | undefined): Promise<AcousticCodec> {
   if (spec === undefined) {
     throw new CliError('autosing codec: pass --codec default:<codec.json|.safetensors> (fit one with "autosing codec fit") or snac:<dir with encoder.onnx, decoder.onnx>');
   }
-  return loadCodec(spec);
+  return loadCodecFlag("codec", spec);
 }
 
 async function readMono(file: string, codec: { sampleRate: number }): Promise<Float32Array> {

@@ -1,11 +1,12 @@
 /** The ONNX models and codecs behind `autosing process`'s steps, chosen by its flags. */
 import { type ArtistEmbedder, openArtistEmbedderExport } from "@autosing/artist-embedder";
-import { type AcousticCodec, loadCodec } from "@autosing/audio-codec";
+import type { AcousticCodec } from "@autosing/audio-codec";
 import { OnnxFrameClassifier } from "@autosing/lrc-align";
 import type { StepName } from "@autosing/processing";
 import { loadSemanticTokenizer } from "@autosing/semantic-tokens";
 
 import { CliError } from "../errors.js";
+import { loadCodecFlag } from "../shared/codec-flag.js";
 import type { ProcessFlags } from "./process-flags.js";
 
 /** The models a step needs, opened once for all the partitions of a run and released at the end. */
@@ -25,7 +26,7 @@ export async function openModels(step: StepName, flags: ProcessFlags): Promise<S
     if (flags.codec === undefined) {
       throw new CliError('autosing process atoks: pass --codec default:<codec.json|.safetensors> (fit one with "autosing codec fit") or snac:<dir with encoder.onnx, decoder.onnx>');
     }
-    models.codec = await loadCodec(flags.codec, threads);
+    models.codec = await loadCodecFlag("process atoks", flags.codec, threads);
   }
   if (step === "stoks") {
     if (flags.tokenizer === undefined) throw new CliError("autosing process stoks: pass --tokenizer default:<tokenizer.json> or bn-whisper:<model.onnx>");

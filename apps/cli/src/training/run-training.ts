@@ -4,6 +4,7 @@
  * calls it with the options of its flags, `autosing demo` with typed options; both get the
  * typed summary back.
  */
+import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 import { type TfBackendChoice, describeTfBackend } from "@autosing/nn";
@@ -99,6 +100,8 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
   const given = Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined)) as TrainingRequest<Name>;
   const settings = { ...TRAINING_DEFAULTS, ...given };
   if (settings.resumeFrom && settings.loadFrom) throw new CliError("autosing train: give --resume-from or --load-from, not both");
+  // Cheap, so before the backend and the dataset: a mistyped checkpoint path is the first thing to hear about.
+  if (settings.resumeFrom) await requireExistingPath("--resume-from", settings.resumeFrom);
   const log = (line: string) => stderr(`${line}\n`);
   try {
     const backend = await selectBackend(settings.backend === "auto" ? {} : { only: [settings.backend] });
@@ -157,5 +160,15 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
     }
   } catch (error) {
     throw asUserError("train", error);
+  }
+}
+
+/** Fails with the file-system code, naming the flag, when `path` does not exist. */
+async function requireExistingPath(flag: string, path: string): Promise<void> {
+  try {
+    await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CliError(`autosing train: ${flag} ${path} does not exist`, ExitCode.fileSystem);
+    throw error;
   }
 }

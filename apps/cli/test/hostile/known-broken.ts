@@ -27,14 +27,8 @@ export const KNOWN_BROKEN: ReadonlySet<string> = new Set<string>([
   "dataset info: a file instead of a folder",
   "process: a dataset folder that does not exist",
   "process: a file instead of the dataset folder",
-  // CLI: a --codec spec of an unknown kind is a model problem (5) where it is a usage error (2).
-  "process atoks: --codec nope:x",
-  // CLI: a missing model or codec file is a model problem (5) where the path is the problem (6).
+  // CLI: a missing model export is a model problem (5) where the path is the problem (6).
   "sing: --t2s-model that does not exist",
-  "codec encode: --codec default: of a missing file",
-  // Both: train opens the dataset before it checks --resume-from, and the shared corpus has no
-  // main.parquet, so the dataset fails first (4); checking --resume-from first would be cheaper.
-  "train: --resume-from a folder that does not exist",
 ]);
 
 /** Cases that hang today (they would run into their timeout): `it.todo` until a limit exists. None left: `corpus make --seconds 1e9` is bounded now. */
