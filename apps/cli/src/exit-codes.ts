@@ -15,7 +15,7 @@ import { AutosingError } from "@autosing/base";
 import { EspeakError, EspeakLoadError, EspeakOptionError } from "@autosing/espeak";
 import { LrcAlignError, ModelContractError as FrameClassifierContractError } from "@autosing/lrc-align";
 import { ExportFolderError, NnError, OnnxModelError, OnnxModelFileError } from "@autosing/nn";
-import { ConstructOptionError, OutputFolderError, ParquetIoError } from "@autosing/parquet-io";
+import { ConstructOptionError, DatasetFolderError, OutputFolderError, ParquetIoError } from "@autosing/parquet-io";
 import { ModelRequiredError, ProcessingError, StepOptionError } from "@autosing/processing";
 import { SafetensorsError } from "@autosing/safetensors";
 import { SemanticModelContractError, SemanticTokensError, TokenizerFileError, TokenizerSpecError } from "@autosing/semantic-tokens";
@@ -128,7 +128,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   row(ExitCode.fileSystem, "file-system", "a path that is missing, not allowed or of the wrong kind, or a full disk", {
     // OnnxModelFileError: a model flag's path is missing, a directory or unreadable (it keeps the errno);
     // ExportFolderError: export's output is a file or not writable (overrides its family NnError).
-    errorClasses: [CorpusWriteError, SingOutputError, OutputFolderError, OnnxModelFileError, ExportFolderError, CodecFileError],
+    errorClasses: [CorpusWriteError, SingOutputError, OutputFolderError, OnnxModelFileError, ExportFolderError, CodecFileError, DatasetFolderError],
     errnoCodes: ["ENOENT", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "EEXIST", "ENOTEMPTY", "EROFS", "ENOSPC", "EDQUOT", "EFBIG"],
   }),
   row(ExitCode.outOfMemory, "out-of-memory", "the training backend ran out of memory: lower --batch-size or use a native backend", {

@@ -50,7 +50,7 @@ describe("autosing dataset info", () => {
 
   it("fails with the folder named when it does not exist", async () => {
     const { code, stderr } = await run("dataset", "info", join(dir, "absent"));
-    expect(code).toBe(ExitCode.badInput);
+    expect(code).toBe(ExitCode.fileSystem);
     expect(stderr).toMatch(/autosing dataset info: .*absent: cannot list the dataset folder/);
   });
 });

@@ -78,3 +78,6 @@ export class DatasetLayoutError extends ParquetIoError {
     super(`${path}: ${message}`);
   }
 }
+
+/** A dataset folder that does not exist, is a file, or cannot be listed: the path is the problem, not the data. */
+export class DatasetFolderError extends DatasetLayoutError {}

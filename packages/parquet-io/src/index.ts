@@ -25,6 +25,7 @@ export { HALF_ACOUSTIC_FRAMES, HALF_SEMANTIC_TOKENS, MIN_HALF_COVER, SplitShapeE
 export {
   AlignmentShapeError,
   ColumnTypeError,
+  DatasetFolderError,
   DatasetLayoutError,
   MissingColumnError,
   ParquetFileError,

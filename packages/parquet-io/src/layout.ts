@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 import { parquetMetadataAsync } from "hyparquet";
 
-import { DatasetLayoutError } from "./errors.js";
+import { DatasetFolderError } from "./errors.js";
 
 /** Path of a step table of one partition: `<dir>/<partition>/<step>.parquet`. */
 export function stepPath(dir: string, partition: number, step: string): string {
@@ -20,7 +20,7 @@ export async function listPartitions(dir: string): Promise<number[]> {
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    throw new DatasetLayoutError(dir, `cannot list the dataset folder: ${(error as Error).message}`);
+    throw new DatasetFolderError(dir, `cannot list the dataset folder: ${(error as Error).message}`);
   }
   return entries
     .filter((entry) => entry.isDirectory() && /^(0|[1-9]\d*)$/.test(entry.name))

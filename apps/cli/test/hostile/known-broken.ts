@@ -22,9 +22,8 @@ export const KNOWN_BROKEN: ReadonlySet<string> = new Set<string>([
   "dataset info: index.parquet is random bytes as Parquet",
   "dataset info: index.parquet is a table missing a column",
   "dataset info: index.parquet is a column of the wrong type",
-  // CLI: a folder that is missing or a file gives bad input (4) where the path is the problem (6).
-  "dataset info: a folder that does not exist",
-  "dataset info: a file instead of a folder",
+  // CLI: process reads <dataset>/<n>/index.parquet directly, so a dataset folder that is missing or a
+  // file is reported as a missing step input (bad input, 4) where the path is the problem (6).
   "process: a dataset folder that does not exist",
   "process: a file instead of the dataset folder",
   // CLI: a missing model export is a model problem (5) where the path is the problem (6).
