@@ -1,15 +1,14 @@
 /** Rows the align step cannot use are reported (file, row, id, cause) and left out; the good rows are written. */
 import { mkdtempSync, rmSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { encodeWav } from "@autosing/audio-codec";
-import { type IndexRow, alignmentTable, chunkedTable, defineTable, indexTable, readTable, stepPath, writeTable } from "@autosing/parquet-io";
-import { writeTestCorpus } from "@autosing/song-corpus";
+import { type IndexRow, alignmentTable, chunkedTable, defineTable, indexTable, readTable, stepPath } from "@autosing/parquet-io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { AllRowsFailedError, type RowFailure, align, vadExtract } from "../src/index.js";
+import { oneCorpusSong, onePartitionDataset } from "./fixtures.js";
 
 const root = mkdtempSync(join(tmpdir(), "autosing-bad-rows-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -22,17 +21,11 @@ const looseIndexTable = defineTable<Omit<IndexRow, "id"> & { id: string | null }
 
 let good: IndexRow;
 beforeAll(async () => {
-  const corpus = join(root, "corpus");
-  await mkdir(corpus, { recursive: true });
-  await writeTestCorpus(corpus, { songs: 1, seconds: 9, seed: 3 });
-  good = (await readTable(stepPath(corpus, 0, "index"), indexTable))[0]!;
+  good = await oneCorpusSong(root);
 });
 
-async function partition(name: string, rows: (Omit<IndexRow, "id"> & { id: string | null })[]): Promise<string> {
-  const dataset = join(root, name);
-  await mkdir(join(dataset, "0"), { recursive: true });
-  await writeTable(stepPath(dataset, 0, "index"), looseIndexTable, rows);
-  return dataset;
+function partition(name: string, rows: (Omit<IndexRow, "id"> & { id: string | null })[]): Promise<string> {
+  return onePartitionDataset(root, name, looseIndexTable, rows);
 }
 
 describe("align: rows whose lyrics cannot be aligned", () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type ArtistEmbedder, DEFAULT_ARTIST_EMBEDDER_TUNABLES, artistEmbedderConfig, artistEmbedderParameterSpecs, openArtistEmbedderExport, writeArtistEmbedderExport } from "@autosing/artist-embedder";
 import { type AcousticCodec, createDefaultCodec, decodeAudio, firstChannel, fitDefaultCodec, resample } from "@autosing/audio-codec";
 import { initializeParameters } from "@autosing/nn";
-import { indexTable, readTable, stepPath } from "@autosing/parquet-io";
+import { type IndexRow, type TableSchema, indexTable, readTable, stepPath, writeTable } from "@autosing/parquet-io";
 import { type SemanticTokenizer, createDefaultTokenizer, fitDefaultTokenizer } from "@autosing/semantic-tokens";
 import { writeTestCorpus } from "@autosing/song-corpus";
 
@@ -40,4 +40,22 @@ export async function makeRandomEmbedder(root: string, ctxN: number): Promise<Ar
   const dir = join(root, "embedder");
   await writeArtistEmbedderExport({ config, tunables, weights }, dir);
   return openArtistEmbedderExport(dir, { threads: 1 });
+}
+
+/** The first song of a one-song synthetic corpus under `<root>/corpus`, as an index row to build partitions from. */
+export async function oneCorpusSong(root: string): Promise<IndexRow> {
+  const corpus = join(root, "corpus");
+  await mkdir(corpus, { recursive: true });
+  await writeTestCorpus(corpus, { songs: 1, seconds: 9, seed: 3 });
+  const [song] = await readTable(stepPath(corpus, 0, "index"), indexTable);
+  if (song === undefined) throw new Error(`${corpus}: the test corpus wrote no song`);
+  return song;
+}
+
+/** Writes `rows` as partition 0 of the dataset `<root>/<name>` and returns the dataset folder. */
+export async function onePartitionDataset<Row>(root: string, name: string, table: TableSchema<Row>, rows: Row[]): Promise<string> {
+  const dataset = join(root, name);
+  await mkdir(join(dataset, "0"), { recursive: true });
+  await writeTable(stepPath(dataset, 0, "index"), table, rows);
+  return dataset;
 }

@@ -1,31 +1,24 @@
 /** Song limits (lyrics length, song length) fail the row that is over them; strict fails the partition on any bad row. */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { type IndexRow, alignmentTable, indexTable, readTable, stepPath, writeTable } from "@autosing/parquet-io";
-import { writeTestCorpus } from "@autosing/song-corpus";
+import { type IndexRow, alignmentTable, indexTable, readTable, stepPath } from "@autosing/parquet-io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DEFAULT_SONG_LIMITS, StepOptionError, StrictRowFailuresError, align, vadExtract } from "../src/index.js";
+import { oneCorpusSong, onePartitionDataset } from "./fixtures.js";
 
 const root = mkdtempSync(join(tmpdir(), "autosing-limits-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 let good: IndexRow;
 beforeAll(async () => {
-  const corpus = join(root, "corpus");
-  await mkdir(corpus, { recursive: true });
-  await writeTestCorpus(corpus, { songs: 1, seconds: 9, seed: 3 });
-  good = (await readTable(stepPath(corpus, 0, "index"), indexTable))[0]!;
+  good = await oneCorpusSong(root);
 });
 
-async function partition(name: string, rows: IndexRow[]): Promise<string> {
-  const dataset = join(root, name);
-  await mkdir(join(dataset, "0"), { recursive: true });
-  await writeTable(stepPath(dataset, 0, "index"), indexTable, rows);
-  return dataset;
+function partition(name: string, rows: IndexRow[]): Promise<string> {
+  return onePartitionDataset(root, name, indexTable, rows);
 }
 
 describe("song limits", () => {
