@@ -9,13 +9,14 @@ export const LAYERS = Object.freeze([
   { name: "CLI", packages: ["@autosing/cli"] },
   { name: "server", packages: ["@autosing/server"] },
   { name: "processing steps", packages: ["@autosing/processing"] },
+  { name: "importers", packages: ["@autosing/pretrained"] },
   { name: "pipelines", packages: ["@autosing/sing", "@autosing/trainer"] },
   { name: "models", packages: ["@autosing/t2s-model", "@autosing/sm2a-model", "@autosing/artist-embedder"] },
   { name: "neural building blocks", packages: ["@autosing/nn"] },
   { name: "contracts and adapters", packages: ["@autosing/semantic-tokens", "@autosing/separation", "@autosing/lrc-align"] },
   { name: "synthetic corpus", packages: ["@autosing/song-corpus"] },
   { name: "audio and datasets", packages: ["@autosing/audio-codec", "@autosing/parquet-io"] },
-  { name: "engines and formats", packages: ["@autosing/onnx", "@autosing/safetensors", "@autosing/espeak"] },
+  { name: "engines and formats", packages: ["@autosing/onnx", "@autosing/safetensors", "@autosing/torch-files", "@autosing/espeak"] },
   { name: "base", packages: ["@autosing/base"] },
 ]);
 

@@ -20,7 +20,7 @@ describe("@autosing/eslint-config layer rules", () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]?.rule).toBe("autosing/layer-order");
     expect(messages[0]?.message).toContain('@autosing/audio-codec (layer "audio and datasets") must not import @autosing/nn (layer "neural building blocks")');
-    expect(messages[0]?.message).toContain("CLI → server → processing steps → pipelines → models → neural building blocks");
+    expect(messages[0]?.message).toContain("CLI → server → processing steps → importers → pipelines → models → neural building blocks");
     expect(messages[0]?.message).toContain("docs/decisions/0005-layer-order.md");
   });
 

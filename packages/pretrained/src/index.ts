@@ -1,0 +1,3 @@
+export { PretrainedError, PretrainedSourceError } from "./errors.js";
+export type { ImportContext, ImportedModel, ImporterOption, ModelImporter, ModelKind } from "./importer.js";
+export { type UpstreamFile, type UpstreamTensor, openUpstreamFile, stateDictUnder } from "./upstream-file.js";

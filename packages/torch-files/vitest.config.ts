@@ -1,0 +1,3 @@
+import { defineAutosingConfig } from "@autosing/vitest-config";
+
+export default defineAutosingConfig();
