@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 
 import type { StateDict } from "@autosing/safetensors";
-import { readSafetensors } from "@autosing/safetensors";
+import { SafetensorsError, SafetensorsFormatError, readSafetensors } from "@autosing/safetensors";
 import { PickleGlobal, PickleObject, TorchDtypeValue, TorchFileError, TorchTensor, openTorchFile } from "@autosing/torch-files";
 
 import { PretrainedSourceError } from "./errors.js";
@@ -140,7 +140,15 @@ function openSafetensors(path: string): UpstreamFile {
   } catch (error) {
     throw new PretrainedSourceError(path, `cannot be read (${(error as Error).message})`);
   }
-  const { tensors, metadata } = readSafetensors(bytes, path);
+  let contents: ReturnType<typeof readSafetensors>;
+  try {
+    contents = readSafetensors(bytes, path);
+  } catch (error) {
+    if (!SafetensorsError.isInstance(error)) throw error;
+    const detail = SafetensorsFormatError.isInstance(error) ? error.detail : error.message;
+    throw new PretrainedSourceError(path, `is neither a PyTorch file (a torch.save zip archive or pickle) nor safetensors: ${detail}`);
+  }
+  const { tensors, metadata } = contents;
   const root: Record<string, unknown> = {};
   for (const [key, text] of Object.entries(metadata)) {
     try {
