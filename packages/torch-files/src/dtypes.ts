@@ -62,3 +62,14 @@ export function halfToNumber(bits: number): number {
   if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
+
+let halves: Float32Array | undefined;
+
+/** Every float16 bit pattern as float32 (256 KiB, built on first use): widening by lookup. */
+export function halfTable(): Float32Array {
+  if (halves === undefined) {
+    halves = new Float32Array(65536);
+    for (let bits = 0; bits < 65536; bits++) halves[bits] = halfToNumber(bits);
+  }
+  return halves;
+}

@@ -1,5 +1,5 @@
 import type { ByteSource } from "./byte-source.js";
-import { DTYPE_SIZES, type TorchDtype, halfToNumber } from "./dtypes.js";
+import { DTYPE_SIZES, type TorchDtype, halfTable } from "./dtypes.js";
 import { TorchFileError } from "./errors.js";
 
 /**
@@ -91,17 +91,9 @@ export class TorchTensor {
     const span = new Raw(new ArrayBuffer(spanCount * size), 0, spanCount);
     this.storage.source.readInto(this.storage.byteOffset + this.storageOffset * size, new Uint8Array(span.buffer), where);
     const out = new Raw(new ArrayBuffer(count * size), 0, count);
-    const index = new Array<number>(this.shape.length).fill(0);
-    let from = 0;
-    for (let i = 0; i < count; i++) {
-      (out as Uint8Array)[i] = (span as Uint8Array)[from] as number;
-      for (let axis = this.shape.length - 1; axis >= 0; axis--) {
-        from += this.stride[axis] as number;
-        if (++(index[axis] as number) < (this.shape[axis] as number)) break;
-        from -= (this.shape[axis] as number) * (this.stride[axis] as number);
-        index[axis] = 0;
-      }
-    }
+    // 4- and 8-byte elements move as 32-bit words: a quarter of the copies of a byte loop.
+    if (size % 4 === 0) gatherWords(new Uint32Array(span.buffer), new Uint32Array(out.buffer), this.shape, this.stride, size / 4);
+    else gatherWords(new Uint8Array(span.buffer), new Uint8Array(out.buffer), this.shape, this.stride, size);
     return out;
   }
 
@@ -114,7 +106,8 @@ export class TorchTensor {
       const bits = new Uint32Array(out.buffer);
       for (let i = 0; i < raw.length; i++) bits[i] = ((raw as Uint16Array)[i] as number) << 16;
     } else if (this.dtype === "float16") {
-      for (let i = 0; i < raw.length; i++) out[i] = halfToNumber((raw as Uint16Array)[i] as number);
+      const table = halfTable();
+      for (let i = 0; i < raw.length; i++) out[i] = table[(raw as Uint16Array)[i] as number] as number;
     } else {
       for (let i = 0; i < raw.length; i++) out[i] = Number(raw[i]);
     }
@@ -143,6 +136,34 @@ export class TorchTensor {
       out[i] = value;
     }
     return out;
+  }
+}
+
+/**
+ * Copies a strided view row-major, word by word: the innermost axis runs in a tight loop, the
+ * outer axes advance like an odometer. `span` starts at the view's first element; strides are in
+ * elements of `size` words.
+ */
+function gatherWords(span: Uint8Array | Uint32Array, out: Uint8Array | Uint32Array, shape: readonly number[], stride: readonly number[], size: number): void {
+  const rank = shape.length;
+  const inner = shape[rank - 1] as number;
+  const innerStep = (stride[rank - 1] as number) * size;
+  const rows = out.length / size / inner;
+  const index = new Array<number>(Math.max(rank - 1, 0)).fill(0);
+  let rowStart = 0;
+  let to = 0;
+  for (let row = 0; row < rows; row++) {
+    let from = rowStart;
+    for (let j = 0; j < inner; j++) {
+      for (let b = 0; b < size; b++) out[to++] = span[from + b] as number;
+      from += innerStep;
+    }
+    for (let axis = rank - 2; axis >= 0; axis--) {
+      rowStart += (stride[axis] as number) * size;
+      if (++(index[axis] as number) < (shape[axis] as number)) break;
+      rowStart -= (shape[axis] as number) * (stride[axis] as number) * size;
+      index[axis] = 0;
+    }
   }
 }
 
