@@ -22,6 +22,7 @@ faithful stand-in (it records the named constructor arguments in `__stored_args_
 save_model writes as `config`).
 Output: packages/pretrained/test/__fixtures__/upstream-checkpoints/ (about 450 KB).
 """
+import copy
 import dataclasses
 import json
 import math
@@ -153,7 +154,8 @@ def write_lightning_ckpt(model):
     """The dict Lightning writes for upstream train.py's TrainingTask (built by hand: no Lightning here)."""
     task_state = {f"model.{k}": v for k, v in model.state_dict().items()}
     # Optimizer moments for a few parameters only: enough to be realistic, small enough to commit.
-    parameters = [p for p in model.parameters()][:6]
+    # A copy steps, so the saved weights stay those the golden logits came from.
+    parameters = [p for p in copy.deepcopy(model).parameters()][:6]
     optimizer = torch.optim.AdamW(parameters, lr=1e-3, betas=(0.9, 0.95))
     for parameter in parameters:
         parameter.grad = torch.zeros_like(parameter)
