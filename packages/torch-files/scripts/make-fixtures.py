@@ -10,7 +10,9 @@ expected.json (int64 values as decimal strings, halves widened to float32 by tor
 
 How: /usr/bin/python3 packages/torch-files/scripts/make-fixtures.py   (from the repository root)
 Upstream: PyTorch 1.13 (Debian python3-torch), its own torch.save; no stand-ins are needed.
-Output: packages/torch-files/test/__fixtures__/ (a few KB).
+Output: packages/torch-files/test/__fixtures__/ (a few KB). Every file but state-legacy.pt comes out
+byte-identical on each run; the legacy format names storages by their memory address
+(`str(storage._cdata)`), so that file's storage keys differ from run to run.
 """
 import json
 import os
@@ -79,11 +81,15 @@ def describe(value):
 
 def zip_with_pickle(path, pickle_bytes, storages=()):
     """A zip laid out as torch.save lays it out (stored members under one folder), with a hand-made data.pkl."""
+    def member(name):
+        # A fixed time stamp, so the fixture bytes do not change from one run to the next.
+        return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
-        archive.writestr("archive/data.pkl", pickle_bytes)
+        archive.writestr(member("archive/data.pkl"), pickle_bytes)
         for key, data in storages:
-            archive.writestr(f"archive/data/{key}", data)
-        archive.writestr("archive/version", "3\n")
+            archive.writestr(member(f"archive/data/{key}"), data)
+        archive.writestr(member("archive/version"), "3\n")
 
 
 def main():
