@@ -1,3 +1,6 @@
 export { PretrainedError, PretrainedSourceError } from "./errors.js";
 export type { ImportContext, ImportedModel, ImporterOption, ModelImporter, ModelKind } from "./importer.js";
 export { type UpstreamFile, type UpstreamTensor, openUpstreamFile, stateDictUnder } from "./upstream-file.js";
+export { T2S_IMPORTER } from "./upstream-checkpoints/t2s-importer.js";
+export { SM2A_IMPORTER } from "./upstream-checkpoints/sm2a-importer.js";
+export { ARTIST_EMB_IMPORTER } from "./upstream-checkpoints/artist-emb-importer.js";
