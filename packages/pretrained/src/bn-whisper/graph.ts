@@ -1,4 +1,4 @@
-import { OnnxEmitter } from "@autosing/nn";
+import { OnnxEmitter, OnnxFloatAttribute } from "@autosing/nn";
 import type { StateDict } from "@autosing/safetensors";
 
 import type { BnWhisperConfig, BnWhisperTunables, WhisperDimensions } from "./config.js";
@@ -17,7 +17,11 @@ export interface BnWhisperGraphSpec {
   readonly tunables: BnWhisperTunables;
   /** Whisper keys as in `model_state_dict` (`encoder.…`) and the rvq.model keys under `bottleneck.`. */
   readonly weights: StateDict;
-  /** onnxruntime com.microsoft operators (Gelu, BiasGelu) where they replace several nodes; default true. */
+  /**
+   * onnxruntime com.microsoft operators where they replace several nodes: Gelu, BiasGelu,
+   * SkipLayerNormalization and MultiHeadAttention (whose CPU kernel never materialises the
+   * 1500 × 1500 scores of every head at once); default true. False emits standard ONNX only.
+   */
   readonly contribOps?: boolean;
 }
 
@@ -54,8 +58,10 @@ export function emitBnWhisperGraph(spec: BnWhisperGraphSpec): Uint8Array {
   const stem = emitter.gelu(conv(emitter.gelu(conv(BN_WHISPER_INPUT, "encoder.conv1", 1)), "encoder.conv2", 2));
   const positions = emitter.weight("encoder.positional_embedding");
   let x = emitter.op("Add", [emitter.op("Transpose", [stem], { perm: [0, 2, 1] }), emitter.constant("positions", positions.data, positions.shape)]);
+  const attention = { nHead: dims.n_audio_head, headDim: state / dims.n_audio_head, qkScale: 1 };
   for (let i = 0; i < dims.n_audio_layer; i++) {
-    x = emitter.encoderLayer(x, `encoder.blocks.${i}`, { nHead: dims.n_audio_head, headDim: state / dims.n_audio_head, qkScale: 1 });
+    const prefix = `encoder.blocks.${i}`;
+    x = spec.contribOps ?? true ? fusedEncoderLayer(emitter, x, prefix, attention) : emitter.encoderLayer(x, prefix, attention);
   }
   x = emitter.layerNorm(x, "encoder.ln_post");
 
@@ -101,4 +107,25 @@ function downsample(
     return emitter.op("ReduceMean", [grouped], { axes: [2], keepdims: 0 });
   }
   return strided();
+}
+
+/**
+ * Port of whisper/model.py: ResidualAttentionBlock.forward without cross attention, in
+ * onnxruntime's contrib operators: the fused q/k/v product (Whisper's (D^-1/4)² folded into the
+ * query weights; `key` has no bias), com.microsoft MultiHeadAttention with scale 1, and the
+ * attention residual + mlp_ln as one SkipLayerNormalization.
+ */
+function fusedEncoderLayer(emitter: OnnxEmitter, x: string, prefix: string, options: { nHead: number; headDim: number }): string {
+  const { nHead, headDim } = options;
+  const width = nHead * headDim;
+  const qkv = emitter.fusedLinear(emitter.layerNorm(x, `${prefix}.attn_ln`), [
+    { prefix: `${prefix}.attn.query`, scale: 1 / Math.sqrt(headDim) },
+    { prefix: `${prefix}.attn.key`, bias: false },
+    { prefix: `${prefix}.attn.value` },
+  ]);
+  const [q = "", k = "", v = ""] = emitter.opMulti("Split", [qkv, emitter.int64([width, width, width])], 3, { axis: -1 });
+  const [attended = ""] = emitter.contribOp("MultiHeadAttention", [q, k, v], ["y"], { num_heads: nHead, scale: new OnnxFloatAttribute(1) });
+  const out = emitter.fusedProduct(attended, [{ prefix: `${prefix}.attn.out` }]);
+  const residual = emitter.skipLayerNorm(x, out.product, `${prefix}.mlp_ln`, out.bias);
+  return emitter.op("Add", [residual.sum, emitter.mlp(residual.normalized, `${prefix}.mlp`)]);
 }
