@@ -9,6 +9,8 @@ import { BN_WHISPER_IMPORTER } from "../src/index.js";
 export const BN_WHISPER_FIXTURES = join(import.meta.dirname, "__fixtures__", "bn-whisper");
 export const RVQ_COPY = join(BN_WHISPER_FIXTURES, "rvq.safetensors");
 export const WHISPER_COPY = join(BN_WHISPER_FIXTURES, "whisper.safetensors");
+/** The second bottleneck: downsample_conv, no mask_embs, no rope, no codebook projections. */
+export const RVQ_CONV_COPY = join(BN_WHISPER_FIXTURES, "rvq-conv.safetensors");
 
 export async function fixtureBytes(name: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(join(BN_WHISPER_FIXTURES, name)));

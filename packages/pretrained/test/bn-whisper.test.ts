@@ -8,7 +8,7 @@ import { loadBnWhisperOnnx, whisperEncoderInput } from "@autosing/semantic-token
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { BN_WHISPER_FILES, BN_WHISPER_INPUT, BN_WHISPER_OUTPUT, SEMANTIC_EMBEDDINGS_TENSOR } from "../src/index.js";
-import { RVQ_COPY, WHISPER_COPY, agreement, fixtureBytes, runImport, scratchFolder } from "./bn-whisper-helpers.js";
+import { RVQ_CONV_COPY, RVQ_COPY, WHISPER_COPY, agreement, fixtureBytes, runImport, scratchFolder } from "./bn-whisper-helpers.js";
 
 // Golden values from scripts/golden/bn_whisper.py: upstream BNWhisper (WhisperSpeech
 // RQBottleneckTransformer + vector-quantize-pytorch) over an OpenAI Whisper encoder, reduced
@@ -20,6 +20,23 @@ const goldenTensor = (name: string): { shape: number[]; data: Float32Array | Int
   return tensor;
 };
 const signal = decodeWav(await fixtureBytes("signal.wav"), "signal.wav").channels[0] ?? new Float32Array();
+
+/** The model's 750 tokens for upstream's log-mel of the signal padded to 3000 frames with -1.5 (as encode_mel pads). */
+async function tokensOfGoldenMel(model: string): Promise<BigInt64Array> {
+  const mel = goldenTensor("mel");
+  const [nMels = 0, frames = 0] = mel.shape;
+  const padded = new Float32Array(nMels * 3000).fill(-1.5);
+  for (let m = 0; m < nMels; m++) padded.set(mel.data.subarray(m * frames, (m + 1) * frames), m * 3000);
+  const session = await openOnnxSession(model);
+  try {
+    const out = (await session.run({ [BN_WHISPER_INPUT]: float32Tensor(padded, [1, nMels, 3000]) }))[BN_WHISPER_OUTPUT];
+    expect(out?.type).toBe("int64");
+    expect(out?.dims).toEqual([1, 750]);
+    return out?.data as BigInt64Array;
+  } finally {
+    await session.release();
+  }
+}
 
 describe("autosing import bn-whisper (golden, upstream PyTorch)", () => {
   let folder: Awaited<ReturnType<typeof scratchFolder>>;
@@ -54,18 +71,19 @@ describe("autosing import bn-whisper (golden, upstream PyTorch)", () => {
   });
 
   it("gives upstream's 750 tokens for upstream's own log-mel padded to 3000 frames (>= 99 %)", async () => {
-    const mel = goldenTensor("mel");
-    const [nMels = 0, frames = 0] = mel.shape;
-    const padded = new Float32Array(nMels * 3000).fill(-1.5);
-    for (let m = 0; m < nMels; m++) padded.set(mel.data.subarray(m * frames, (m + 1) * frames), m * 3000);
-    const session = await openOnnxSession(join(folder.dir, files.model ?? ""));
+    const out = await tokensOfGoldenMel(join(folder.dir, files.model ?? ""));
+    expect(agreement(out, goldenTensor("tokens_full").data)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it("builds the other Tunables branches as upstream (downsample_conv, no mask_embs, no rope, no projection)", async () => {
+    const other = await scratchFolder();
     try {
-      const out = (await session.run({ [BN_WHISPER_INPUT]: float32Tensor(padded, [1, nMels, 3000]) }))[BN_WHISPER_OUTPUT];
-      expect(out?.type).toBe("int64");
-      expect(out?.dims).toEqual([1, 750]);
-      expect(agreement(out?.data as BigInt64Array, goldenTensor("tokens_full").data)).toBeGreaterThanOrEqual(0.99);
+      const { imported } = await runImport([WHISPER_COPY, RVQ_CONV_COPY], other.dir);
+      expect(imported.details).toMatchObject({ vqCodes: 32, codebookSize: 32, codebookDim: 8, maskCode: null });
+      const out = await tokensOfGoldenMel(join(other.dir, imported.files.model ?? ""));
+      expect(agreement(out, goldenTensor("conv_tokens_full").data)).toBeGreaterThanOrEqual(0.99);
     } finally {
-      await session.release();
+      await other.cleanup();
     }
   });
 

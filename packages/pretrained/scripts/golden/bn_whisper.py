@@ -8,7 +8,9 @@
 # back through upstream's own loaders (BNWhisper.load_model(..., load_from_hf=False) and
 # whisper.load_model), and records a deterministic 3 s 16 kHz test signal (int16 WAV), upstream's
 # log-mel of it (whisper.log_mel_spectrogram) and the tokens of encode_mel on that log-mel: the
-# 75 tokens of the real frames and all 750 of the padded 3000-frame window.
+# 75 tokens of the real frames and all 750 of the padded 3000-frame window. A second bottleneck
+# over the same Whisper (`rvq-conv.model`) takes the other Tunables branches (downsample_conv, no
+# mask_embs, no rope) and has no codebook projections.
 # It also writes safetensors copies of both files (tensors under the same dotted paths the
 # PyTorch files give them, `state_dict.<key>` / `model_state_dict.<key>`, and the `config`,
 # `tunables` and `dims` dicts JSON-encoded in `__metadata__` under the same top-level keys), so the
@@ -190,6 +192,28 @@ def main():
         padded = F.pad(mel, (0, 3000 - mel.shape[-1]), value=-1.5)
         tokens_full = vq.quantize(vq.whmodel[0].encoder(padded))  # [1, 750]
 
+    # A second bottleneck over the same Whisper reaching the other branches: Tunables with
+    # downsample_conv (x[:, ::2] + a strided conv), no mask_embs (no padding code), no rope, and
+    # codebook_dim equal to the width (vector-quantize-pytorch then has no projections).
+    conv = BNWhisper(codebook_dim=8, vq_codes=32, q_depth=1, n_head=2, head_width=4, depth=1, downsample=2,
+                     threshold_ema_dead_code=0, use_cosine_sim=True, whisper_model_name="whisper.pt",
+                     tunables=Tunables(downsample_conv=True, downsample_mean=False, mask_embs=False, rope=False))
+    perturb_layer_norms(conv, generator)
+    with torch.no_grad():
+        for name in ["mlp.0", "mlp.2", "downsample_conv"]:
+            layer = conv.get_submodule(name)
+            fan_in = layer.weight[0].numel()
+            layer.weight.copy_(torch.randn(layer.weight.shape, generator=generator) / math.sqrt(fan_in))
+            layer.bias.copy_(0.1 * torch.randn(layer.bias.shape, generator=generator))
+        embed = conv.rq.layers[0]._codebook.embed
+        embed.copy_(F.normalize(torch.randn(embed.shape, generator=generator), dim=-1))
+    conv_path = os.path.join(OUT, "rvq-conv.model")
+    conv.save_model(conv_path)
+    vq_conv = BNWhisper.load_model(conv_path, load_from_hf=False)
+    vq_conv.whmodel = vq.whmodel
+    with torch.no_grad():
+        conv_tokens_full = vq_conv.encode_mel(padded)  # no mask_embs: all 750 tokens
+
     assert torch.equal(tokens_full[:, : tokens.shape[1]], tokens)
     distinct = len(torch.unique(tokens_full))
     assert distinct >= 8, f"only {distinct} distinct tokens: the fixture would not tell codes apart"
@@ -198,17 +222,24 @@ def main():
     write_safetensors(os.path.join(OUT, "rvq.safetensors"),
                       {f"state_dict.{k}": v for k, v in spec["state_dict"].items()},
                       {"config": json.dumps(spec["config"]), "tunables": json.dumps(spec["tunables"])})
+    spec = torch.load(conv_path)
+    write_safetensors(os.path.join(OUT, "rvq-conv.safetensors"),
+                      {f"state_dict.{k}": v for k, v in spec["state_dict"].items()},
+                      {"config": json.dumps(spec["config"]), "tunables": json.dumps(spec["tunables"])})
     checkpoint = torch.load(whisper_path)
     write_safetensors(os.path.join(OUT, "whisper.safetensors"),
                       {f"model_state_dict.{k}": v for k, v in checkpoint["model_state_dict"].items()},
                       {"dims": json.dumps(checkpoint["dims"])})
     write_safetensors(os.path.join(OUT, "golden.safetensors"),
                       {"mel": mel[0], "tokens": tokens[0].to(torch.int64), "tokens_full": tokens_full[0].to(torch.int64),
+                       "conv_tokens_full": conv_tokens_full[0].to(torch.int64),
                        "codebook": vq.rq.layers[0]._codebook.embed[0]},
                       {"source": "packages/pretrained/scripts/golden/bn_whisper.py", "signal": "signal.wav",
                        "mel": "whisper.log_mel_spectrogram of signal.wav (int16 / 32768), [80, frames]",
-                       "tokens": "BNWhisper.encode_mel(mel)[0]", "tokens_full": "quantize(encoder(mel padded to 3000 with -1.5))[0]"})
+                       "tokens": "BNWhisper.encode_mel(mel)[0]", "tokens_full": "quantize(encoder(mel padded to 3000 with -1.5))[0]",
+                       "conv_tokens_full": "the rvq-conv.model bottleneck's encode_mel(mel padded to 3000 with -1.5)[0]"})
     print(f"{distinct} distinct tokens in 750; tokens[:20] = {tokens[0, :20].tolist()}")
+    print(f"conv variant: {len(torch.unique(conv_tokens_full))} distinct tokens in 750")
     for name in sorted(os.listdir(OUT)):
         print(f"{name}: {os.path.getsize(os.path.join(OUT, name))} bytes")
 
