@@ -7,7 +7,19 @@ import { decodeSafetensors } from "@autosing/safetensors";
 import { loadBnWhisperOnnx, whisperEncoderInput } from "@autosing/semantic-tokens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { BN_WHISPER_FILES, BN_WHISPER_INPUT, BN_WHISPER_OUTPUT, SEMANTIC_EMBEDDINGS_TENSOR } from "../src/index.js";
+import { readBnWhisperConfig, readBnWhisperTunables, readWhisperDimensions } from "../src/bn-whisper/config.js";
+import { lazyStateDict } from "../src/bn-whisper/lazy-weights.js";
+import { checkedTensors } from "../src/bn-whisper/source-files.js";
+import {
+  BN_WHISPER_FILES,
+  BN_WHISPER_INPUT,
+  BN_WHISPER_OUTPUT,
+  SEMANTIC_EMBEDDINGS_TENSOR,
+  bnWhisperShapes,
+  emitBnWhisperGraph,
+  openUpstreamFile,
+  whisperEncoderShapes,
+} from "../src/index.js";
 import { RVQ_CONV_COPY, RVQ_COPY, WHISPER_COPY, agreement, fixtureBytes, runImport, scratchFolder } from "./bn-whisper-helpers.js";
 
 // Golden values from scripts/golden/bn_whisper.py: upstream BNWhisper (WhisperSpeech
@@ -22,7 +34,7 @@ const goldenTensor = (name: string): { shape: number[]; data: Float32Array | Int
 const signal = decodeWav(await fixtureBytes("signal.wav"), "signal.wav").channels[0] ?? new Float32Array();
 
 /** The model's 750 tokens for upstream's log-mel of the signal padded to 3000 frames with -1.5 (as encode_mel pads). */
-async function tokensOfGoldenMel(model: string): Promise<BigInt64Array> {
+async function tokensOfGoldenMel(model: string | Uint8Array): Promise<BigInt64Array> {
   const mel = goldenTensor("mel");
   const [nMels = 0, frames = 0] = mel.shape;
   const padded = new Float32Array(nMels * 3000).fill(-1.5);
@@ -73,6 +85,25 @@ describe("autosing import bn-whisper (golden, upstream PyTorch)", () => {
   it("gives upstream's 750 tokens for upstream's own log-mel padded to 3000 frames (>= 99 %)", async () => {
     const out = await tokensOfGoldenMel(join(folder.dir, files.model ?? ""));
     expect(agreement(out, goldenTensor("tokens_full").data)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it("emits the same network in standard ONNX operators only (contribOps: false)", async () => {
+    const [rvq, whisper] = await Promise.all([openUpstreamFile(RVQ_COPY), openUpstreamFile(WHISPER_COPY)]);
+    try {
+      const config = readBnWhisperConfig(rvq.path, rvq.root);
+      const tunables = readBnWhisperTunables(rvq.path, rvq.root);
+      const dims = readWhisperDimensions(whisper.path, whisper.root);
+      const weights = lazyStateDict([
+        { tensors: checkedTensors(whisper, "model_state_dict.", whisperEncoderShapes(dims), "dims", ["decoder."]) },
+        { tensors: checkedTensors(rvq, "state_dict.", bnWhisperShapes(config, tunables), "config"), prefix: "bottleneck." },
+      ]);
+      const graph = emitBnWhisperGraph({ dims, config, tunables, weights, contribOps: false });
+      expect(new TextDecoder().decode(graph)).not.toContain("com.microsoft");
+      expect(agreement(await tokensOfGoldenMel(graph), goldenTensor("tokens_full").data)).toBeGreaterThanOrEqual(0.99);
+    } finally {
+      rvq.close();
+      whisper.close();
+    }
   });
 
   it("builds the other Tunables branches as upstream (downsample_conv, no mask_embs, no rope, no projection)", async () => {
