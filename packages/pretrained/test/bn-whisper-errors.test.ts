@@ -19,6 +19,8 @@ const editJson = (metadata: Record<string, string>, key: string, change: (value:
 describe("autosing import bn-whisper refuses bad input, naming file and key, writing nothing", () => {
   let sources: Awaited<ReturnType<typeof scratchFolder>>;
   let output: Awaited<ReturnType<typeof scratchFolder>>;
+  /** The error of the last `refusal`. */
+  let refused: PretrainedSourceError | undefined;
   beforeEach(async () => {
     sources = await scratchFolder();
     output = await scratchFolder();
@@ -45,6 +47,7 @@ describe("autosing import bn-whisper refuses bad input, naming file and key, wri
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(PretrainedSourceError);
+    refused = error as PretrainedSourceError;
     expect((error as PretrainedSourceError).source).toBe(file);
     expect(await readdir(output.dir)).toEqual([]);
     return (error as Error).message;
@@ -53,6 +56,7 @@ describe("autosing import bn-whisper refuses bad input, naming file and key, wri
   it("a missing state-dict key", async () => {
     const rvq = await edited("rvq.safetensors", "rvq.model", (t) => t.delete("state_dict.mlp.0.bias"));
     expect(await refusal([rvq, WHISPER_COPY], rvq)).toMatch(/missing key state_dict\.mlp\.0\.bias/u);
+    expect(refused?.key).toBe("state_dict.mlp.0.bias");
   });
 
   it("all missing and extra keys at once", async () => {
@@ -65,6 +69,7 @@ describe("autosing import bn-whisper refuses bad input, naming file and key, wri
     const message = await refusal([RVQ_COPY, whisper], whisper);
     expect(message).toMatch(/missing keys model_state_dict\.encoder\.conv2\.weight, model_state_dict\.encoder\.blocks\.1\.attn\.out\.bias/u);
     expect(message).toMatch(/unexpected key model_state_dict\.encoder\.conv3\.weight/u);
+    expect(refused?.key).toBeUndefined();
   });
 
   it("an extra key in rvq.model", async () => {
@@ -79,6 +84,7 @@ describe("autosing import bn-whisper refuses bad input, naming file and key, wri
     });
     const message = await refusal([RVQ_COPY, whisper], whisper);
     expect(message).toMatch(/model_state_dict\.encoder\.ln_post\.bias is \[2, 4\], expected \[8\]/u);
+    expect(refused?.key).toBe("model_state_dict.encoder.ln_post.bias");
   });
 
   it("a config that does not match the weights (vq_codes)", async () => {

@@ -70,18 +70,19 @@ export function checkedTensors(
   const misshapen: string[] = [];
   for (const [key, tensor] of found) {
     const shape = expected.get(key) ?? [];
-    if (tensor.shape.length !== shape.length || tensor.shape.some((d, i) => d !== shape[i])) {
-      misshapen.push(`${prefix}${key} is [${tensor.shape.join(", ")}], expected [${shape.join(", ")}]`);
-    }
+    if (tensor.shape.length !== shape.length || tensor.shape.some((d, i) => d !== shape[i])) misshapen.push(prefix + key);
   }
   const problems = [
     ...(missing.length > 0 ? [`missing key${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`] : []),
     ...(unexpected.length > 0 ? [`unexpected key${unexpected.length > 1 ? "s" : ""} ${unexpected.join(", ")}`] : []),
-    ...(misshapen.length > 0 ? [`wrong shape${misshapen.length > 1 ? "s" : ""}: ${misshapen.join("; ")}`] : []),
+    ...(misshapen.length > 0
+      ? [`wrong shape${misshapen.length > 1 ? "s" : ""}: ${misshapen.map((name) => `${name} is [${file.tensors.get(name)?.shape.join(", ") ?? ""}], expected [${expected.get(name.slice(prefix.length))?.join(", ") ?? ""}]`).join("; ")}`]
+      : []),
   ];
   if (problems.length > 0) {
-    const single = missing.length + unexpected.length + misshapen.length === 1 ? (missing[0] ?? unexpected[0] ?? misshapen[0]?.split(" ")[0]) : undefined;
-    throw new PretrainedSourceError(file.path, `its tensors do not match ${hint}: ${problems.join("; ")}`, single);
+    // One offending key is also the error's `key`; several are all in the message.
+    const keys = [...missing, ...unexpected, ...misshapen];
+    throw new PretrainedSourceError(file.path, `its tensors do not match ${hint}: ${problems.join("; ")}`, keys.length === 1 ? keys[0] : undefined);
   }
   return found;
 }
