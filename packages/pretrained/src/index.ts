@@ -4,3 +4,19 @@ export { type UpstreamFile, type UpstreamTensor, openUpstreamFile, stateDictUnde
 export { T2S_IMPORTER } from "./upstream-checkpoints/t2s-importer.js";
 export { SM2A_IMPORTER } from "./upstream-checkpoints/sm2a-importer.js";
 export { ARTIST_EMB_IMPORTER } from "./upstream-checkpoints/artist-emb-importer.js";
+export {
+  BN_WHISPER_CONTRACT,
+  BN_WHISPER_FILES,
+  BN_WHISPER_IMPORTER,
+  BN_WHISPER_INPUT,
+  BN_WHISPER_OUTPUT,
+  type BnWhisperConfig,
+  type BnWhisperGraphSpec,
+  type BnWhisperTunables,
+  type ParameterShapes,
+  SEMANTIC_EMBEDDINGS_TENSOR,
+  type WhisperDimensions,
+  bnWhisperShapes,
+  emitBnWhisperGraph,
+  whisperEncoderShapes,
+} from "./bn-whisper/index.js";
