@@ -20,7 +20,7 @@ import {
   openUpstreamFile,
   whisperEncoderShapes,
 } from "../src/index.js";
-import { RVQ_CONV_COPY, RVQ_COPY, WHISPER_COPY, agreement, fixtureBytes, runImport, scratchFolder } from "./bn-whisper-helpers.js";
+import { BN_WHISPER_FIXTURES, RVQ_CONV_COPY, RVQ_COPY, WHISPER_COPY, agreement, fixtureBytes, runImport, scratchFolder } from "./bn-whisper-helpers.js";
 
 // Golden values from scripts/golden/bn_whisper.py: upstream BNWhisper (WhisperSpeech
 // RQBottleneckTransformer + vector-quantize-pytorch) over an OpenAI Whisper encoder, reduced
@@ -137,6 +137,17 @@ describe("autosing import bn-whisper (golden, upstream PyTorch)", () => {
     expect(embeddings?.dtype).toBe("float32");
     expect(embeddings?.shape).toEqual([65, 4]);
     expect(Array.from(embeddings?.data ?? [])).toEqual(Array.from(goldenTensor("codebook").data));
+  });
+
+  it("imports the files as upstream publishes them (rvq.model + whisper.pt, torch.save) into the same graph as their safetensors copies", async () => {
+    const other = await scratchFolder();
+    try {
+      await runImport([join(BN_WHISPER_FIXTURES, "rvq.model"), join(BN_WHISPER_FIXTURES, "whisper.pt")], other.dir);
+      const [a, b] = await Promise.all([readFile(join(folder.dir, BN_WHISPER_FILES.model)), readFile(join(other.dir, BN_WHISPER_FILES.model))]);
+      expect(a.equals(b)).toBe(true);
+    } finally {
+      await other.cleanup();
+    }
   });
 
   it("takes the two files in either order and builds the same graph", async () => {
