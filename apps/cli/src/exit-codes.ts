@@ -20,7 +20,7 @@ import { ModelRequiredError, ProcessingError, StepOptionError } from "@autosing/
 import { SafetensorsError } from "@autosing/safetensors";
 import { SemanticModelContractError, SemanticTokensError, TokenizerFileError, TokenizerSpecError } from "@autosing/semantic-tokens";
 import { SeparationError, SeparatorContractError, SeparatorOptionError } from "@autosing/separation";
-import { SingError, SingModelError, SingOptionError, SingOutputError } from "@autosing/sing";
+import { SingError, SingModelError, SingModelPathError, SingOptionError, SingOutputError } from "@autosing/sing";
 import { SM2AModelError } from "@autosing/sm2a-model";
 import { CorpusOptionError, CorpusWriteError, SongCorpusError } from "@autosing/song-corpus";
 import { T2SModelError } from "@autosing/t2s-model";
@@ -127,8 +127,9 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   }),
   row(ExitCode.fileSystem, "file-system", "a path that is missing, not allowed or of the wrong kind, or a full disk", {
     // OnnxModelFileError: a model flag's path is missing, a directory or unreadable (it keeps the errno);
-    // ExportFolderError: export's output is a file or not writable (overrides its family NnError).
-    errorClasses: [CorpusWriteError, SingOutputError, OutputFolderError, OnnxModelFileError, ExportFolderError, CodecFileError, DatasetFolderError],
+    // ExportFolderError: export's output is a file or not writable (overrides its family NnError);
+    // SingModelPathError: a sing model flag's folder is missing or not a folder (overrides SingModelError).
+    errorClasses: [CorpusWriteError, SingOutputError, OutputFolderError, OnnxModelFileError, ExportFolderError, CodecFileError, DatasetFolderError, SingModelPathError],
     errnoCodes: ["ENOENT", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "EEXIST", "ENOTEMPTY", "EROFS", "ENOSPC", "EDQUOT", "EFBIG"],
   }),
   row(ExitCode.outOfMemory, "out-of-memory", "the training backend ran out of memory: lower --batch-size or use a native backend", {

@@ -69,26 +69,42 @@ export async function checkOutputFolder(folder: string, table: string, force: bo
   return { exists: true, earlier };
 }
 
-/** Rows in `file` from its footer, or 0 when it cannot be opened (the scatter phase reports why). */
-async function footerRows<Row>(file: string, table: TableSchema<Row>): Promise<number> {
+/** Whether a reader error says the file is not there (a step not run yet) rather than unusable. */
+function isMissingFile(error: unknown): boolean {
+  const cause = (error as { cause?: unknown }).cause;
+  return (cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
+}
+
+/**
+ * Rows in `file` from its footer (its columns checked), 0 when it does not exist; an existing
+ * file that cannot be read gives 0 rows and its error, which the scatter phase would report too.
+ */
+async function footerRows<Row>(file: string, table: TableSchema<Row>): Promise<{ rows: number; unreadable?: unknown }> {
   try {
     const reader = await openTable(file, table);
     try {
-      return reader.numRows;
+      return { rows: reader.numRows };
     } finally {
       await reader.close();
     }
-  } catch {
-    return 0;
+  } catch (error) {
+    return isMissingFile(error) ? { rows: 0 } : { rows: 0, unreadable: error };
   }
+}
+
+/** The bound of {@link joinedRowsBound} and the errors of the existing tables it could not read. */
+export interface JoinedRowsBound {
+  readonly rows: number;
+  readonly unreadable: readonly unknown[];
 }
 
 /**
  * An upper bound of the joined rows of partitions `0 .. numInPartitions-1`: per partition, the
  * fewest rows of its five step tables (an inner join keeps no more). Footers only.
  */
-export async function joinedRowsBound(dataDir: string, numInPartitions: number, codec: string): Promise<number> {
-  let total = 0;
+export async function joinedRowsBound(dataDir: string, numInPartitions: number, codec: string): Promise<JoinedRowsBound> {
+  let rows = 0;
+  const unreadable: unknown[] = [];
   for (let partition = 0; partition < numInPartitions; partition += 1) {
     const path = (step: string): string => stepPath(dataDir, partition, step);
     const counts = await Promise.all([
@@ -98,16 +114,23 @@ export async function joinedRowsBound(dataDir: string, numInPartitions: number, 
       footerRows(path("artist_embs"), artistEmbsTable),
       footerRows(path("chunked"), chunkedTable),
     ]);
-    total += Math.min(...counts);
+    rows += Math.min(...counts.map((count) => count.rows));
+    for (const count of counts) if (count.unreadable !== undefined) unreadable.push(count.unreadable);
   }
-  return total;
+  return { rows, unreadable };
 }
 
-/** Throws TooFewRowsError before the scatter when even the footer bound cannot fill every partition. */
+/**
+ * Throws before the scatter when even the footer bound cannot fill every partition: the first
+ * unreadable input table's own error (it names the file; a broken table is the reason, not a
+ * count) when there is one, else TooFewRowsError.
+ */
 export async function checkRowsBound(options: { dataDir: string; numInPartitions: number; numOutPartitions: number; split: boolean; codec: string }): Promise<void> {
-  const joined = await joinedRowsBound(options.dataDir, options.numInPartitions, options.codec);
+  const bound = await joinedRowsBound(options.dataDir, options.numInPartitions, options.codec);
+  const joined = bound.rows;
   const rows = options.split ? 2 * joined : joined;
   if (rows >= options.numOutPartitions + 1) return;
+  if (bound.unreadable.length > 0) throw bound.unreadable[0];
   const detail = options.split
     ? `the input partitions' footers allow ${joined} joined rows, so split gives at most ${rows} halves`
     : `the input partitions' footers allow ${joined} joined rows`;

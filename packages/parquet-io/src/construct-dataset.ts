@@ -27,6 +27,7 @@ import { Mulberry32, removeStaleTemporaries, temporaryPathFor } from "@autosing/
 import { checkConstructOptions, checkOutputFolder, checkRowsBound } from "./construct-checks.js";
 import { PendingPartitions } from "./construct-commit.js";
 import { TooFewRowsError } from "./construct-errors.js";
+import { assertDatasetFolder } from "./layout.js";
 import { loadPartitionRows } from "./load-partition-rows.js";
 import { ScatterBuckets } from "./scatter-buckets.js";
 import { type MainRow, mainTable } from "./step-tables.js";
@@ -89,8 +90,10 @@ export interface ConstructDatasetResult {
 
 /**
  * Builds the training dataset; see the module comment. Failed input partitions are reported, not
- * fatal. Throws ConstructOptionError (TooFewRowsError among them) or OutputFolderError
- * (EarlierRunError among them) before writing any output; a folder it created is removed then.
+ * fatal. Throws ConstructOptionError (TooFewRowsError among them), DatasetFolderError (`dataDir`
+ * is not a folder), OutputFolderError (EarlierRunError among them) or, when the input's footers
+ * cannot fill the partitions, the first unreadable input table's reader error, before writing any
+ * output; a folder it created is removed then.
  */
 export async function constructDataset(options: ConstructDatasetOptions): Promise<ConstructDatasetResult> {
   const numOut = options.numOutPartitions ?? 512;
@@ -98,6 +101,8 @@ export async function constructDataset(options: ConstructDatasetOptions): Promis
   const split = options.split ?? false;
   const codec = options.codec ?? "snac_32khz";
   checkConstructOptions({ numInPartitions: options.numInPartitions, numOutPartitions: numOut, name });
+  // A data folder that is not there is the path's problem, not "no rows".
+  await assertDatasetFolder(options.dataDir);
   const output = await checkOutputFolder(options.outputDir, name, options.force ?? false);
   // Footers only: a count that cannot fill the partitions fails before the scatter reads any token.
   await checkRowsBound({ dataDir: options.dataDir, numInPartitions: options.numInPartitions, numOutPartitions: numOut, split, codec });
