@@ -9,15 +9,20 @@ import { open, rename, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 
+import { settleTemporary, trackTemporary } from "./live-temporaries.js";
+
 let temporaryCounter = 0;
 
 /**
  * A fresh hidden temporary name beside `file`: `.<name>.<host>.<pid>.<n>.tmp`. Host and process
- * id say who wrote it, so a later run can tell a dead writer's leftovers from a live one's.
+ * id say who wrote it, so a later run can tell a dead writer's leftovers from a live one's. The
+ * name is tracked, so an interrupt removes it if it still exists (`cleanUpAfterInterrupt`).
  */
 export function temporaryPathFor(file: string): string {
   temporaryCounter += 1;
-  return join(dirname(file), `.${basename(file)}.${temporaryHostName()}.${process.pid}.${temporaryCounter}.tmp`);
+  const path = join(dirname(file), `.${basename(file)}.${temporaryHostName()}.${process.pid}.${temporaryCounter}.tmp`);
+  trackTemporary(path);
+  return path;
 }
 
 /** This host's name as temporary names carry it: characters other than `[A-Za-z0-9_-]` become `_`. */
@@ -40,6 +45,8 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  } finally {
+    settleTemporary(temporary);
   }
 }
 
@@ -84,6 +91,8 @@ export function openAtomicFile(path: string): AtomicFile {
         // A failed sync, close or rename leaves nothing behind, as abort() would.
         rmSync(temporaryPath, { force: true });
         throw error;
+      } finally {
+        settleTemporary(temporaryPath);
       }
     },
     abort() {
@@ -93,6 +102,7 @@ export function openAtomicFile(path: string): AtomicFile {
         closeSync(fd);
       } finally {
         rmSync(temporaryPath, { force: true });
+        settleTemporary(temporaryPath);
       }
     },
   };
