@@ -25,7 +25,7 @@ export function settleTemporary(path: string): void {
 /**
  * Registers `cleanup` to run when the process is interrupted (see {@link cleanUpAfterInterrupt});
  * returns the function that unregisters it, which the caller calls once the work is done.
- * Cleanups run synchronously, after the temporaries are removed, and must not throw.
+ * Cleanups run synchronously, after the temporaries are removed, latest registered first.
  */
 export function whenInterrupted(cleanup: () => void): () => void {
   cleanups.add(cleanup);
@@ -51,7 +51,8 @@ export function cleanUpAfterInterrupt(): string[] {
     }
     live.delete(path);
   }
-  for (const cleanup of cleanups) {
+  // Latest first, as a stack unwinds: a folder's contents go before the folder.
+  for (const cleanup of [...cleanups].reverse()) {
     try {
       cleanup();
     } catch {
