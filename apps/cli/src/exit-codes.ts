@@ -6,7 +6,9 @@
  *
  * A library error is recognised by its class (`X.isInstance`, which narrows per class): when
  * several rows name a class the error belongs to, the most specific class wins, so
- * `CodecLoadError` (model) overrides its family `AudioCodecError` (bad input). The CLI's own
+ * `CodecLoadError` (model) overrides its family `AudioCodecError` (bad input). A bad-input error
+ * caused by a failed system call (a table or audio file that may not be read) takes that errno's
+ * row instead: the path is the problem, not the data. The CLI's own
  * `CliError` carries its code; commander's errors are usage errors.
  */
 import { ArtistEmbedderError } from "@autosing/artist-embedder";
@@ -157,8 +159,30 @@ export function exitCodeRowOf(error: unknown): ExitCodeRow | undefined {
       if (best === undefined || isSameOrAncestor(best.errorClass, errorClass)) best = { row: candidate, errorClass };
     }
   }
-  if (best !== undefined) return best.row;
+  if (best !== undefined) {
+    // A reader that wraps a failed system call (a Parquet table or an audio file that may not be read) is the path's problem.
+    if (best.row.code === ExitCode.badInput) return rowOfErrno(causeErrno(error)) ?? best.row;
+    return best.row;
+  }
+  return rowOfErrno(errnoOf(error));
+}
+
+function errnoOf(error: unknown): string | undefined {
   const errno = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (typeof errno === "string") return EXIT_CODES.find((candidate) => candidate.errnoCodes.includes(errno));
+  return typeof errno === "string" ? errno : undefined;
+}
+
+/** The errno of the first failed system call in `error`'s chain of causes. */
+function causeErrno(error: unknown): string | undefined {
+  let cause = typeof error === "object" && error !== null ? (error as { cause?: unknown }).cause : undefined;
+  for (let depth = 0; cause !== undefined && depth < 8; depth += 1) {
+    const errno = errnoOf(cause);
+    if (errno !== undefined && /^E[A-Z]+$/.test(errno)) return errno;
+    cause = typeof cause === "object" && cause !== null ? (cause as { cause?: unknown }).cause : undefined;
+  }
   return undefined;
+}
+
+function rowOfErrno(errno: string | undefined): ExitCodeRow | undefined {
+  return errno === undefined ? undefined : EXIT_CODES.find((candidate) => candidate.errnoCodes.includes(errno));
 }

@@ -30,7 +30,22 @@ export function temporaryHostName(): string {
   return hostname().replace(/[^A-Za-z0-9_-]/g, "_");
 }
 
-/** Writes `data` to `file` atomically (temporary file, fsync, rename); the temporary file is removed on failure. */
+/**
+ * A failed system call of a write to `file`, restated about `file` (the temporary name in Node's
+ * message means nothing to a user): `<file>: cannot be written: permission denied (EACCES)`. The
+ * errno stays in `code` (exit-code tables key on it) and the original is the `cause`.
+ */
+function aboutTarget(file: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== "string") return error;
+  const reason = new RegExp(`^${code}: ([^,]+)`).exec((error as Error).message)?.[1] ?? (error as Error).message;
+  return Object.assign(new Error(`${file}: cannot be written: ${reason} (${code})`, { cause: error }), { code });
+}
+
+/**
+ * Writes `data` to `file` atomically (temporary file, fsync, rename); the temporary file is removed
+ * on failure, and a failed system call is reported about `file`, keeping its errno in `code`.
+ */
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
   const temporary = temporaryPathFor(file);
   try {
@@ -44,7 +59,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    throw aboutTarget(file, error);
   } finally {
     settleTemporary(temporary);
   }
@@ -67,7 +82,13 @@ export interface AtomicFile {
 /** Opens a temporary file beside `path` for streaming writes that appear atomically on `commit()`. */
 export function openAtomicFile(path: string): AtomicFile {
   const temporaryPath = temporaryPathFor(path);
-  const fd = openSync(temporaryPath, "wx");
+  let fd: number;
+  try {
+    fd = openSync(temporaryPath, "wx");
+  } catch (error) {
+    settleTemporary(temporaryPath);
+    throw aboutTarget(path, error);
+  }
   let state: "open" | "committed" | "aborted" = "open";
   return {
     path,
@@ -90,7 +111,7 @@ export function openAtomicFile(path: string): AtomicFile {
       } catch (error) {
         // A failed sync, close or rename leaves nothing behind, as abort() would.
         rmSync(temporaryPath, { force: true });
-        throw error;
+        throw aboutTarget(path, error);
       } finally {
         settleTemporary(temporaryPath);
       }

@@ -4,8 +4,9 @@
  * can give, read from the Parquet footers only. Also the removal of an earlier run's partitions
  * that a forced run does not rewrite, so no earlier row stays beside the new validation set.
  */
-import { rm, rmdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { constants } from "node:fs";
+import { access, rm, rmdir, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 
 import { ConstructOptionError, EarlierRunError, OutputFolderError, TooFewRowsError } from "./construct-errors.js";
 import { listPartitions, stepPath } from "./layout.js";
@@ -46,6 +47,23 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
+/** The nearest folder above `path` that exists (where a missing output folder would be created). */
+async function nearestExisting(path: string): Promise<string> {
+  let current = dirname(resolve(path));
+  while ((await isDirectory(current)) === undefined && dirname(current) !== current) current = dirname(current);
+  return current;
+}
+
+/** Throws OutputFolderError naming `folder` when `writable` (it, or where it would be made) may not be written, before any heavy work. */
+async function checkWritable(writable: string, folder: string): Promise<void> {
+  try {
+    await access(writable, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const where = writable === folder ? "" : ` (it would be created in ${writable})`;
+    throw new OutputFolderError(folder, `not allowed to write the output folder${where}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** Partitions of `folder` that hold `<table>.parquet`, ascending. */
 async function earlierPartitions(folder: string, table: string): Promise<number[]> {
   const found: number[] = [];
@@ -61,8 +79,12 @@ async function earlierPartitions(folder: string, table: string): Promise<number[
  */
 export async function checkOutputFolder(folder: string, table: string, force: boolean): Promise<{ exists: boolean; earlier: number[] }> {
   const directory = await isDirectory(folder);
-  if (directory === undefined) return { exists: false, earlier: [] };
+  if (directory === undefined) {
+    await checkWritable(await nearestExisting(folder), folder);
+    return { exists: false, earlier: [] };
+  }
   if (!directory) throw new OutputFolderError(folder, "exists and is not a folder; give a folder path for the output (it is created when missing)");
+  await checkWritable(folder, folder);
   const earlier = await earlierPartitions(folder, table);
   // Partitions without partition 0 are a run killed while committing (construct-commit.ts): redone, not refused.
   if (earlier.includes(0) && !force) throw new EarlierRunError(folder, table, earlier);

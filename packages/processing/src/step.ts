@@ -194,6 +194,9 @@ export class StepRun {
       this.options.onRowFailure?.(failure);
     }
     this.options.onProgress?.({ step: this.step, partition: this.partition, done: index + 1, total, id });
+    // Rows of a buffered row group resolve as microtasks only: without a turn of the event loop a
+    // SIGINT handler (the CLI's cleanup) would wait for the whole partition to finish.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /** Finishes every writer, or aborts them all when every input row failed (or, strict, any). */
