@@ -25,7 +25,7 @@ function onlyOwnErrors(text: string): void {
 const value = fc.oneof(
   fc.integer({ min: -3, max: 20 }),
   fc.double(),
-  fc.constantFrom(Number.NaN, 1e309, -0, 2 ** 53, 1.5),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0, 2 ** 53, 1.5),
   fc.string({ maxLength: 4 }),
   fc.boolean(),
   fc.constant(null),
