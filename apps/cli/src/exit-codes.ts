@@ -6,7 +6,9 @@
  *
  * A library error is recognised by its class (`X.isInstance`, which narrows per class): when
  * several rows name a class the error belongs to, the most specific class wins, so
- * `CodecLoadError` (model) overrides its family `AudioCodecError` (bad input). The CLI's own
+ * `CodecLoadError` (model) overrides its family `AudioCodecError` (bad input). A bad-input error
+ * caused by a failed system call (a table or audio file that may not be read) takes that errno's
+ * row instead: the path is the problem, not the data. The CLI's own
  * `CliError` carries its code; commander's errors are usage errors.
  */
 import { ArtistEmbedderError } from "@autosing/artist-embedder";
@@ -20,7 +22,7 @@ import { ModelRequiredError, ProcessingError, StepOptionError } from "@autosing/
 import { SafetensorsError } from "@autosing/safetensors";
 import { SemanticModelContractError, SemanticTokensError, TokenizerFileError, TokenizerSpecError } from "@autosing/semantic-tokens";
 import { SeparationError, SeparatorContractError, SeparatorOptionError } from "@autosing/separation";
-import { SingError, SingModelError, SingOptionError, SingOutputError } from "@autosing/sing";
+import { SingError, SingModelError, SingModelPathError, SingOptionError, SingOutputError } from "@autosing/sing";
 import { SM2AModelError } from "@autosing/sm2a-model";
 import { CorpusOptionError, CorpusWriteError, SongCorpusError } from "@autosing/song-corpus";
 import { T2SModelError } from "@autosing/t2s-model";
@@ -127,8 +129,9 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   }),
   row(ExitCode.fileSystem, "file-system", "a path that is missing, not allowed or of the wrong kind, or a full disk", {
     // OnnxModelFileError: a model flag's path is missing, a directory or unreadable (it keeps the errno);
-    // ExportFolderError: export's output is a file or not writable (overrides its family NnError).
-    errorClasses: [CorpusWriteError, SingOutputError, OutputFolderError, OnnxModelFileError, ExportFolderError, CodecFileError, DatasetFolderError],
+    // ExportFolderError: export's output is a file or not writable (overrides its family NnError);
+    // SingModelPathError: a sing model flag's folder is missing or not a folder (overrides SingModelError).
+    errorClasses: [CorpusWriteError, SingOutputError, OutputFolderError, OnnxModelFileError, ExportFolderError, CodecFileError, DatasetFolderError, SingModelPathError],
     errnoCodes: ["ENOENT", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "EEXIST", "ENOTEMPTY", "EROFS", "ENOSPC", "EDQUOT", "EFBIG"],
   }),
   row(ExitCode.outOfMemory, "out-of-memory", "the training backend ran out of memory: lower --batch-size or use a native backend", {
@@ -156,8 +159,30 @@ export function exitCodeRowOf(error: unknown): ExitCodeRow | undefined {
       if (best === undefined || isSameOrAncestor(best.errorClass, errorClass)) best = { row: candidate, errorClass };
     }
   }
-  if (best !== undefined) return best.row;
+  if (best !== undefined) {
+    // A reader that wraps a failed system call (a Parquet table or an audio file that may not be read) is the path's problem.
+    if (best.row.code === ExitCode.badInput) return rowOfErrno(causeErrno(error)) ?? best.row;
+    return best.row;
+  }
+  return rowOfErrno(errnoOf(error));
+}
+
+function errnoOf(error: unknown): string | undefined {
   const errno = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (typeof errno === "string") return EXIT_CODES.find((candidate) => candidate.errnoCodes.includes(errno));
+  return typeof errno === "string" ? errno : undefined;
+}
+
+/** The errno of the first failed system call in `error`'s chain of causes. */
+function causeErrno(error: unknown): string | undefined {
+  let cause = typeof error === "object" && error !== null ? (error as { cause?: unknown }).cause : undefined;
+  for (let depth = 0; cause !== undefined && depth < 8; depth += 1) {
+    const errno = errnoOf(cause);
+    if (errno !== undefined && /^E[A-Z]+$/.test(errno)) return errno;
+    cause = typeof cause === "object" && cause !== null ? (cause as { cause?: unknown }).cause : undefined;
+  }
   return undefined;
+}
+
+function rowOfErrno(errno: string | undefined): ExitCodeRow | undefined {
+  return errno === undefined ? undefined : EXIT_CODES.find((candidate) => candidate.errnoCodes.includes(errno));
 }

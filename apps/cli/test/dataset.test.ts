@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { stepPath, stoksTable, writeTable } from "@autosing/parquet-io";
+import { alignmentTable, stepPath, stoksTable, writeTable } from "@autosing/parquet-io";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { ExitCode, runCli } from "../src/index.js";
@@ -23,8 +23,14 @@ async function run(...args: string[]): Promise<{ code: number; stdout: string; s
 async function fixture(): Promise<void> {
   await writeTable(stepPath(dir, 0, "stoks"), stoksTable, [{ id: "a", values: new Int32Array(750) }, { id: "b", values: new Int32Array(750) }]);
   await writeTable(stepPath(dir, 1, "stoks"), stoksTable, [{ id: "c", values: new Int32Array(750) }]);
-  await writeTable(stepPath(dir, 1, "alignment"), stoksTable, [{ id: "c", values: new Int32Array(1) }]);
+  await writeTable(stepPath(dir, 1, "alignment"), alignmentTable, [{ id: "c", alignment: null }]);
+}
+
+/** Two broken step tables beside the good ones: bytes that are not Parquet, and a table with another table's columns. */
+async function brokenFixture(): Promise<void> {
+  await fixture();
   await writeFile(stepPath(dir, 1, "chunked"), "truncated");
+  await writeTable(stepPath(dir, 0, "alignment"), stoksTable, [{ id: "a", values: new Int32Array(1) }]);
 }
 
 describe("autosing dataset info", () => {
@@ -36,7 +42,17 @@ describe("autosing dataset info", () => {
     expect(stdout).toMatch(/^step\s+partitions\s+rows\s+bytes\s+complete$/m);
     expect(stdout).toMatch(/^stoks\s+2\/2\s+3\s+[\d.]+ (B|KiB)\s+yes$/m);
     expect(stdout).toMatch(/^alignment\s+1\/2\s+1\s+.*\s+no$/m);
+    expect(stdout).not.toMatch(/unreadable/);
+  });
+
+  it("still prints the summary when step tables are broken, lists them, and exits 4 naming the first", async () => {
+    await brokenFixture();
+    const { code, stdout, stderr } = await run("dataset", "info", dir);
+    expect(code).toBe(ExitCode.badInput);
+    expect(stdout).toMatch(/^stoks\s+2\/2\s+3\s+/m);
+    expect(stdout).toMatch(/0\/alignment\.parquet: missing column "alignment"/);
     expect(stdout).toMatch(/1\/chunked\.parquet: unreadable footer/);
+    expect(stderr).toBe(`autosing dataset info: ${stepPath(dir, 0, "alignment")}: missing column "alignment" (file has: id, values); regenerate the file with the step that writes it (and 1 more, listed above)\n`);
   });
 
   it("prints JSON with --json", async () => {

@@ -118,7 +118,8 @@ describe("autosing sing", () => {
     const stems = ["--vocals", vocals, "--instrumental", instrumental];
     const missing = join(root, "no-such-model");
     let result = await autosing("sing", reference, ...modelFlags(), "--sm2a-model", missing, ...stems, "--lyrics", "a\\nb", ...SHORT);
-    expect(result.code).toBe(ExitCode.modelProblem);
+    // A model folder that is not there is the path's problem (6), not a model that does not load (5).
+    expect(result.code).toBe(ExitCode.fileSystem);
     expect(result.stderr).toBe(`autosing sing: --sm2a-model ${missing}: does not exist; export a trained checkpoint there with \`autosing export <checkpoint> <dir>\`\n`);
     result = await autosing("sing", reference, ...modelFlags(), ...stems, "--lyrics", "only one line", ...SHORT);
     expect(result.code).toBe(ExitCode.usage);

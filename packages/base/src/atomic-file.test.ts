@@ -24,7 +24,11 @@ describe("writeFileAtomic", () => {
 
   it("fails without touching the target and cleans up when the folder is missing", async () => {
     const dir = scratch();
-    await expect(writeFileAtomic(join(dir, "absent", "out.bin"), "x")).rejects.toMatchObject({ code: "ENOENT" });
+    const file = join(dir, "absent", "out.bin");
+    const error = await writeFileAtomic(file, "x").catch((e: unknown) => e);
+    // Said about the target, not the temporary name; the errno stays for exit-code tables.
+    expect(error).toMatchObject({ code: "ENOENT", message: `${file}: cannot be written: no such file or directory (ENOENT)` });
+    expect(() => openAtomicFile(file)).toThrow(`${file}: cannot be written: no such file or directory (ENOENT)`);
     expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -9,15 +9,20 @@ import { open, rename, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 
+import { settleTemporary, trackTemporary } from "./live-temporaries.js";
+
 let temporaryCounter = 0;
 
 /**
  * A fresh hidden temporary name beside `file`: `.<name>.<host>.<pid>.<n>.tmp`. Host and process
- * id say who wrote it, so a later run can tell a dead writer's leftovers from a live one's.
+ * id say who wrote it, so a later run can tell a dead writer's leftovers from a live one's. The
+ * name is tracked, so an interrupt removes it if it still exists (`cleanUpAfterInterrupt`).
  */
 export function temporaryPathFor(file: string): string {
   temporaryCounter += 1;
-  return join(dirname(file), `.${basename(file)}.${temporaryHostName()}.${process.pid}.${temporaryCounter}.tmp`);
+  const path = join(dirname(file), `.${basename(file)}.${temporaryHostName()}.${process.pid}.${temporaryCounter}.tmp`);
+  trackTemporary(path);
+  return path;
 }
 
 /** This host's name as temporary names carry it: characters other than `[A-Za-z0-9_-]` become `_`. */
@@ -25,7 +30,22 @@ export function temporaryHostName(): string {
   return hostname().replace(/[^A-Za-z0-9_-]/g, "_");
 }
 
-/** Writes `data` to `file` atomically (temporary file, fsync, rename); the temporary file is removed on failure. */
+/**
+ * A failed system call of a write to `file`, restated about `file` (the temporary name in Node's
+ * message means nothing to a user): `<file>: cannot be written: permission denied (EACCES)`. The
+ * errno stays in `code` (exit-code tables key on it) and the original is the `cause`.
+ */
+function aboutTarget(file: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== "string") return error;
+  const reason = new RegExp(`^${code}: ([^,]+)`).exec((error as Error).message)?.[1] ?? (error as Error).message;
+  return Object.assign(new Error(`${file}: cannot be written: ${reason} (${code})`, { cause: error }), { code });
+}
+
+/**
+ * Writes `data` to `file` atomically (temporary file, fsync, rename); the temporary file is removed
+ * on failure, and a failed system call is reported about `file`, keeping its errno in `code`.
+ */
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
   const temporary = temporaryPathFor(file);
   try {
@@ -39,7 +59,9 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    throw aboutTarget(file, error);
+  } finally {
+    settleTemporary(temporary);
   }
 }
 
@@ -60,7 +82,13 @@ export interface AtomicFile {
 /** Opens a temporary file beside `path` for streaming writes that appear atomically on `commit()`. */
 export function openAtomicFile(path: string): AtomicFile {
   const temporaryPath = temporaryPathFor(path);
-  const fd = openSync(temporaryPath, "wx");
+  let fd: number;
+  try {
+    fd = openSync(temporaryPath, "wx");
+  } catch (error) {
+    settleTemporary(temporaryPath);
+    throw aboutTarget(path, error);
+  }
   let state: "open" | "committed" | "aborted" = "open";
   return {
     path,
@@ -83,7 +111,9 @@ export function openAtomicFile(path: string): AtomicFile {
       } catch (error) {
         // A failed sync, close or rename leaves nothing behind, as abort() would.
         rmSync(temporaryPath, { force: true });
-        throw error;
+        throw aboutTarget(path, error);
+      } finally {
+        settleTemporary(temporaryPath);
       }
     },
     abort() {
@@ -93,6 +123,7 @@ export function openAtomicFile(path: string): AtomicFile {
         closeSync(fd);
       } finally {
         rmSync(temporaryPath, { force: true });
+        settleTemporary(temporaryPath);
       }
     },
   };

@@ -4,8 +4,9 @@
  * can give, read from the Parquet footers only. Also the removal of an earlier run's partitions
  * that a forced run does not rewrite, so no earlier row stays beside the new validation set.
  */
-import { rm, rmdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { constants } from "node:fs";
+import { access, rm, rmdir, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 
 import { ConstructOptionError, EarlierRunError, OutputFolderError, TooFewRowsError } from "./construct-errors.js";
 import { listPartitions, stepPath } from "./layout.js";
@@ -46,6 +47,23 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
+/** The nearest folder above `path` that exists (where a missing output folder would be created). */
+async function nearestExisting(path: string): Promise<string> {
+  let current = dirname(resolve(path));
+  while ((await isDirectory(current)) === undefined && dirname(current) !== current) current = dirname(current);
+  return current;
+}
+
+/** Throws OutputFolderError naming `folder` when `writable` (it, or where it would be made) may not be written, before any heavy work. */
+async function checkWritable(writable: string, folder: string): Promise<void> {
+  try {
+    await access(writable, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const where = writable === folder ? "" : ` (it would be created in ${writable})`;
+    throw new OutputFolderError(folder, `not allowed to write the output folder${where}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** Partitions of `folder` that hold `<table>.parquet`, ascending. */
 async function earlierPartitions(folder: string, table: string): Promise<number[]> {
   const found: number[] = [];
@@ -61,34 +79,54 @@ async function earlierPartitions(folder: string, table: string): Promise<number[
  */
 export async function checkOutputFolder(folder: string, table: string, force: boolean): Promise<{ exists: boolean; earlier: number[] }> {
   const directory = await isDirectory(folder);
-  if (directory === undefined) return { exists: false, earlier: [] };
+  if (directory === undefined) {
+    await checkWritable(await nearestExisting(folder), folder);
+    return { exists: false, earlier: [] };
+  }
   if (!directory) throw new OutputFolderError(folder, "exists and is not a folder; give a folder path for the output (it is created when missing)");
+  await checkWritable(folder, folder);
   const earlier = await earlierPartitions(folder, table);
   // Partitions without partition 0 are a run killed while committing (construct-commit.ts): redone, not refused.
   if (earlier.includes(0) && !force) throw new EarlierRunError(folder, table, earlier);
   return { exists: true, earlier };
 }
 
-/** Rows in `file` from its footer, or 0 when it cannot be opened (the scatter phase reports why). */
-async function footerRows<Row>(file: string, table: TableSchema<Row>): Promise<number> {
+/** Whether a reader error says the file is not there (a step not run yet) rather than unusable. */
+function isMissingFile(error: unknown): boolean {
+  const cause = (error as { cause?: unknown }).cause;
+  return (cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
+}
+
+/**
+ * Rows in `file` from its footer (its columns checked), 0 when it does not exist; an existing
+ * file that cannot be read gives 0 rows and its error, which the scatter phase would report too.
+ */
+async function footerRows<Row>(file: string, table: TableSchema<Row>): Promise<{ rows: number; unreadable?: unknown }> {
   try {
     const reader = await openTable(file, table);
     try {
-      return reader.numRows;
+      return { rows: reader.numRows };
     } finally {
       await reader.close();
     }
-  } catch {
-    return 0;
+  } catch (error) {
+    return isMissingFile(error) ? { rows: 0 } : { rows: 0, unreadable: error };
   }
+}
+
+/** The bound of {@link joinedRowsBound} and the errors of the existing tables it could not read. */
+export interface JoinedRowsBound {
+  readonly rows: number;
+  readonly unreadable: readonly unknown[];
 }
 
 /**
  * An upper bound of the joined rows of partitions `0 .. numInPartitions-1`: per partition, the
  * fewest rows of its five step tables (an inner join keeps no more). Footers only.
  */
-export async function joinedRowsBound(dataDir: string, numInPartitions: number, codec: string): Promise<number> {
-  let total = 0;
+export async function joinedRowsBound(dataDir: string, numInPartitions: number, codec: string): Promise<JoinedRowsBound> {
+  let rows = 0;
+  const unreadable: unknown[] = [];
   for (let partition = 0; partition < numInPartitions; partition += 1) {
     const path = (step: string): string => stepPath(dataDir, partition, step);
     const counts = await Promise.all([
@@ -98,16 +136,23 @@ export async function joinedRowsBound(dataDir: string, numInPartitions: number, 
       footerRows(path("artist_embs"), artistEmbsTable),
       footerRows(path("chunked"), chunkedTable),
     ]);
-    total += Math.min(...counts);
+    rows += Math.min(...counts.map((count) => count.rows));
+    for (const count of counts) if (count.unreadable !== undefined) unreadable.push(count.unreadable);
   }
-  return total;
+  return { rows, unreadable };
 }
 
-/** Throws TooFewRowsError before the scatter when even the footer bound cannot fill every partition. */
+/**
+ * Throws before the scatter when even the footer bound cannot fill every partition: the first
+ * unreadable input table's own error (it names the file; a broken table is the reason, not a
+ * count) when there is one, else TooFewRowsError.
+ */
 export async function checkRowsBound(options: { dataDir: string; numInPartitions: number; numOutPartitions: number; split: boolean; codec: string }): Promise<void> {
-  const joined = await joinedRowsBound(options.dataDir, options.numInPartitions, options.codec);
+  const bound = await joinedRowsBound(options.dataDir, options.numInPartitions, options.codec);
+  const joined = bound.rows;
   const rows = options.split ? 2 * joined : joined;
   if (rows >= options.numOutPartitions + 1) return;
+  if (bound.unreadable.length > 0) throw bound.unreadable[0];
   const detail = options.split
     ? `the input partitions' footers allow ${joined} joined rows, so split gives at most ${rows} halves`
     : `the input partitions' footers allow ${joined} joined rows`;

@@ -7,27 +7,45 @@
  * `0/<name>.parquet` exists holds one complete run, and one where some `<n>/<name>.parquet` exist
  * without partition 0 is a run killed while committing, which the next run redoes.
  */
-import { rename, rm, rmdir } from "node:fs/promises";
-import { join } from "node:path";
+import { rmdirSync } from "node:fs";
+import { mkdir, rename, rm, rmdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
 
-import { removeStaleTemporaries, temporaryPathFor } from "@autosing/base";
+import { removeStaleTemporaries, temporaryPathFor, whenInterrupted } from "@autosing/base";
 import { removeStalePartitions } from "./construct-checks.js";
 import { listPartitions, stepPath } from "./layout.js";
 
 /** The pending files of one run, by partition, until {@link PendingPartitions.commit}. */
 export class PendingPartitions {
   private readonly pending: string[] = [];
+  /** Partition folders this run created: a run that fails or is interrupted removes them (when empty). */
+  private readonly created: string[] = [];
+  private readonly unregister = whenInterrupted(() => this.removeCreatedFoldersSync());
 
   constructor(
     private readonly outputDir: string,
     private readonly table: string,
   ) {}
 
-  /** A fresh pending path for `partition`'s file; it is written completely before the next is asked for. */
-  next(partition: number): string {
-    const path = temporaryPathFor(stepPath(this.outputDir, partition, this.table));
+  /** A fresh pending path for `partition`'s file (its folder created); written completely before the next is asked for. */
+  async next(partition: number): Promise<string> {
+    const final = stepPath(this.outputDir, partition, this.table);
+    if ((await mkdir(dirname(final), { recursive: true })) !== undefined) this.created.push(dirname(final));
+    const path = temporaryPathFor(final);
     this.pending[partition] = path;
     return path;
+  }
+
+  /** Removes the partition folders this run created, latest first, when nothing else is in them. */
+  private removeCreatedFoldersSync(): void {
+    for (const folder of this.created.reverse()) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        // Not empty (another table, another writer's file): kept.
+      }
+    }
+    this.created.length = 0;
   }
 
   /**
@@ -51,11 +69,18 @@ export class PendingPartitions {
       await rename(path, stepPath(this.outputDir, partition, this.table));
     }
     this.pending.length = 0;
+    this.created.length = 0;
+    this.unregister();
   }
 
-  /** Removes the pending files of a run that failed before its commit; nothing final is touched. */
+  /**
+   * Removes the pending files of a run that failed before its commit, and the partition folders
+   * it created (so a failed run into a new folder leaves no empty `<n>/`); nothing final is touched.
+   */
   async discard(): Promise<void> {
     await Promise.all(this.pending.map((path) => rm(path, { force: true })));
     this.pending.length = 0;
+    this.removeCreatedFoldersSync();
+    this.unregister();
   }
 }

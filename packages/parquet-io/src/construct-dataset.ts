@@ -20,13 +20,15 @@
  * - the partitions of a run appear together, partition 0 last (construct-commit.ts), so a killed
  *   run leaves no partition that looks complete and the next run redoes it.
  */
-import { mkdir, rm, rmdir } from "node:fs/promises";
+import { rmdirSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 
-import { Mulberry32, removeStaleTemporaries, temporaryPathFor } from "@autosing/base";
+import { Mulberry32, removeStaleTemporaries, temporaryPathFor, whenInterrupted } from "@autosing/base";
 import { checkConstructOptions, checkOutputFolder, checkRowsBound } from "./construct-checks.js";
 import { PendingPartitions } from "./construct-commit.js";
 import { TooFewRowsError } from "./construct-errors.js";
+import { assertDatasetFolder } from "./layout.js";
 import { loadPartitionRows } from "./load-partition-rows.js";
 import { ScatterBuckets } from "./scatter-buckets.js";
 import { type MainRow, mainTable } from "./step-tables.js";
@@ -89,8 +91,10 @@ export interface ConstructDatasetResult {
 
 /**
  * Builds the training dataset; see the module comment. Failed input partitions are reported, not
- * fatal. Throws ConstructOptionError (TooFewRowsError among them) or OutputFolderError
- * (EarlierRunError among them) before writing any output; a folder it created is removed then.
+ * fatal. Throws ConstructOptionError (TooFewRowsError among them), DatasetFolderError (`dataDir`
+ * is not a folder), OutputFolderError (EarlierRunError among them) or, when the input's footers
+ * cannot fill the partitions, the first unreadable input table's reader error, before writing any
+ * output; a folder it created is removed then.
  */
 export async function constructDataset(options: ConstructDatasetOptions): Promise<ConstructDatasetResult> {
   const numOut = options.numOutPartitions ?? 512;
@@ -98,16 +102,29 @@ export async function constructDataset(options: ConstructDatasetOptions): Promis
   const split = options.split ?? false;
   const codec = options.codec ?? "snac_32khz";
   checkConstructOptions({ numInPartitions: options.numInPartitions, numOutPartitions: numOut, name });
+  // A data folder that is not there is the path's problem, not "no rows".
+  await assertDatasetFolder(options.dataDir);
   const output = await checkOutputFolder(options.outputDir, name, options.force ?? false);
   // Footers only: a count that cannot fill the partitions fails before the scatter reads any token.
   await checkRowsBound({ dataDir: options.dataDir, numInPartitions: options.numInPartitions, numOutPartitions: numOut, split, codec });
   await mkdir(options.outputDir, { recursive: true });
+  // A folder this run created goes when the run fails or is interrupted having written nothing to it (rmdir fails on a non-empty one).
+  const removeCreated = (): void => {
+    if (output.exists) return;
+    try {
+      rmdirSync(options.outputDir);
+    } catch {
+      // Not empty: something else is in it.
+    }
+  };
+  const unregister = whenInterrupted(removeCreated);
   try {
     return await scatterAndWrite(options, { numOut, name, split, codec, earlier: output.earlier });
   } catch (error) {
-    // A folder this run created goes when the run wrote nothing to it (rmdir fails on a non-empty one).
-    if (!output.exists) await rmdir(options.outputDir).catch(() => undefined);
+    removeCreated();
     throw error;
+  } finally {
+    unregister();
   }
 }
 
@@ -160,7 +177,7 @@ async function scatterAndWrite(
     let partition = 0;
     let writer: TableWriter<MainRow> | undefined;
     const pending = new PendingPartitions(options.outputDir, table.name);
-    const openNext = async (): Promise<TableWriter<MainRow>> => createTableWriter(pending.next(partition), table, { rowGroupRows: 1024 });
+    const openNext = async (): Promise<TableWriter<MainRow>> => createTableWriter(await pending.next(partition), table, { rowGroupRows: 1024 });
     try {
       writer = await openNext();
       outer: for (let k = 0; k < bucketCount; k += 1) {

@@ -37,6 +37,7 @@ export {
   type DatasetInfo,
   type PartitionInfo,
   type StepFileInfo,
+  assertDatasetFolder,
   datasetInfo,
   listPartitions,
   missing,
@@ -59,6 +60,7 @@ export {
   indexTable,
   mainTable,
   stemTable,
+  stepTableByName,
   stoksTable,
 } from "./step-tables.js";
 export { type WriterOptions, TableWriter, createTableWriter, writeTable } from "./writer.js";

@@ -2,16 +2,41 @@
  * The partition layout of DESIGN.md §1: `<dataset>/<n>/<step>.parquet`, one folder per partition
  * numbered from 0. Discovery, per-step paths, `missing` and a summary of a dataset folder.
  */
-import { open, readdir, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 import { parquetMetadataAsync } from "hyparquet";
 
-import { DatasetFolderError } from "./errors.js";
+import { ColumnTypeError, DatasetFolderError, MissingColumnError } from "./errors.js";
+import { openTable } from "./reader.js";
+import { stepTableByName } from "./step-tables.js";
 
 /** Path of a step table of one partition: `<dir>/<partition>/<step>.parquet`. */
 export function stepPath(dir: string, partition: number, step: string): string {
   return join(dir, String(partition), `${step}.parquet`);
+}
+
+/**
+ * Throws DatasetFolderError unless `dir` is a folder that can be listed: a path that does not
+ * exist, is a file or may not be read is the path's problem (the CLI's file-system exit code),
+ * not the data's. Steps call it before saying that one of their input tables is missing.
+ */
+export async function assertDatasetFolder(dir: string): Promise<void> {
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(dir)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") throw new DatasetFolderError(dir, "the dataset folder does not exist; give the folder that holds <n>/index.parquet");
+    throw new DatasetFolderError(dir, `cannot open the dataset folder: ${(error as Error).message}`);
+  }
+  if (!isFolder) throw new DatasetFolderError(dir, "is a file, not a dataset folder; give the folder that holds <n>/index.parquet");
+  try {
+    await access(dir, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    throw new DatasetFolderError(dir, `cannot read the dataset folder: ${(error as Error).message}`);
+  }
 }
 
 /** Partition numbers present under `dir` (folders named by a non-negative integer), ascending. */
@@ -91,7 +116,31 @@ async function footerRows(path: string, size: number): Promise<number> {
   }
 }
 
-/** Reads only the footers: partitions, rows per step table, completeness and bytes on disk. */
+/** Rows of a step table: a table a step writes gets its columns checked too (a footer alone reads fine without them). */
+async function checkedRows(path: string, step: string, size: number): Promise<number> {
+  const table = stepTableByName(step);
+  if (table === undefined) return footerRows(path, size);
+  const reader = await openTable(path, table);
+  try {
+    return reader.numRows;
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Why a step table cannot be read, without the path the line already names. */
+function describeUnreadable(error: unknown, path: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const own = message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+  // A reader error that is not about the columns is about the bytes: the footer (or what stands for it) is unreadable.
+  return MissingColumnError.isInstance(error) || ColumnTypeError.isInstance(error) ? own : `unreadable footer: ${own}`;
+}
+
+/**
+ * Reads only the footers (and, for the tables the steps write, checks their columns): partitions,
+ * rows per step table, completeness and bytes on disk. A table that cannot be read is listed with
+ * its `error` and counted as incomplete.
+ */
 export async function datasetInfo(dir: string): Promise<DatasetInfo> {
   const partitions: PartitionInfo[] = [];
   for (const partition of await listPartitions(dir)) {
@@ -103,9 +152,9 @@ export async function datasetInfo(dir: string): Promise<DatasetInfo> {
       const { size } = await stat(path);
       const step = name.slice(0, -".parquet".length);
       try {
-        steps.push({ step, bytes: size, rows: await footerRows(path, size) });
+        steps.push({ step, bytes: size, rows: await checkedRows(path, step, size) });
       } catch (error) {
-        steps.push({ step, bytes: size, rows: null, error: `unreadable footer: ${(error as Error).message}` });
+        steps.push({ step, bytes: size, rows: null, error: describeUnreadable(error, path) });
       }
     }
     partitions.push({ partition, steps, bytes: steps.reduce((sum, s) => sum + s.bytes, 0) });

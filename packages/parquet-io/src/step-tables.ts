@@ -100,3 +100,24 @@ export function mainTable(name = "main"): TableSchema<MainRow> {
     column("alignment", "alignment", { nullable: true }),
   ]);
 }
+
+/**
+ * The schema of a step table by its file name without `.parquet` (`index`, `chunked`,
+ * `atoks_vocals_snac_32khz`, `main`, …), or undefined for a table no step writes (`truth`, a
+ * constructed table under another `--name`): what `datasetInfo` checks a file's columns against.
+ */
+export function stepTableByName(name: string): TableSchema<unknown> | undefined {
+  const fixed: Record<string, TableSchema<unknown>> = {
+    index: indexTable as TableSchema<unknown>,
+    alignment: alignmentTable as TableSchema<unknown>,
+    chunked: chunkedTable as TableSchema<unknown>,
+    vocals: stemTable("vocals") as TableSchema<unknown>,
+    no_vocals: stemTable("no_vocals") as TableSchema<unknown>,
+    stoks: stoksTable as TableSchema<unknown>,
+    artist_embs: artistEmbsTable as TableSchema<unknown>,
+    main: mainTable() as TableSchema<unknown>,
+  };
+  if (Object.hasOwn(fixed, name)) return fixed[name];
+  const atoks = /^atoks_(chunked|vocals|no_vocals)_(.+)$/.exec(name);
+  return atoks === null ? undefined : (atoksTable(atoks[1]!, atoks[2]) as TableSchema<unknown>);
+}

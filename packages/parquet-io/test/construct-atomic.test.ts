@@ -58,6 +58,22 @@ describe("construct-dataset commits a run as a whole", () => {
     expect(await entries(out)).toEqual(FINAL);
   });
 
+  it("a run that fails while writing into a new folder leaves no folder; into an existing one, only what was there", async () => {
+    const data = join(dir, "data");
+    await writeTwoInputPartitions(data);
+    const failAt = (partition: number) => (event: { phase: string; partition: number }) => {
+      if (event.phase === "write" && event.partition === partition) throw new Error("disk full");
+    };
+    const out = join(dir, "new", "out");
+    await expect(constructDataset({ dataDir: data, numInPartitions: 2, outputDir: out, numOutPartitions: 4, onProgress: failAt(2) })).rejects.toThrow("disk full");
+    expect(await readdir(join(dir, "new"))).toEqual([]);
+
+    const existing = join(dir, "existing");
+    await writeTable(stepPath(existing, 1, "other"), mainTable("other"), []);
+    await expect(constructDataset({ dataDir: data, numInPartitions: 2, outputDir: existing, numOutPartitions: 4, onProgress: failAt(3) })).rejects.toThrow("disk full");
+    expect(await entries(existing)).toEqual(["1", "1/other.parquet"]);
+  });
+
   it("gives the same bytes as an uninterrupted run", async () => {
     const data = join(dir, "data");
     await writeTwoInputPartitions(data);

@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -9,7 +9,9 @@ import {
   alignmentCover,
   atoksTable,
   ConstructOptionError,
+  DatasetFolderError,
   EarlierRunError,
+  ParquetFileError,
   OutputFolderError,
   TooFewRowsError,
   constructDataset,
@@ -130,6 +132,22 @@ describe("construct-dataset with bad input", () => {
     expect(result.failures[1]!.message).toMatch(/2\/atoks_no_vocals_snac_32khz\.parquet: cannot open/);
     expect(result.rowsShuffled).toBe(3);
     expect((await readOutput(out)).flat().sort()).toEqual(["a", "b", "c"]);
+  });
+
+  it("names a data folder that does not exist, and a broken table when it leaves no rows, before writing anything", async () => {
+    const out = join(dir, "out");
+    const gone = await constructDataset({ dataDir: join(dir, "gone"), numInPartitions: 1, outputDir: out, numOutPartitions: 0 }).catch((e: unknown) => e);
+    expect(DatasetFolderError.isInstance(gone) && gone.message).toMatch(/gone: the dataset folder does not exist/);
+    const data = join(dir, "data");
+    await writeInput(data, 0, ["a"], () => syntheticAlignment(0, 30));
+    await writeFile(stepPath(data, 0, "chunked"), "not parquet");
+    const broken = await constructDataset({ dataDir: data, numInPartitions: 1, outputDir: out, numOutPartitions: 0 }).catch((e: unknown) => e);
+    expect(ParquetFileError.isInstance(broken) && broken.message).toMatch(/0\/chunked\.parquet: not a readable Parquet file/);
+    // a table that is merely missing is a step not run yet: no rows, said as such
+    await rm(stepPath(data, 0, "chunked"));
+    const none = await constructDataset({ dataDir: data, numInPartitions: 1, outputDir: out, numOutPartitions: 0 }).catch((e: unknown) => e);
+    expect(TooFewRowsError.isInstance(none) && none.message).toMatch(/the input has no rows to write/);
+    expect(await readdir(dir)).toEqual(["data"]);
   });
 
   it("rolls back the rows a partition already scattered when it fails mid-way", async () => {

@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   artistEmbsTable,
   atoksTable,
+  DatasetFolderError,
+  assertDatasetFolder,
   chunkedTable,
   datasetInfo,
   firstById,
@@ -51,6 +53,34 @@ describe("partition layout", () => {
     expect(byStep.broken).toMatchObject({ partitions: 1, complete: false });
     expect(info.partitions[1]!.steps.find((s) => s.step === "broken")!.error).toMatch(/unreadable footer/);
     expect(info.bytes).toBeGreaterThan(0);
+  });
+});
+
+describe("dataset folder checks", () => {
+  it("checks the columns of the tables the steps write, and only the footer of others", async () => {
+    await writeTable(stepPath(dir, 0, "stoks"), stoksTable, [{ id: "a", values: tokens(3, 1) }]);
+    // another table's columns under a step's name, and an unknown table with any columns
+    await writeTable(stepPath(dir, 0, "chunked"), stoksTable, [{ id: "a", values: tokens(3, 1) }]);
+    await writeTable(stepPath(dir, 0, "truth"), stoksTable, [{ id: "a", values: tokens(3, 1) }]);
+    await writeTable(stepPath(dir, 0, "atoks_vocals_mycodec"), artistEmbsTable, [{ id: "a", embs: new Float32Array(2) }]);
+    const steps = Object.fromEntries((await datasetInfo(dir)).partitions[0]!.steps.map((s) => [s.step, s]));
+    expect(steps.stoks).toMatchObject({ rows: 1 });
+    expect(steps.truth).toMatchObject({ rows: 1 });
+    expect(steps.chunked).toMatchObject({ rows: null, error: 'missing column "audio" (file has: id, values); regenerate the file with the step that writes it' });
+    expect(steps.atoks_vocals_mycodec!.error).toMatch(/^missing column "values"/);
+  });
+
+  it("names a dataset folder that is missing or a file", async () => {
+    await assertDatasetFolder(dir);
+    const missingDir = join(dir, "nope");
+    const absent = await assertDatasetFolder(missingDir).catch((e: unknown) => e);
+    expect(DatasetFolderError.isInstance(absent) && absent.message).toBe(`${missingDir}: the dataset folder does not exist; give the folder that holds <n>/index.parquet`);
+    const file = join(dir, "file");
+    await writeFile(file, "x");
+    for (const path of [file, join(file, "below")]) {
+      const error = await assertDatasetFolder(path).catch((e: unknown) => e);
+      expect(DatasetFolderError.isInstance(error) && error.message).toMatch(new RegExp(`^${path}: (is a file|the dataset folder does not exist)`));
+    }
   });
 });
 

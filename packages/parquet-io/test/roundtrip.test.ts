@@ -135,6 +135,18 @@ describe("bad input", () => {
     expect(String(error)).toMatch(/stoks\.parquet: column "values": expected list<INT32\|INT64>, got BYTE_ARRAY/);
   });
 
+  it("refuses text where encoded audio belongs when opening, not per row", async () => {
+    const file = join(dir, "chunked.parquet");
+    const text = defineTable<{ id: string; audio: string }>("chunked", [defineColumn("id", "string"), defineColumn("audio", "string")]);
+    await writeTable(file, text, [{ id: "a", audio: "not bytes" }]);
+    const error = await openTable(file, chunkedTable).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ColumnTypeError);
+    expect(String(error)).toMatch(/chunked\.parquet: column "audio": expected BYTE_ARRAY, got BYTE_ARRAY\((STRING|UTF8)\)/);
+    // Plain BYTE_ARRAY (what pyarrow writes for binary) still opens.
+    await writeTable(file, chunkedTable, chunkedRows(1));
+    await (await openTable(file, chunkedTable)).close();
+  });
+
   it("rejects a truncated file and a file that is not Parquet, naming the file", async () => {
     const file = join(dir, "chunked.parquet");
     await writeTable(file, chunkedTable, chunkedRows(5));

@@ -4,7 +4,7 @@
  */
 import { stat } from "node:fs/promises";
 
-import { type TableSchema, type TableWriter, createTableWriter, openTable, stepPath } from "@autosing/parquet-io";
+import { type TableSchema, type TableWriter, assertDatasetFolder, createTableWriter, openTable, stepPath } from "@autosing/parquet-io";
 
 import { AllRowsFailedError, MissingInputError, RowInputError, StrictRowFailuresError } from "./errors.js";
 
@@ -80,7 +80,7 @@ export async function fileExists(path: string): Promise<boolean> {
 /** How to get an index.parquet: it is the dataset's own input, which no step writes. */
 export const INDEX_PRODUCER = { producer: "corpus make", howToMake: 'write the dataset\'s index.parquet (a synthetic one: "autosing corpus make")' } as const;
 
-/** Throws MissingInputError unless `<dir>/<partition>/<table>.parquet` exists. */
+/** Throws DatasetFolderError when `dir` is not a folder, else MissingInputError unless `<dir>/<partition>/<table>.parquet` exists. */
 export async function requireInput(
   step: StepName,
   dir: string,
@@ -90,6 +90,8 @@ export async function requireInput(
 ): Promise<string> {
   const file = stepPath(dir, partition, table);
   if (!(await fileExists(file))) {
+    // A dataset folder that is missing or a file is the path's problem, not a step left to run.
+    await assertDatasetFolder(dir);
     throw typeof producer === "string" ? new MissingInputError(step, file, producer) : new MissingInputError(step, file, producer.producer, producer.howToMake);
   }
   return file;
@@ -192,6 +194,9 @@ export class StepRun {
       this.options.onRowFailure?.(failure);
     }
     this.options.onProgress?.({ step: this.step, partition: this.partition, done: index + 1, total, id });
+    // Rows of a buffered row group resolve as microtasks only: without a turn of the event loop a
+    // SIGINT handler (the CLI's cleanup) would wait for the whole partition to finish.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /** Finishes every writer, or aborts them all when every input row failed (or, strict, any). */

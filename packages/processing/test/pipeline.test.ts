@@ -10,6 +10,7 @@ import {
   alignmentWordSpans,
   artistEmbsTable,
   atoksTable,
+  DatasetFolderError,
   chunkedTable,
   constructDataset,
   indexTable,
@@ -279,5 +280,9 @@ describe("bad input", () => {
     const error = await stoks(join(root, "bad"), 0, { tokenizer: fx.tokenizer }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingInputError);
     expect((error as Error).message).toMatch(/autosing process src_sep/);
+    // A dataset folder that is not there is the path's problem, not a step left to run.
+    const nowhere = join(root, "nowhere");
+    const absent = await align(nowhere, 0).catch((e: unknown) => e);
+    expect(DatasetFolderError.isInstance(absent) && absent.message).toBe(`${nowhere}: the dataset folder does not exist; give the folder that holds <n>/index.parquet`);
   });
 });

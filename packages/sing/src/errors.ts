@@ -53,6 +53,13 @@ export class SingModelError extends SingError {
   }
 }
 
+/**
+ * A model flag's path that does not exist, is not a directory or cannot be read: the path is the
+ * problem, not the model in it (the CLI's file-system exit code, where a model that does not load
+ * is a model problem).
+ */
+export class SingModelPathError extends SingModelError {}
+
 /** An input audio file that is missing, unreadable or too short for what the models need. */
 export class SingInputError extends SingError {
   constructor(

@@ -18,4 +18,4 @@ export { loadSingModels } from "./models.js";
 export type { SingModels } from "./models.js";
 export { openSeparator, prepareReference, referenceSpanSeconds, referenceStem } from "./reference.js";
 export type { ReferenceStems } from "./reference.js";
-export { SingError, SingInputError, SingModelError, SingOptionError, SingOutputError } from "./errors.js";
+export { SingError, SingInputError, SingModelError, SingModelPathError, SingOptionError, SingOutputError } from "./errors.js";

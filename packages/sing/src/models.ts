@@ -6,7 +6,7 @@ import { type SemanticTokenizer, loadSemanticTokenizer } from "@autosing/semanti
 import { type SM2AGenerator, openSM2AExport, sm2aDimensions } from "@autosing/sm2a-model";
 import { type T2SGenerator, openT2SExport } from "@autosing/t2s-model";
 
-import { SingModelError } from "./errors.js";
+import { SingModelError, SingModelPathError } from "./errors.js";
 import type { ResolvedSingOptions } from "./options.js";
 
 /** Everything a run needs loaded; `dispose` releases the native sessions. */
@@ -22,9 +22,15 @@ export interface SingModels {
 const HOW_TO_EXPORT = "export a trained checkpoint there with `autosing export <checkpoint> <dir>`";
 
 async function requireDirectory(flag: string, dir: string): Promise<void> {
-  const info = await stat(dir).catch(() => undefined);
-  if (info === undefined) throw new SingModelError(flag, dir, `does not exist; ${HOW_TO_EXPORT}`);
-  if (!info.isDirectory()) throw new SingModelError(flag, dir, `is not a directory; ${HOW_TO_EXPORT}`);
+  let info;
+  try {
+    info = await stat(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") throw new SingModelPathError(flag, dir, `does not exist; ${HOW_TO_EXPORT}`, { cause: error });
+    throw new SingModelPathError(flag, dir, `cannot be read: ${(error as Error).message}`, { cause: error });
+  }
+  if (!info.isDirectory()) throw new SingModelPathError(flag, dir, `is not a directory; ${HOW_TO_EXPORT}`);
 }
 
 /** Opens one model, turning any failure into an error that names the flag and the path. */

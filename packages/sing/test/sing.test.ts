@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { decodeAudio, decodeWav, encodeWav } from "@autosing/audio-codec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { SingError, SingInputError, SingModelError, SingOptionError, type SingOptions, SingOutputError, type SingProgress, prepareReference, resolveSingOptions, sing } from "../src/index.js";
+import { SingError, SingInputError, SingModelError, SingModelPathError, SingOptionError, type SingOptions, SingOutputError, type SingProgress, prepareReference, resolveSingOptions, sing } from "../src/index.js";
 import { type SingFixtures, makeSingFixtures } from "./fixtures.js";
 
 const HOP = 384;
@@ -161,6 +161,8 @@ describe("sing errors name the bad flag or file", () => {
 
   it("a missing model directory", async () => {
     await expect(fail({ t2sModel: join(root, "nowhere") })).rejects.toThrow(SingModelError);
+    // The path is the problem, not the model: a SingModelPathError (the CLI's file-system code).
+    await expect(fail({ t2sModel: join(root, "nowhere") })).rejects.toThrow(SingModelPathError);
     await expect(fail({ sm2aModel: join(root, "nowhere") })).rejects.toThrow(`--sm2a-model ${join(root, "nowhere")}: does not exist; export a trained checkpoint there with \`autosing export <checkpoint> <dir>\``);
     await expect(fail({ artistModel: fixtures.vocals })).rejects.toThrow(`--artist-model ${fixtures.vocals}: is not a directory`);
   });

@@ -1,13 +1,12 @@
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 
-import { type Xoshiro128State, removeStaleTemporaries, temporaryPathFor } from "@autosing/base";
+import { type Xoshiro128State, removeStaleTemporaries, temporaryPathFor, writeDirectoryAtomic } from "@autosing/base";
 import * as tf from "@tensorflow/tfjs-core";
 import type { Tensor } from "@tensorflow/tfjs-core";
 import { type HostTensor, encodeSafetensors } from "@autosing/nn";
 
 import type { AdamW } from "./adamw.js";
-import { writeDirectoryAtomic } from "./atomic-directory.js";
 import type { JsonObject, TrainableParameter } from "./contract.js";
 import { CheckpointError } from "./errors.js";
 import { readSafetensorsFile } from "./safetensors.js";

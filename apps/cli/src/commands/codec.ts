@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 
 import type { AcousticCodec, EncodeFormat, Tokens } from "@autosing/audio-codec";
@@ -12,6 +12,7 @@ import {
   reconstructionMetrics,
   serializeDefaultCodec,
 } from "@autosing/audio-codec";
+import { writeFileAtomic } from "@autosing/base";
 import { defineColumn, defineTable, readTable } from "@autosing/parquet-io";
 import type { Command } from "commander";
 
@@ -50,7 +51,7 @@ async function readMono(file: string, codec: { sampleRate: number }): Promise<Fl
 
 async function writeAudio(file: string, samples: Float32Array, sampleRate: number, float: boolean): Promise<void> {
   const bytes = await encodeAudio({ channels: [samples], sampleRate }, outputFormat(file, float), { source: file });
-  await writeFile(file, bytes);
+  await writeFileAtomic(file, bytes);
 }
 
 async function readTokens(file: string, codec: AcousticCodec): Promise<Tokens> {
@@ -104,7 +105,7 @@ export function registerCodecCommands(program: Command, io: CliIo): void {
           const started = performance.now();
           const tokens = await model.encode(mono);
           const elapsed = (performance.now() - started) / 1000;
-          await writeFile(output, tokensFileBody(model, tokens));
+          await writeFileAtomic(output, tokensFileBody(model, tokens));
           io.stdout(`${input}: ${seconds(mono.length, model.sampleRate)} s → tokens [${tokens.shape.join(", ")}] (${model.name}) in ${elapsed.toFixed(2)} s → ${output}\n`);
         } finally {
           await model.dispose();
@@ -198,7 +199,7 @@ export function registerCodecCommands(program: Command, io: CliIo): void {
           ...(options.maxVectors === undefined ? {} : { maxTrainingVectors: options.maxVectors }),
         });
         const elapsed = (performance.now() - started) / 1000;
-        await writeFile(options.out, await serializeDefaultCodec(model, ext === ".json" ? "json" : "safetensors"));
+        await writeFileAtomic(options.out, await serializeDefaultCodec(model, ext === ".json" ? "json" : "safetensors"));
         io.stdout(
           `fitted the default codec on ${resolved.length} clip(s), ${seconds(total, target.sampleRate)} s of audio, ` +
             `4 levels × ${model.config.codebookSize} codes in ${elapsed.toFixed(1)} s → ${options.out}\n`,

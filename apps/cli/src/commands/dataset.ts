@@ -1,6 +1,10 @@
+import { join } from "node:path";
+
 import { type DatasetInfo, datasetInfo } from "@autosing/parquet-io";
 import type { Command } from "commander";
 
+import { CliError } from "../errors.js";
+import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { asUserError } from "../shared/user-errors.js";
 
@@ -42,7 +46,7 @@ export function registerDatasetCommands(program: Command, io: CliIo): void {
   const dataset = program.command("dataset").description("inspect partitioned datasets");
   dataset
     .command("info")
-    .description("partitions, rows per step table, completed steps and bytes on disk")
+    .description("partitions, rows per step table, completed steps and bytes on disk; exits 4 naming the first step table that cannot be read (bytes or columns)")
     .argument("<dir>", "dataset folder <dir>/<n>/<step>.parquet")
     .option("--json", "print JSON instead of a table", false)
     .action(async (dir: string, flags: { json: boolean }) => {
@@ -53,5 +57,12 @@ export function registerDatasetCommands(program: Command, io: CliIo): void {
         throw asUserError("dataset info", error);
       }
       io.stdout(flags.json ? `${JSON.stringify(info, null, 2)}\n` : formatDatasetInfo(info));
+      // The summary is printed either way; a table that cannot be read still fails the run, naming the first.
+      const unreadable = info.partitions.flatMap((p) => p.steps.filter((s) => s.error !== undefined).map((s) => ({ file: join(dir, String(p.partition), `${s.step}.parquet`), error: s.error })));
+      const [first] = unreadable;
+      if (first !== undefined) {
+        const more = unreadable.length > 1 ? ` (and ${unreadable.length - 1} more, listed above)` : "";
+        throw new CliError(`autosing dataset info: ${first.file}: ${first.error}${more}`, ExitCode.badInput);
+      }
     });
 }

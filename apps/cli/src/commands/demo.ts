@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 import { openArtistEmbedderExport } from "@autosing/artist-embedder";
+import { writeFileAtomic } from "@autosing/base";
 import { constructDataset, indexTable, readTable, stepPath } from "@autosing/parquet-io";
 import { align, artistEmbs, atoks, srcSep, stoks, vadExtract } from "@autosing/processing";
 import { createTruthSeparator } from "@autosing/separation";
@@ -92,7 +93,7 @@ async function runDemo(flags: DemoFlags, io: CliIo): Promise<void> {
       if (existsSync(dirs.artistEmbedder)) return `exists, reused: ${dirs.artistEmbedder}`;
       // Every artist of every partition (upstream's collect_artists counts training partitions only,
       // which would leave the demo's one validation partition without a known artist).
-      await writeFile(dirs.artistFile, JSON.stringify(await numberArtists(dirs.corpus)));
+      await writeFileAtomic(dirs.artistFile, JSON.stringify(await numberArtists(dirs.corpus)));
       // Batches of 2 windows, epochs counted as if each chunk gave one (it gives at least one).
       const chunks = (await chunkIds(dirs.corpus)).length;
       const summary = await trainAndExport(
@@ -153,7 +154,7 @@ async function runDemo(flags: DemoFlags, io: CliIo): Promise<void> {
       await mkdir(dirs.sing, { recursive: true });
       // Named after its song id: the truth oracle finds the stems by the file's stem.
       const reference = join(dirs.sing, `${song.id}.flac`);
-      await writeFile(reference, song.audio);
+      await writeFileAtomic(reference, song.audio);
       return sing({
         reference,
         lyrics: LYRICS,

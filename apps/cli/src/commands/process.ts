@@ -1,3 +1,4 @@
+import { assertDatasetFolder } from "@autosing/parquet-io";
 import { ATOKS_SOURCES, type CommonStepOptions, DEFAULT_SONG_LIMITS, STEPS, STEP_AUDIO_FORMATS, type StepName, codecTableName, missingPartitions } from "@autosing/processing";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -121,6 +122,8 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
       };
       let models: StepModels;
       try {
+        // The path before the models: a mistyped dataset folder is said as such, not as a missing step input.
+        await assertDatasetFolder(dataset);
         models = await openModels(step, flags);
       } catch (error) {
         throw asUserError("process", error);

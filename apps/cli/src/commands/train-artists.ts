@@ -1,5 +1,4 @@
-import { writeFile } from "node:fs/promises";
-
+import { writeFileAtomic } from "@autosing/base";
 import { collectArtists } from "@autosing/trainer";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -31,7 +30,7 @@ async function runCollectArtists(dataset: string, flags: TrainArtistsFlags, io: 
   }
   try {
     const { ids, counts } = await collectArtists(path, { minSampleCount, ...(numPartitions !== undefined ? { numPartitions } : {}) });
-    await writeFile(flags.outputPath, JSON.stringify(ids));
+    await writeFileAtomic(flags.outputPath, JSON.stringify(ids));
     io.stdout(`Found ${Object.keys(ids).length} frequent artists in dataset (${counts.size} in all); wrote ${flags.outputPath}\n`);
   } catch (error) {
     throw asUserError("train artists", error);

@@ -47,16 +47,24 @@ function parquetCases(): HostileCase[] {
     const empty = kind === "an empty table";
     const broken = (table: string) => async ({ scratch }: CaseContext) => breakTable(join(scratch, "ds"), table);
     const ds = ({ scratch }: CaseContext) => join(scratch, "ds");
-    // The truth separator reads truth.parquet before index.parquet: give it the corpus's, so the index is what fails.
-    const brokenWithTruth = async (c: CaseContext) => {
-      await broken("index")(c);
+    // src_sep reads chunked.parquet (vad_extract's output), and the truth separator truth.parquet before it:
+    // give it the corpus's truth, so the chunked table is what fails.
+    const brokenChunkedWithTruth = async (c: CaseContext) => {
+      await broken("chunked")(c);
       copyFileSync(join(c.fx.corpus, "0", "truth.parquet"), join(c.scratch, "ds", "0", "truth.parquet"));
     };
     const named = empty ? undefined : /index\.parquet/;
     cases.push(
       { name: `process align: index.parquet is ${kind}`, setup: broken("index"), code: empty ? ExitCode.success : ExitCode.badInput, culprit: named, manyLines: true, args: (c) => ["process", "align", ds(c), "0"] },
       { name: `process vad_extract: index.parquet is ${kind}`, setup: broken("index"), code: empty ? ExitCode.success : ExitCode.badInput, culprit: named, manyLines: true, args: (c) => ["process", "vad_extract", ds(c), "0"] },
-      { name: `process src_sep: index.parquet is ${kind}`, setup: brokenWithTruth, code: empty ? ExitCode.success : ExitCode.badInput, culprit: named, manyLines: true, args: (c) => ["process", "src_sep", ds(c), "0", "--separator", "truth"] },
+      {
+        name: `process src_sep: chunked.parquet is ${kind}`,
+        setup: brokenChunkedWithTruth,
+        code: empty ? ExitCode.success : ExitCode.badInput,
+        culprit: empty ? undefined : /chunked\.parquet/,
+        manyLines: true,
+        args: (c) => ["process", "src_sep", ds(c), "0", "--separator", "truth"],
+      },
       { name: `codec fit: a dataset whose index.parquet is ${kind}`, setup: broken("index"), code: ExitCode.badInput, culprit: empty ? /ds|no audio|index/ : named, args: (c) => ["codec", "fit", ds(c), "--out", join(c.scratch, "codec.json"), "--codebook-size", "4"] },
       { name: `construct-dataset: chunked.parquet is ${kind}`, setup: broken("chunked"), code: empty ? ExitCode.usage : ExitCode.badInput, culprit: /\.parquet|rows/, args: (c) => ["construct-dataset", ds(c), "1", join(c.scratch, "out"), "--num-out-partitions", "1"] },
       { name: `train: the dataset's main.parquet is ${kind}`, setup: broken("main"), code: ExitCode.badInput, culprit: /main|\.parquet|ds/, args: (c) => ["train", "--task_name", "t2s", "--task_args", '{"size": "micro"}', "--dataset-config", JSON.stringify({ path: ds(c) }), "--checkpoint-dir", join(c.scratch, "ck"), "--output-dir", join(c.scratch, "models")] },

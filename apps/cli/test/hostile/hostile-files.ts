@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 import { Mulberry32 } from "@autosing/base";
 import { encodeWav } from "@autosing/audio-codec";
-import { defineColumn, defineTable, indexTable, writeTable } from "@autosing/parquet-io";
+import { defineColumn, defineTable, stepTableByName, writeTable } from "@autosing/parquet-io";
 
 /** One second of a harmonic tone: long enough for every command that takes audio. */
 export function toneWav(sampleRate = 32000, seconds = 1, format: "int16" | "float32" = "int16"): Uint8Array {
@@ -76,9 +76,10 @@ export const BROKEN_PARQUET: Record<string, (dataset: string, table: string) => 
     const wrong = defineTable<{ id: string; audio: string }>(table, [defineColumn("id", "string"), defineColumn("audio", "string")]);
     await writeTable(join(dataset, "0", `${table}.parquet`), wrong, [{ id: "song-a", audio: "not bytes" }]);
   },
-  "an empty table": async (dataset) => {
-    mkdirSync(join(dataset, "0"), { recursive: true });
-    await writeTable(join(dataset, "0", "index.parquet"), indexTable, []);
+  "an empty table": async (dataset, table) => {
+    const schema = stepTableByName(table);
+    if (schema === undefined) throw new Error(`no step table is called ${table}`);
+    await writeTable(join(dataset, "0", `${table}.parquet`), schema, []);
   },
 };
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -19,6 +19,13 @@ afterAll(async () => {
 const layout: ExportLayout<"encoder" | "decoder"> = { graphs: { encoder: "toy-encoder.onnx", decoder: "toy-decoder.onnx" }, configFile: "toy-config.json" };
 const config: ToyConfig = { width: 4, inputs: 2, hidden: 8, pattern: null, bias: true };
 const tunables = { ...DEFAULT_TOY_TUNABLES };
+
+/** Every file of `folder` with its text, by name. */
+async function folderContents(folder: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of (await readdir(folder)).sort()) out[name] = await readFile(join(folder, name), "utf8");
+  return out;
+}
 
 describe("writeExportFolder / readExportFolder", () => {
   it("write the graphs in layout order, then the config as indented JSON with the file names and details", async () => {
@@ -50,13 +57,41 @@ describe("writeExportFolder / readExportFolder", () => {
     await expect(readExportFolder(TOY_MODEL, layout, out)).rejects.toThrow(ToyConfigError);
   });
 
-  it("a graph build that fails leaves the created folder and writes no file", async () => {
+  it("a graph build that fails creates nothing", async () => {
     const out = join(dir, "failing");
     await expect(writeExportFolder(TOY_MODEL, layout, out, { config, tunables }, () => {
       throw new ToyError("cannot build");
     })).rejects.toThrow("cannot build");
-    expect((await stat(out)).isDirectory()).toBe(true);
-    await expect(stat(join(out, "toy-config.json"))).rejects.toThrow(/ENOENT/);
+    await expect(stat(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("replaces an export as a whole: a write that fails midway leaves the old export, with no scratch folder", async () => {
+    const parent = join(dir, "replace");
+    const out = join(parent, "export");
+    await writeExportFolder(TOY_MODEL, layout, out, { config, tunables }, () => ({ encoder: Uint8Array.of(1), decoder: Uint8Array.of(2) }));
+    await writeFile(join(out, "sm2a-config.json"), "another model's export, kept");
+    const old = await folderContents(out);
+    // The decoder graph is not bytes: writing it fails after the encoder was written.
+    const broken = { encoder: Uint8Array.of(9), decoder: 42 as unknown as Uint8Array };
+    await expect(writeExportFolder(TOY_MODEL, layout, out, { config: { ...config, width: 8 }, tunables }, () => broken)).rejects.toThrow();
+    expect(await folderContents(out)).toEqual(old);
+    expect(await readdir(parent)).toEqual(["export"]);
+
+    await writeExportFolder(TOY_MODEL, layout, out, { config: { ...config, width: 8 }, tunables }, () => ({ encoder: Uint8Array.of(9), decoder: Uint8Array.of(8) }));
+    const now = await folderContents(out);
+    expect(Object.keys(now)).toEqual(["sm2a-config.json", "toy-config.json", "toy-decoder.onnx", "toy-encoder.onnx"]);
+    expect(now["toy-encoder.onnx"]).toBe("\t");
+    expect(now["sm2a-config.json"]).toBe("another model's export, kept");
+    expect(JSON.parse(now["toy-config.json"] ?? "").config.width).toBe(8);
+    expect(await readdir(parent)).toEqual(["export"]);
+  });
+
+  it("refuses an export folder holding a subfolder, before building anything", async () => {
+    const out = join(dir, "with-subfolder");
+    await mkdir(join(out, "keep-me"), { recursive: true });
+    const error = await writeExportFolder(TOY_MODEL, layout, out, { config, tunables }, () => expect.fail("built graphs")).catch((e: unknown) => e);
+    expect(ExportFolderError.isInstance(error) && error.message).toBe(`${join(out, "keep-me")}: is in the export folder, which an export replaces as a whole; export into a folder without subfolders (EEXIST)`);
+    expect(await readdir(out)).toEqual(["keep-me"]);
   });
 
   it("refuses an output that is a file, or lies under one, before creating anything (ENOTDIR)", async () => {
