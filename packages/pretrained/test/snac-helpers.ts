@@ -1,8 +1,9 @@
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { type InferenceSession, float32Tensor, int64Tensor, openOnnxSession } from "@autosing/onnx";
+import { type StateDict, readSafetensors, writeSafetensors } from "@autosing/safetensors";
 
 import type { ImportedModel } from "../src/index.js";
 import { SNAC_IMPORTER } from "../src/index.js";
@@ -92,4 +93,27 @@ export function relativeError(a: Float32Array, b: Float32Array): number {
     scale = Math.max(scale, Math.abs(b[i]!));
   }
   return diff / scale;
+}
+
+/**
+ * A copy of a fixture directory whose state dict went through `edit` (keys renamed, added,
+ * dropped or reshaped) and whose config.json went through `editConfig`.
+ */
+export function editedDirectory(fixture: SnacFixture, edit: (state: StateDict) => StateDict, editConfig: (config: Record<string, unknown>) => Record<string, unknown> = (c) => c): string {
+  const dir = scratch("snac-edited-");
+  const { tensors } = readSafetensors(readFileSync(join(fixture.dir, "model.safetensors")), "model.safetensors");
+  writeFileSync(join(dir, "model.safetensors"), writeSafetensors(edit(tensors)));
+  const config = JSON.parse(readFileSync(join(fixture.dir, "config.json"), "utf8")) as Record<string, unknown>;
+  writeFileSync(join(dir, "config.json"), JSON.stringify(editConfig(config)));
+  return dir;
+}
+
+/** A state dict with every key mapped through `rename`. */
+export function renamed(state: StateDict, rename: (key: string) => string): StateDict {
+  return new Map([...state].map(([key, tensor]) => [rename(key), tensor]));
+}
+
+/** `parametrizations.weight.original0/1` → `weight_g/weight_v` (the older weight-norm key style). */
+export function olderKey(key: string): string {
+  return key.replace(/parametrizations\.weight\.original0$/, "weight_g").replace(/parametrizations\.weight\.original1$/, "weight_v");
 }
