@@ -119,9 +119,9 @@ export const SNAC_IMPORTER: ModelImporter = {
       context.log(`snac: ${snac.weightsPath}: ${facts.sampleRate} Hz, ${facts.vqStrides.length} levels (strides ${facts.vqStrides.join(", ")}), hop ${facts.hopLength}, ${snac.weights.keys.length} tensors checked`);
       const options = { externalData: { thresholdBytes: EXTERNAL_DATA_THRESHOLD }, producerName: "@autosing/pretrained" };
       const encoder = await emitSnacEncoder(snac.shape, snac.weights).graph.writeModel(join(context.outputDir, "encoder.onnx"), options);
-      context.log(`snac: wrote encoder.onnx (${(encoder.modelBytes + encoder.dataBytes) / 1e6} MB)`);
+      context.log(`snac: wrote encoder.onnx (${((encoder.modelBytes + encoder.dataBytes) / 1e6).toFixed(1)} MB)`);
       const decoder = await emitSnacDecoder(snac.shape, snac.weights).graph.writeModel(join(context.outputDir, "decoder.onnx"), options);
-      context.log(`snac: wrote decoder.onnx (${(decoder.modelBytes + decoder.dataBytes) / 1e6} MB)`);
+      context.log(`snac: wrote decoder.onnx (${((decoder.modelBytes + decoder.dataBytes) / 1e6).toFixed(1)} MB)`);
       await writeFileAtomic(join(context.outputDir, "snac.json"), `${JSON.stringify(facts, null, 2)}\n`);
       return {
         files: { ...relativeFiles("encoder", encoder, "encoder.onnx"), ...relativeFiles("decoder", decoder, "decoder.onnx"), facts: "snac.json" },
