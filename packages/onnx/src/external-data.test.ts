@@ -70,3 +70,25 @@ describe("OnnxGraphBuilder.writeModel with external data", () => {
     expect(readdirSync(folder)).not.toContain("small.bin");
   });
 });
+
+describe("OnnxGraphBuilder.addInitializer", () => {
+  it("copies the values unless asked to share them", () => {
+    const build = (share: boolean, values: Float32Array): OnnxGraphBuilder => {
+      const graph = new OnnxGraphBuilder("one_weight");
+      graph.addInput("x", "float32", [2]);
+      graph.addInitializer("w", values, [2], { share });
+      graph.addNode("Add", ["x", "w"], ["y"]);
+      graph.addOutput("y", "float32", [2]);
+      return graph;
+    };
+    const copied = new Float32Array([1, 2]);
+    const shared = new Float32Array([1, 2]);
+    const a = build(false, copied);
+    const b = build(true, shared);
+    const before = Buffer.from(a.toBytes());
+    copied[0] = 5;
+    shared[0] = 5;
+    expect(Buffer.from(a.toBytes()).equals(before)).toBe(true);
+    expect(Buffer.from(b.toBytes()).equals(before)).toBe(false);
+  });
+});

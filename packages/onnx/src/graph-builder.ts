@@ -86,18 +86,18 @@ export class OnnxGraphBuilder {
     return name;
   }
 
-  /** Adds a float32 constant (weights) stored in raw little-endian form. */
-  addInitializer(name: string, values: Float32Array, dims: readonly number[]): string {
+  /**
+   * Adds a float32 constant (weights) stored in raw little-endian form. The builder copies
+   * `values` unless `share` is set: then it keeps a view, which saves a copy of large weights
+   * made only for this graph, and the caller must not change them afterwards.
+   */
+  addInitializer(name: string, values: Float32Array, dims: readonly number[], options: { share?: boolean } = {}): string {
     const expected = dims.reduce((a, b) => a * b, 1);
     if (expected !== values.length) {
       throw new RangeError(`initializer ${name}: ${values.length} values do not fill shape [${dims.join(", ")}]`);
     }
-    this.initializers.push({
-      name,
-      dataType: elementTypeCodes.float32,
-      dims: [...dims],
-      rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
-    });
+    const bytes = options.share === true ? new Uint8Array(values.buffer, values.byteOffset, values.byteLength) : new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+    this.initializers.push({ name, dataType: elementTypeCodes.float32, dims: [...dims], rawData: bytes });
     return name;
   }
 

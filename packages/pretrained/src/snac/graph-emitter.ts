@@ -31,7 +31,8 @@ export class SnacGraphEmitter extends OnnxEmitter {
   initializer(key: string, transform?: (data: Float32Array, shape: number[]) => { data: Float32Array; shape: number[] }): string {
     const tensor = this.weight(key);
     const { data, shape } = transform ? transform(tensor.data, tensor.shape) : tensor;
-    return this.graph.addInitializer(this.fresh(key), data, shape);
+    // Shared, not copied: the values are this graph's own (folded or transformed) or a read-only view of the source file.
+    return this.graph.addInitializer(this.fresh(key), data, shape, { share: true });
   }
 
   /** Runs `modules` over x [B, C, T]; `noiseScale` is the decoder's noise_scale input. */
