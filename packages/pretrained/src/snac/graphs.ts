@@ -1,17 +1,16 @@
+import { SNAC_ONNX_NAMES, snacCodeName } from "@autosing/audio-codec";
+
 import type { SnacShape } from "./config.js";
 import { SnacGraphEmitter, transposed } from "./graph-emitter.js";
 import { decoderModules, encoderModules } from "./layout.js";
 import type { SnacWeights } from "./weights.js";
 
-/**
- * ONNX names of the SNAC contract (DESIGN.md §5, as @autosing/audio-codec's SNAC_ONNX_NAMES;
- * spelled out here because the importers layer must not reach into the adapter's internals).
- */
+/** ONNX names of the SNAC contract (DESIGN.md §5): the adapter's, so the two cannot disagree. */
 export const SNAC_GRAPH_NAMES = {
-  encoderInput: "input_values",
-  code: (level: number) => `audio_codes.${level}`,
-  decoderOutput: "audio_values",
-  noiseScale: "noise_scale",
+  encoderInput: SNAC_ONNX_NAMES.encoderInput,
+  code: snacCodeName,
+  decoderOutput: SNAC_ONNX_NAMES.decoderOutput,
+  noiseScale: SNAC_ONNX_NAMES.noiseScale,
 } as const;
 
 /** A level's out_proj (codebook vector → latent): [B, n, D] → [B, n, C], then each frame repeated `stride` times. */

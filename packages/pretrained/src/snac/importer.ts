@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
+import type { SnacModelFile } from "@autosing/audio-codec";
 import { writeFileAtomic } from "@autosing/base";
 import type { OnnxWrittenModel } from "@autosing/onnx";
 
@@ -21,21 +22,14 @@ export const SNAC_WEIGHT_FILES = ["pytorch_model.bin", "model.safetensors"] as c
 const EXTERNAL_DATA_THRESHOLD = 16 * 1024;
 
 /**
- * What `snac.json` beside the graphs says (read by @autosing/audio-codec's SNAC adapter): the
- * sizes the codec wrapper needs that are not visible in the ONNX files.
+ * What `snac.json` beside the graphs says: the adapter's `SnacModelFile` (sample rate, hop,
+ * vq_strides, attention window, codebook size, encode multiple) plus the decoder's hop and
+ * whether it has noise blocks — the sizes the codec wrapper needs that the ONNX files do not show.
  */
-export interface SnacModelFacts {
+export interface SnacModelFacts extends SnacModelFile {
   readonly kind: "snac";
-  readonly sampleRate: number;
-  /** Samples per finest code (prod(encoder_rates)). */
-  readonly hopLength: number;
   /** Samples the decoder makes per finest code (prod(decoder_rates)). */
   readonly decoderHopLength: number;
-  readonly vqStrides: readonly number[];
-  readonly attentionWindow: number | null;
-  readonly codebookSize: number;
-  /** hop · lcm(vq_strides[0], window or 1): encode input lengths are truncated to a multiple of it. */
-  readonly encodeMultiple: number;
   /** Whether the decoder has noise blocks (and so a noise_scale input). */
   readonly noise: boolean;
 }
