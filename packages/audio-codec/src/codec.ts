@@ -1,6 +1,6 @@
 import type { AudioData } from "./audio.js";
 import { firstChannel, validateAudio } from "./audio.js";
-import { EmptyAudioError, TokenShapeError } from "./errors.js";
+import { CodecLoadError, EmptyAudioError, TokenShapeError } from "./errors.js";
 import { resample } from "./resample.js";
 import type { Tokens } from "./tokens.js";
 import { assertTokenRange } from "./tokens.js";
@@ -85,4 +85,19 @@ export function validateDenseTokens(tokens: Tokens, codec: Pick<AcousticCodec, "
 export async function prepareForCodec(audio: AudioData, codec: Pick<AcousticCodec, "sampleRate">, source = "audio"): Promise<Float32Array> {
   validateAudio(audio, source);
   return resample(firstChannel(audio, source), audio.sampleRate, codec.sampleRate);
+}
+
+/**
+ * AutoSing's layouts past the codec (atoks tables, the flattened 15-row layout, the bricks delay
+ * patterns, sm2a/t2s music streams) are built on SNAC 32 kHz's 4 levels. Steps that use them call
+ * this first, so a 3-level codec (SNAC 24 kHz, fine for `codec encode/decode`) is refused with
+ * a clear message instead of failing deep inside a layout.
+ */
+export function assertFourLevelCodec(codec: Pick<AcousticCodec, "name" | "quantizers">, operation: string): void {
+  if (codec.quantizers !== 4) {
+    throw new CodecLoadError(
+      codec.name,
+      `${operation} needs a codec with 4 levels (AutoSing's token layouts are SNAC 32 kHz's), but this one has ${codec.quantizers}; use SNAC 32 kHz (or 44 kHz) here — a ${codec.quantizers}-level codec works with \`autosing codec encode/decode\` only`,
+    );
+  }
 }

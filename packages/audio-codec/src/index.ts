@@ -46,9 +46,10 @@ export { applyPattern, removePattern } from "./patterns.js";
 export type { Tokens } from "./tokens.js";
 export { assertTokenRange, denseToSparse, flattenSnac, makeTokens, sparseToDense, unflattenSnac } from "./tokens.js";
 export type { AcousticCodec } from "./codec.js";
-export { SNAC_32KHZ, prepareForCodec, truncateForEncode, validateDenseTokens } from "./codec.js";
+export { SNAC_32KHZ, assertFourLevelCodec, prepareForCodec, truncateForEncode, validateDenseTokens } from "./codec.js";
 export type { SnacOnnxOptions, SnacOnnxSources } from "./snac-onnx.js";
-export { SNAC_ONNX_NAMES, findSnacOnnxFiles, loadSnacOnnxCodec } from "./snac-onnx.js";
+export { SNAC_ONNX_NAMES, findSnacOnnxFiles, loadSnacOnnxCodec, snacCodeName } from "./snac-onnx.js";
+export { type SnacModelFile, parseSnacModelFile, readSnacModelFile } from "./snac-model-file.js";
 export type { DefaultCodecConfig, DefaultCodecModel } from "./default-codec-model.js";
 export { DEFAULT_CODEC_CONFIG } from "./default-codec-model.js";
 export { defaultCodecFeatures } from "./default-codec-features.js";
@@ -58,4 +59,4 @@ export { parseDefaultCodec, serializeDefaultCodec } from "./default-codec-file.j
 export { type ReconstructionMetrics, reconstructionMetrics } from "./reconstruction-metrics.js";
 export type { KMeansOptions, NearestCodes } from "./kmeans.js";
 export { createOnnxNearestCodes, kMeans, kMeansWith, nearestCodesJs } from "./kmeans.js";
-export { loadCodec } from "./load-codec.js";
+export { type LoadCodecOptions, loadCodec } from "./load-codec.js";

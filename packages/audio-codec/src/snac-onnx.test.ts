@@ -10,6 +10,7 @@ import {
   TokenShapeError,
   loadSnacOnnxCodec,
   makeTokens,
+  parseSnacModelFile,
 } from "./index.js";
 
 const STRIDES = [8, 4, 2, 1];
@@ -119,5 +120,19 @@ describe("SNAC ONNX adapter", () => {
     await expect(loadSnacOnnxCodec({ encoder: new Uint8Array([1, 2, 3]), decoder: fakeSnacDecoder(2) })).rejects.toThrow(CodecLoadError);
     await expect(loadSnacOnnxCodec("/nonexistent/snac")).rejects.toThrow(/no SNAC encoder model/);
     expect(SNAC_32KHZ.encodeMultiple).toBe(384 * 32);
+  });
+});
+
+describe("snac.json (the sizes of an imported SNAC model)", () => {
+  const facts = { kind: "snac", sampleRate: 24000, hopLength: 512, vqStrides: [4, 2, 1], attentionWindow: null, codebookSize: 4096, encodeMultiple: 2048 };
+
+  it("reads what autosing import snac writes", () => {
+    expect(parseSnacModelFile(JSON.stringify(facts), "snac.json")).toMatchObject({ sampleRate: 24000, vqStrides: [4, 2, 1] });
+  });
+
+  it("refuses strides the dense layout cannot hold, bad sizes and bad JSON, naming the file", () => {
+    expect(() => parseSnacModelFile(JSON.stringify({ ...facts, vqStrides: [6, 3, 1] }), "m/snac.json")).toThrow(/m\/snac.json: vqStrides \[6,3,1\] cannot use the dense token layout/);
+    expect(() => parseSnacModelFile(JSON.stringify({ ...facts, hopLength: 0 }), "m/snac.json")).toThrow(/hopLength must be a positive integer/);
+    expect(() => parseSnacModelFile("{", "m/snac.json")).toThrow(CodecLoadError);
   });
 });

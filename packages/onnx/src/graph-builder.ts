@@ -1,3 +1,6 @@
+import { basename, dirname, join } from "node:path";
+
+import { openAtomicFile, writeFileAtomic } from "@autosing/base";
 import onnxProto from "onnx-proto";
 import type { onnx as OnnxTypes } from "onnx-proto";
 
@@ -32,6 +35,32 @@ export interface OnnxModelOptions {
   producerName?: string;
 }
 
+/** Where `writeModel` puts large initializers: ONNX external data in a side file. */
+export interface OnnxExternalDataOptions {
+  /** Initializers of at least this many bytes go to the side file (default 1024); smaller ones stay inline. */
+  thresholdBytes?: number;
+  /** The side file's name, relative to the model's folder (default `<model file name>.data`). */
+  location?: string;
+  /** Each tensor starts at a multiple of this many bytes in the side file (default 4096, as onnx writes it, so it can be mapped). */
+  alignment?: number;
+}
+
+export interface OnnxWriteOptions extends OnnxModelOptions {
+  /** Write large initializers to a side file instead of into the model (needed past protobuf's 2 GB, and so a large graph is never held twice). */
+  externalData?: OnnxExternalDataOptions;
+}
+
+/** What `writeModel` wrote. */
+export interface OnnxWrittenModel {
+  /** The model file. */
+  readonly path: string;
+  /** The external data file, when some initializer went there. */
+  readonly dataPath?: string;
+  /** Bytes of the model file and of the external data file. */
+  readonly modelBytes: number;
+  readonly dataBytes: number;
+}
+
 /**
  * Builds an ONNX ModelProto through the `onnx-proto` message classes (protobufjs), so the
  * serialisation is the maintained schema's, not ours. Node names are generated; inputs,
@@ -57,18 +86,18 @@ export class OnnxGraphBuilder {
     return name;
   }
 
-  /** Adds a float32 constant (weights) stored in raw little-endian form. */
-  addInitializer(name: string, values: Float32Array, dims: readonly number[]): string {
+  /**
+   * Adds a float32 constant (weights) stored in raw little-endian form. The builder copies
+   * `values` unless `share` is set: then it keeps a view, which saves a copy of large weights
+   * made only for this graph, and the caller must not change them afterwards.
+   */
+  addInitializer(name: string, values: Float32Array, dims: readonly number[], options: { share?: boolean } = {}): string {
     const expected = dims.reduce((a, b) => a * b, 1);
     if (expected !== values.length) {
       throw new RangeError(`initializer ${name}: ${values.length} values do not fill shape [${dims.join(", ")}]`);
     }
-    this.initializers.push({
-      name,
-      dataType: elementTypeCodes.float32,
-      dims: [...dims],
-      rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
-    });
+    const bytes = options.share === true ? new Uint8Array(values.buffer, values.byteOffset, values.byteLength) : new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+    this.initializers.push({ name, dataType: elementTypeCodes.float32, dims: [...dims], rawData: bytes });
     return name;
   }
 
@@ -122,6 +151,65 @@ export class OnnxGraphBuilder {
 
   /** Serialises the model to bytes that onnxruntime (or onnx.load) reads. */
   toBytes(options: OnnxModelOptions = {}): Uint8Array {
+    return this.encode(this.initializers, options);
+  }
+
+  /**
+   * Writes the model to `path` atomically. With `externalData`, every initializer of at least
+   * `thresholdBytes` is streamed into a side file (ONNX external data: `location`, `offset`,
+   * `length`, each tensor aligned) and the model keeps only its name, type and shape, so the
+   * weights exist once in memory (in this builder) while the files are written. onnxruntime
+   * finds the side file when the model is opened from its path (not from bytes). The side file
+   * is complete before the model appears under its name.
+   */
+  async writeModel(path: string, options: OnnxWriteOptions = {}): Promise<OnnxWrittenModel> {
+    const external = options.externalData;
+    if (external === undefined) {
+      const bytes = this.toBytes(options);
+      await writeFileAtomic(path, bytes);
+      return { path, modelBytes: bytes.length, dataBytes: 0 };
+    }
+    const threshold = external.thresholdBytes ?? 1024;
+    const alignment = external.alignment ?? 4096;
+    const location = external.location ?? `${basename(path)}.data`;
+    const dataPath = join(dirname(path), location);
+    const data = openAtomicFile(dataPath);
+    let offset = 0;
+    let initializers: OnnxTypes.ITensorProto[];
+    try {
+      initializers = this.initializers.map((tensor) => {
+        const raw = tensor.rawData;
+        if (raw === null || raw === undefined || raw.length < threshold) return tensor;
+        const padding = (alignment - (offset % alignment)) % alignment;
+        if (padding > 0) data.write(new Uint8Array(padding));
+        offset += padding;
+        data.write(raw);
+        const entry: OnnxTypes.ITensorProto = {
+          name: tensor.name ?? null,
+          dataType: tensor.dataType ?? null,
+          dims: tensor.dims ?? [],
+          dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+          externalData: [
+            { key: "location", value: location },
+            { key: "offset", value: String(offset) },
+            { key: "length", value: String(raw.length) },
+          ],
+        };
+        offset += raw.length;
+        return entry;
+      });
+      if (offset === 0) data.abort();
+      else data.commit();
+    } catch (error) {
+      data.abort();
+      throw error;
+    }
+    const bytes = this.encode(initializers, options);
+    await writeFileAtomic(path, bytes);
+    return offset === 0 ? { path, modelBytes: bytes.length, dataBytes: 0 } : { path, dataPath, modelBytes: bytes.length, dataBytes: offset };
+  }
+
+  private encode(initializers: OnnxTypes.ITensorProto[], options: OnnxModelOptions): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: 8,
       // The name this builder had when it lived in @autosing/nn: exported models stay byte-identical.
@@ -132,7 +220,7 @@ export class OnnxGraphBuilder {
         name: this.graphName,
         input: this.inputs,
         output: this.outputs,
-        initializer: this.initializers,
+        initializer: initializers,
         node: this.nodes,
       },
     });

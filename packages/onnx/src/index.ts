@@ -4,6 +4,6 @@
 // so that their ONNX adapters need neither TensorFlow.js nor the neural building blocks.
 export { OnnxError, OnnxModelError, OnnxModelFileError } from "./errors.js";
 export { OnnxFloatAttribute, OnnxGraphBuilder } from "./graph-builder.js";
-export type { OnnxAttributeValue, OnnxDimension, OnnxElementType, OnnxModelOptions } from "./graph-builder.js";
+export type { OnnxAttributeValue, OnnxDimension, OnnxElementType, OnnxExternalDataOptions, OnnxModelOptions, OnnxWriteOptions, OnnxWrittenModel } from "./graph-builder.js";
 export { float32Tensor, int64Tensor, openOnnxSession } from "./session.js";
 export type { InferenceSession, SessionOptions, Tensor } from "./session.js";

@@ -20,3 +20,20 @@ export {
   emitBnWhisperGraph,
   whisperEncoderShapes,
 } from "./bn-whisper/index.js";
+export {
+  type OpenedSnac,
+  type SnacConfig,
+  type SnacModelFacts,
+  type SnacShape,
+  SNAC_GRAPH_NAMES,
+  SNAC_IMPORTER,
+  SNAC_WEIGHT_FILES,
+  SnacWeights,
+  emitSnacDecoder,
+  emitSnacEncoder,
+  foldWeightNorm,
+  openSnacDirectory,
+  parseSnacConfig,
+  snacModelFacts,
+  snacTensorSpecs,
+} from "./snac/index.js";

@@ -1,4 +1,4 @@
-import { type AcousticCodec, audioDuration, decodeAudio, prepareForCodec } from "@autosing/audio-codec";
+import { type AcousticCodec, assertFourLevelCodec, audioDuration, decodeAudio, prepareForCodec } from "@autosing/audio-codec";
 import { type AudioRow, type TableSchema, atoksTable, chunkedTable, stemTable, stepPath } from "@autosing/parquet-io";
 
 import { StepOptionError } from "./errors.js";
@@ -27,6 +27,8 @@ function sourceTable(source: AtoksSource): TableSchema<AudioRow> {
  */
 export async function atoks(datasetDir: string, partition: number, options: AtoksOptions): Promise<StepResult> {
   if (!ATOKS_SOURCES.includes(options.source)) throw new StepOptionError("atoks", "source", options.source, `must be one of ${ATOKS_SOURCES.join(", ")}`);
+  // atoks tables hold AutoSing's dense [4, T] layout, which every later step reads.
+  assertFourLevelCodec(options.codec, "the atoks step");
   const table = atoksTable(options.source, options.codec.name);
   const output = stepPath(datasetDir, partition, table.name);
   if (await shouldSkip([output], options.force)) return skippedResult("atoks", partition, [output]);

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 
 import { type ArtistEmbedder, openArtistEmbedderExport } from "@autosing/artist-embedder";
-import { type AcousticCodec, loadCodec } from "@autosing/audio-codec";
+import { type AcousticCodec, assertFourLevelCodec, loadCodec } from "@autosing/audio-codec";
 import { type SemanticTokenizer, loadSemanticTokenizer } from "@autosing/semantic-tokens";
 import { type SM2AGenerator, openSM2AExport, sm2aDimensions } from "@autosing/sm2a-model";
 import { type T2SGenerator, openT2SExport } from "@autosing/t2s-model";
@@ -46,6 +46,8 @@ async function open<T>(flag: string, path: string, load: () => Promise<T>): Prom
 /** Checks that the models were made for one another and for the codec (upstream: one training setup). */
 function checkCompatible(models: Omit<SingModels, "dispose">, options: ResolvedSingOptions): void {
   const { codec, t2s, sm2a, artist } = models;
+  // The bricks patterns and the flattened layout are SNAC 32 kHz's: a 3-level codec is refused by name first.
+  assertFourLevelCodec(codec, "sing (--codec)");
   const sm2aConfig = sm2a.config;
   if (sm2aConfig.quantizers !== 8) throw new SingModelError("--sm2a-model", options.sm2aModel, `has ${sm2aConfig.quantizers} streams; sing uses the 8-stream bricks patterns`);
   if (sm2aConfig.codes !== codec.numCodes) throw new SingModelError("--sm2a-model", options.sm2aModel, `was trained on ${sm2aConfig.codes} codes per level, but the codec ${codec.name} has ${codec.numCodes}`);
