@@ -1,4 +1,5 @@
-import { readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
@@ -23,6 +24,18 @@ describe.each(["32khz", "24khz"] as const)("SNAC %s imported from upstream's fil
       expect(relativeError(decoded.data, fixture.decoded)).toBeLessThan(1e-4);
     } finally {
       await sessions.release();
+    }
+  });
+});
+
+describe("SNAC 32 kHz as hubertsiuzdak/snac_32khz publishes it", () => {
+  it("imports config.json + pytorch_model.bin (torch.save, read by torch-files) to the same graphs as the safetensors copy", async () => {
+    const fixture = readFixture("32khz");
+    const published = await importSnac(fixture.dir);
+    expect(published.log.join("\n")).toContain("pytorch_model.bin");
+    const copy = await importSnac(safetensorsDirectory(fixture));
+    for (const file of Object.values(published.model.files)) {
+      expect(readFileSync(join(published.outputDir, file)).equals(readFileSync(join(copy.outputDir, file))), file).toBe(true);
     }
   });
 });

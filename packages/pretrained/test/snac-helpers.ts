@@ -37,9 +37,8 @@ export function readFixture(name: "32khz" | "24khz"): SnacFixture {
 }
 
 /**
- * A SNAC directory with the fixture's config.json and model.safetensors only. Until the PyTorch
- * reader lands behind openUpstreamFile, the tests read the safetensors copy (the 32 kHz
- * pytorch_model.bin, which the importer would pick first, is for that reader's test).
+ * A SNAC directory with the fixture's config.json and model.safetensors only (the importer picks
+ * pytorch_model.bin first where both exist; snac-golden.test.ts checks that both give the same graphs).
  */
 export function safetensorsDirectory(fixture: SnacFixture): string {
   const dir = scratch("snac-source-");
