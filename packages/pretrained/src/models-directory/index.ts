@@ -15,7 +15,7 @@ export {
   readManifestIfPresent,
   serializeManifest,
 } from "./manifest.js";
-export { type DirectoryModelKind, MODEL_KINDS, MODEL_NEEDS, type ModelKindRow, type ModelNeed, isDirectoryModelKind, modelKindRow } from "./model-kinds.js";
+export { type DirectoryModelKind, IMPORTABLE_KINDS, MODEL_KINDS, MODEL_NEEDS, type ModelKindRow, type ModelNeed, isDirectoryModelKind, isImportableKind, modelKindRow } from "./model-kinds.js";
 export { type ModelInPlace, recordModels } from "./record-models.js";
 export { type ResolvedModels, type ResolvedNetwork, networkFor, resolveModels } from "./resolve-models.js";
 export {

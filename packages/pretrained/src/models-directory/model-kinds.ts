@@ -93,6 +93,15 @@ export const MODEL_KINDS = {
   },
 } as const satisfies Record<ModelKind, ModelKindRow> & Record<string, ModelKindRow>;
 
+const IMPORTABLE: Readonly<Record<ModelKind, true>> = { snac: true, "bn-whisper": true, "artist-emb": true, t2s: true, sm2a: true };
+
+/** The kinds `autosing import` takes, in the table's order (a kind added to `ModelKind` must be added here: the compiler says so). */
+export const IMPORTABLE_KINDS = Object.keys(MODEL_KINDS).filter((kind) => Object.hasOwn(IMPORTABLE, kind)) as ModelKind[];
+
+export function isImportableKind(kind: string): kind is ModelKind {
+  return Object.hasOwn(IMPORTABLE, kind);
+}
+
 /** Every kind a models directory knows: the importers' kinds and the demo's. */
 export type DirectoryModelKind = keyof typeof MODEL_KINDS;
 
