@@ -1,14 +1,11 @@
 /** `autosing import <kind> <source…>`: builds a network from the files upstream publishes, into a models directory. */
-import { createRequire } from "node:module";
-
 import { IMPORTABLE_KINDS, MODEL_IMPORTERS, MODEL_KINDS, type ModelImporter, type ModelKind, importModel, importerFor, isImportableKind } from "@autosing/pretrained";
 import { type Command, Option } from "commander";
 
 import { NotImplementedError } from "../errors.js";
 import type { CliIo } from "../io.js";
+import { CLI_VERSION } from "../shared/cli-version.js";
 import { FlagError } from "../shared/flag-error.js";
-
-const cliVersion = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 /** Where `import` puts models when --models is not given. */
 export const DEFAULT_MODELS_DIR = "./autosing-models";
@@ -90,7 +87,7 @@ export function registerImportCommand(program: Command, io: CliIo, importers: re
       ...(flags.name === undefined ? {} : { name: flags.name }),
       force: flags.force === true,
       log: (line) => io.stderr(`autosing import ${kind}: ${line}\n`),
-      autosingVersion: cliVersion,
+      autosingVersion: CLI_VERSION,
     });
     io.stdout(`imported ${kind} as "${record.name}" into ${record.folder}\n`);
     for (const [role, path] of Object.entries(record.entry.files)) io.stdout(`  ${role.padEnd(20)} ${path}\n`);

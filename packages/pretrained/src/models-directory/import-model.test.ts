@@ -131,7 +131,7 @@ describe("importModel", () => {
     await importModel(dir, TEST_IMPORTER, [codebook], {}, { name: "b" });
     const resolved = await resolveModels(dir);
     expect(resolved.ambiguous.tokenizer).toEqual(["a", "b"]);
-    expect(() => networkFor(resolved, "tokenizer")).toThrow(/has 2 models that could be the semantic tokenizer \(a, b\) and none is named like its kind/);
+    expect(() => networkFor(resolved, "tokenizer")).toThrow(/has 2 models that can serve as semantic tokenizer \(a, b\) and none is named like its kind/);
     // A need no command asks for is not an error by itself.
     expect(networkFor(resolved, "codec")).toBeUndefined();
   });

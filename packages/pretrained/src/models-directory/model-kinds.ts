@@ -17,17 +17,17 @@ import type { ModelKind } from "../importer.js";
  * `train --load-from`), `frameClassifier` (`--fc-model`) and `separator` (`--separator` spec).
  */
 export const MODEL_NEEDS = {
-  codec: "the acoustic codec",
-  tokenizer: "the semantic tokenizer",
-  semanticEmbeddings: "the frozen semantic embeddings (BN-Whisper codebook)",
-  artistModel: "the artist embedder",
-  artistCheckpoint: "the artist-embedder checkpoint",
-  t2sModel: "the t2s model",
-  t2sCheckpoint: "the t2s checkpoint",
-  sm2aModel: "the sm2a model",
-  sm2aCheckpoint: "the sm2a checkpoint",
-  frameClassifier: "the phoneme frame classifier",
-  separator: "the vocal separator",
+  codec: "acoustic codec",
+  tokenizer: "semantic tokenizer",
+  semanticEmbeddings: "frozen semantic embeddings (BN-Whisper codebook)",
+  artistModel: "artist embedder",
+  artistCheckpoint: "artist-embedder checkpoint",
+  t2sModel: "t2s model",
+  t2sCheckpoint: "t2s checkpoint",
+  sm2aModel: "sm2a model",
+  sm2aCheckpoint: "sm2a checkpoint",
+  frameClassifier: "phoneme frame classifier",
+  separator: "vocal separator",
 } as const;
 
 export type ModelNeed = keyof typeof MODEL_NEEDS;

@@ -147,7 +147,7 @@ describe("bad models directories fail naming the file and the key", () => {
     const manifest = JSON.parse(await readFile(join(partial, "models.json"), "utf8")) as { models: { t2s: { files: Record<string, string> } } };
     delete manifest.models.t2s.files.checkpoint;
     await writeFile(join(partial, "models.json"), JSON.stringify(manifest));
-    expect((await failure(resolveModels(partial))).message).toMatch(/models\.t2s\.files: a t2s model records a "checkpoint" file/);
+    expect((await failure(resolveModels(partial))).message).toMatch(/models\.t2s\.files: lacks the "checkpoint" file a t2s model records/);
   });
 
   it("semantic embeddings that are not there or not a codebook", async () => {

@@ -84,7 +84,7 @@ export async function resolveModels(modelsDir: string): Promise<ResolvedModels> 
       continue;
     }
     for (const role of modelKindRow(entry.kind).roles) {
-      if (entry.files[role] === undefined) throw new ModelsManifestError(manifestPath(directory), `a ${entry.kind} model records a "${role}" file; import it again`, `models.${name}.files`);
+      if (entry.files[role] === undefined) throw new ModelsManifestError(manifestPath(directory), `lacks the "${role}" file a ${entry.kind} model records; import it again`, `models.${name}.files`);
     }
     files.set(name, await roleFiles(directory, name, entry));
     byKind.set(entry.kind, [...(byKind.get(entry.kind) ?? []), name]);
@@ -115,7 +115,7 @@ export function networkFor(models: ResolvedModels, need: ModelNeed): ResolvedNet
   if (names !== undefined) {
     throw new ModelsUsageError(
       "--models",
-      `${models.directory} has ${names.length} models that could be ${MODEL_NEEDS[need]} (${names.join(", ")}) and none is named like its kind; pass the model's flag explicitly, or re-import the one to use with --name <kind>`,
+      `${models.directory} has ${names.length} models that can serve as ${MODEL_NEEDS[need]} (${names.join(", ")}) and none is named like its kind; pass the model's flag explicitly, or re-import the one to use with --name <kind>`,
     );
   }
   return models.networks[need];
