@@ -1,5 +1,5 @@
 /** The demo's tiny training runs: a task of the training table, then its export, as `autosing train` + `autosing export` would. */
-import { mkdir, rename } from "node:fs/promises";
+import { mkdir, rename, rmdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 import { exportModel } from "../commands/export.js";
@@ -52,6 +52,8 @@ export async function trainAndExport<Name extends TaskName>(
   // The models directory's layout: the saved model (what export and train --load-from take) beside its export.
   await mkdir(dirname(folders.checkpoint), { recursive: true });
   await rename(summary.model, folders.checkpoint);
+  // <out>/trained/ held it only until now; it goes when empty.
+  await rmdir(dirname(summary.model)).catch(() => undefined);
   await exportModel(folders.checkpoint, folders.export);
   return { ...summary, model: folders.checkpoint };
 }
