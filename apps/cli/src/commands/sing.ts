@@ -77,8 +77,8 @@ artist models (and the tokenizer when extracting) come from the directory unless
 given; the separator has no importer yet (issue #13): pass --separator or --vocals/--instrumental.
 
 Example:
-  autosing sing song.mp3 --models autosing-models --separator mdx:UVR-MDX-NET-Voc_FT.onnx \
-    --lyrics "first line, first 15 seconds\nsecond line, last 15 seconds"
+  autosing sing song.mp3 --models autosing-models --separator mdx:UVR-MDX-NET-Voc_FT.onnx \\
+    --lyrics "first line, first 15 seconds\\nsecond line, last 15 seconds"
   autosing sing song.mp3 --separator mdx:UVR-MDX-NET-Voc_FT.onnx --codec snac:snac32k/ \\
     --t2s-model t2s/ --sm2a-model sm2a/ --artist-model artist/ \\
     --lyrics "first line, first 15 seconds\\nsecond line, last 15 seconds"`;
