@@ -18,6 +18,7 @@ import { EspeakError, EspeakLoadError, EspeakOptionError } from "@autosing/espea
 import { LrcAlignError, ModelContractError as FrameClassifierContractError } from "@autosing/lrc-align";
 import { ExportFolderError, NnError, OnnxModelError, OnnxModelFileError } from "@autosing/nn";
 import { ConstructOptionError, DatasetFolderError, OutputFolderError, ParquetIoError } from "@autosing/parquet-io";
+import { ModelsDirectoryError, ModelsManifestError, ModelsUsageError, PretrainedSourceError } from "@autosing/pretrained";
 import { ModelRequiredError, ProcessingError, StepOptionError } from "@autosing/processing";
 import { SafetensorsError } from "@autosing/safetensors";
 import { SemanticModelContractError, SemanticTokensError, TokenizerFileError, TokenizerSpecError } from "@autosing/semantic-tokens";
@@ -86,6 +87,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       CodecSpecError,
       // construct-dataset: a --name that is a path, no input partitions, more output partitions than rows.
       ConstructOptionError,
+      // import: a taken --name without --force, an importer option of another kind; --models with two candidates.
+      ModelsUsageError,
       // Only a backend named by --backend can be missing: the automatic choice ends at cpu, which always loads.
       BackendUnavailableError,
     ],
@@ -103,6 +106,9 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       SingError,
       SongCorpusError,
       TrainerError,
+      // import: a published file that cannot be imported (named with its key); a bad models.json.
+      PretrainedSourceError,
+      ModelsManifestError,
       // Any other autosing library error: deliberate, so one line without a stack.
       AutosingError,
     ],
@@ -130,8 +136,9 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   row(ExitCode.fileSystem, "file-system", "a path that is missing, not allowed or of the wrong kind, or a full disk", {
     // OnnxModelFileError: a model flag's path is missing, a directory or unreadable (it keeps the errno);
     // ExportFolderError: export's output is a file or not writable (overrides its family NnError);
-    // SingModelPathError: a sing model flag's folder is missing or not a folder (overrides SingModelError).
-    errorClasses: [CorpusWriteError, SingOutputError, OutputFolderError, OnnxModelFileError, ExportFolderError, CodecFileError, DatasetFolderError, SingModelPathError],
+    // SingModelPathError: a sing model flag's folder is missing or not a folder (overrides SingModelError);
+    // ModelsDirectoryError: --models names a folder that does not exist or has no models.json.
+    errorClasses: [ModelsDirectoryError, CorpusWriteError, SingOutputError, OutputFolderError, OnnxModelFileError, ExportFolderError, CodecFileError, DatasetFolderError, SingModelPathError],
     errnoCodes: ["ENOENT", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "EEXIST", "ENOTEMPTY", "EROFS", "ENOSPC", "EDQUOT", "EFBIG"],
   }),
   row(ExitCode.outOfMemory, "out-of-memory", "the training backend ran out of memory: lower --batch-size or use a native backend", {

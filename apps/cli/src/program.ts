@@ -9,6 +9,8 @@ import { registerCorpusCommands } from "./commands/corpus.js";
 import { registerDatasetCommands } from "./commands/dataset.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerExportCommand } from "./commands/export.js";
+import { registerImportCommand } from "./commands/import.js";
+import { registerModelsCommand } from "./commands/models.js";
 import { registerProcessCommand } from "./commands/process.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerSingCommand } from "./commands/sing.js";
@@ -44,6 +46,8 @@ export function createProgram(io: CliIo = processIo): Command {
   registerCodecCommands(program, io);
   registerAlignCommand(program, io);
   registerCorpusCommands(program, io);
+  registerImportCommand(program, io);
+  registerModelsCommand(program, io);
   registerDemoCommand(program, io);
   return program;
 }

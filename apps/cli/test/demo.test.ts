@@ -21,6 +21,7 @@ import {
   stepPath,
   stoksTable,
 } from "@autosing/parquet-io";
+import { resolveModels } from "@autosing/pretrained";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { cli } from "./helpers/run-cli.js";
@@ -102,11 +103,17 @@ describe("autosing demo", () => {
     }
   });
 
-  it("exports the three trained models and sings a WAV of the expected length", async () => {
+  it("exports the three trained models into a models directory and sings a WAV of the expected length through it", async () => {
     const models = join(out, "models");
-    expect((await readdir(join(models, "artist-embedder"))).sort()).toEqual(["artist-embedder-config.json", "artist-embedder.onnx"]);
-    expect((await readdir(join(models, "t2s"))).sort()).toEqual(["t2s-config.json", "t2s-decoder.onnx", "t2s-encoder.onnx"]);
-    expect((await readdir(join(models, "sm2a"))).sort()).toEqual(["sm2a-config.json", "sm2a-decoder.onnx", "sm2a-encoder.onnx"]);
+    expect((await readdir(join(models, "artist-emb", "export"))).sort()).toEqual(["artist-embedder-config.json", "artist-embedder.onnx"]);
+    expect((await readdir(join(models, "t2s", "export"))).sort()).toEqual(["t2s-config.json", "t2s-decoder.onnx", "t2s-encoder.onnx"]);
+    expect((await readdir(join(models, "sm2a", "export"))).sort()).toEqual(["sm2a-config.json", "sm2a-decoder.onnx", "sm2a-encoder.onnx"]);
+    for (const name of ["artist-emb", "t2s", "sm2a"]) expect(await readdir(join(models, name, "checkpoint"))).toEqual(expect.arrayContaining(["config.json", "model.safetensors"]));
+    // models.json names every network sing needs; the demo's sing took them from it (--models).
+    const resolved = await resolveModels(models);
+    expect(Object.keys(resolved.networks).sort()).toEqual(["artistCheckpoint", "artistModel", "codec", "sm2aCheckpoint", "sm2aModel", "t2sCheckpoint", "t2sModel", "tokenizer"]);
+    expect(resolved.networks.codec?.value).toBe(`default:${join(models, "default-codec", "codec.json")}`);
+    expect(first.stderr).toContain(`autosing sing: --sm2a-model ${join(models, "sm2a", "export")} (model "sm2a", sm2a, from --models)`);
     const wavs = (await readdir(join(out, "sing"))).filter((name) => name.endsWith(".wav"));
     expect(wavs).toHaveLength(1);
     const audio = decodeWav(await readFile(join(out, "sing", wavs[0]!)));
@@ -120,6 +127,7 @@ describe("autosing demo", () => {
     const before = (await stat(stoksFile)).mtimeMs;
     const wav = (await readdir(join(out, "sing"))).find((name) => name.endsWith(".wav"))!;
     const sung = await readFile(join(out, "sing", wav));
+    const manifest = await readFile(join(out, "models", "models.json"), "utf8");
     const again = await cli("demo", "--out", out, "--songs", "2", "--steps", "2", "--seed", "1");
     expect(again.code).toBe(0);
     const stageLines = again.stdout.split("\n").filter((line) => /^\[\d+\] .*\(\d+\.\d s\)$/.test(line));
@@ -131,5 +139,7 @@ describe("autosing demo", () => {
     expect(again.stderr).not.toContain("tfjs backend");
     // Seeded: the same models and seed sing the same bytes.
     expect(await readFile(join(out, "sing", wav))).toEqual(sung);
+    // The manifest of made models has no time in it: a second run writes the same bytes.
+    expect(await readFile(join(out, "models", "models.json"), "utf8")).toBe(manifest);
   }, 120_000);
 });

@@ -1,11 +1,12 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { copyFile, cp, mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { DEFAULT_ARTIST_EMBEDDER_TUNABLES, artistEmbedderConfig, artistEmbedderParameterSpecs, writeArtistEmbedderExport } from "@autosing/artist-embedder";
 import { decodeAudio, firstChannel, fitDefaultCodec, resample, serializeDefaultCodec } from "@autosing/audio-codec";
 import { OnnxGraphBuilder, initializeParameters } from "@autosing/nn";
+import { recordModels } from "@autosing/pretrained";
 import { chunkedTable, indexTable, readTable, stepPath, stoksTable, writeTable } from "@autosing/parquet-io";
 import { fitDefaultTokenizer, serializeDefaultTokenizer } from "@autosing/semantic-tokens";
 import { writeTestCorpus } from "@autosing/song-corpus";
@@ -183,5 +184,68 @@ describe("autosing process", () => {
     const noCodec = await cli("process", "atoks", dataset, "0", "--force");
     expect(noCodec.code).toBe(ExitCode.usage);
     expect(noCodec.stderr).toMatch(/--codec default:/);
+  });
+});
+
+describe("autosing process --models", () => {
+  it("takes each step's network from a models directory; an explicit flag wins; a missing one is said once", async () => {
+    const models = join(dir, "models");
+    await mkdir(join(models, "default-codec"), { recursive: true });
+    await copyFile(codecFile, join(models, "default-codec", "codec.json"));
+    await mkdir(join(models, "default-tokenizer"), { recursive: true });
+    await copyFile(tokenizerFile, join(models, "default-tokenizer", "tokenizer.json"));
+    await cp(embedderDir, join(models, "artist-emb", "export"), { recursive: true });
+    await mkdir(join(models, "artist-emb", "checkpoint"));
+    await recordModels(models, {
+      "default-codec": { kind: "default-codec", files: { codec: "codec.json" } },
+      "default-tokenizer": { kind: "default-tokenizer", files: { tokenizer: "tokenizer.json" } },
+      "artist-emb": { kind: "artist-emb", files: { export: "export", checkpoint: "checkpoint" } },
+    });
+    const codecSpec = `default:${join(models, "default-codec", "codec.json")}`;
+
+    const tokens = await cli("process", "atoks", dataset, "0", "--models", models, "--force");
+    expect(tokens.code).toBe(0);
+    expect(tokens.stderr).toBe(`autosing process atoks: --codec ${codecSpec} (model "default-codec", default-codec, demo-grade, from --models)\n`);
+    expect(tokens.stdout).toMatch(/atoks partition 0: .* atoks_vocals_default\.parquet/);
+    const semantic = await cli("process", "stoks", dataset, "0", "--models", models, "--force");
+    expect(semantic.code).toBe(0);
+    expect(semantic.stderr).toMatch(/^autosing process stoks: --tokenizer default:.*tokenizer\.json \(model "default-tokenizer"/);
+    // artist_embs takes the embedder and reads the atoks table of the directory's codec.
+    const embs = await cli("process", "artist_embs", dataset, "0", "--models", models, "--force");
+    expect(embs.code).toBe(0);
+    expect(embs.stderr.split("\n").filter(Boolean)).toHaveLength(2);
+    expect(embs.stdout).toMatch(/artist_embs partition 0: \d+ rows in → \d+ rows in artist_embs\.parquet, 0 skipped/);
+
+    // An explicit flag wins over the directory (this one names a file that is not there).
+    const explicit = await cli("process", "stoks", dataset, "0", "--models", models, "--force", "--tokenizer", `default:${join(dir, "no-tokenizer.json")}`);
+    expect(explicit.code).not.toBe(0);
+    expect(explicit.stderr).toContain("no-tokenizer.json");
+    expect(explicit.stderr).not.toContain("from --models");
+
+    // A directory without the step's network: one line says so, then the step runs as without --models.
+    const onlyTokenizer = join(dir, "models-tokenizer-only");
+    await mkdir(join(onlyTokenizer, "default-tokenizer"), { recursive: true });
+    await copyFile(tokenizerFile, join(onlyTokenizer, "default-tokenizer", "tokenizer.json"));
+    await recordModels(onlyTokenizer, { "default-tokenizer": { kind: "default-tokenizer", files: { tokenizer: "tokenizer.json" } } });
+    const noCodec = await cli("process", "atoks", dataset, "0", "--models", onlyTokenizer, "--force");
+    expect(noCodec.code).toBe(ExitCode.usage);
+    const lines = noCodec.stderr.split("\n").filter(Boolean);
+    expect(lines[0]).toBe(`autosing process atoks: ${onlyTokenizer} has no acoustic codec (autosing import snac <snac_32khz folder>); running as without --models: --codec is not given`);
+    expect(lines[1]).toMatch(/pass --codec default:/);
+    const aligned = await cli("process", "align", dataset, "0", "--models", onlyTokenizer);
+    expect(aligned.code).toBe(0);
+    expect(aligned.stderr).toMatch(/has no phoneme frame classifier \(no importer yet \(issue #13\)\); running as without --models: no frame classifier/);
+  });
+
+  it("refuses a --models directory that does not exist (exit 6) or whose models.json is broken (exit 4), naming the file", async () => {
+    const missing = await cli("process", "atoks", dataset, "0", "--models", join(dir, "no-models"));
+    expect(missing.code).toBe(ExitCode.fileSystem);
+    expect(missing.stderr).toMatch(/^autosing process: .*no-models: does not exist; create it with "autosing import/);
+    const broken = join(dir, "broken-models");
+    await mkdir(broken);
+    await writeFile(join(broken, "models.json"), JSON.stringify({ format: "autosing-models", version: 1, models: { snac: { kind: "snac", files: {}, sources: [], autosing: "1", details: {} } } }));
+    const bad = await cli("process", "atoks", dataset, "0", "--models", broken);
+    expect(bad.code).toBe(ExitCode.badInput);
+    expect(bad.stderr).toContain(`${join(broken, "models.json")}: models.snac.files: lacks the "encoder" file a snac model records`);
   });
 });

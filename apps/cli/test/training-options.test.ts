@@ -42,7 +42,7 @@ describe("JSON flags", () => {
     expect(read("--tunables", schemas.tunables, { rope: 1 })).toThrow('autosing train: --tunables "rope" must be true or false, got 1');
     expect(read("--tunables", schemas.tunables, { lr: 1 })).toThrow(`--tunables has unknown key lr (known: ${Object.keys(DEFAULT_SM2A_TUNABLES).join(", ")})`);
     expect(read("--task_args", schemas.taskArgs, { size: "huge" })).toThrow('autosing train: unknown sm2a size "huge" (one of tiny, base, small, baseline, medium, large)');
-    expect(read("--task_args", schemas.taskArgs, { size: "tiny", base_model: "m" })).toThrow("sm2a frozen_embeddings_model / frozen_acoustic_embeddings / base_model are not supported yet");
+    expect(read("--task_args", schemas.taskArgs, { size: "tiny", base_model: "m" })).toThrow("sm2a frozen_acoustic_embeddings / base_model are not supported yet");
   });
 
   it("word the artist embedder's dimensions and artist file", () => {

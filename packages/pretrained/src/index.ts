@@ -37,3 +37,5 @@ export {
   snacModelFacts,
   snacTensorSpecs,
 } from "./snac/index.js";
+export { MODEL_IMPORTERS, importerFor } from "./importers.js";
+export * from "./models-directory/index.js";

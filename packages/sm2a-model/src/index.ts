@@ -16,5 +16,5 @@ export { SM2A_MODEL } from "./model-definition.js";
 export { loadSM2ACheckpoint, saveSM2ACheckpoint } from "./checkpoint.js";
 export type { SM2ACheckpoint } from "./checkpoint.js";
 export { openSM2AExport, SM2A_DECODER_FILE, SM2A_ENCODER_FILE, SM2A_EXPORT_CONFIG_FILE, SM2A_EXPORT_LAYOUT, writeSM2AExport } from "./export-files.js";
-export { SM2ATrainableModel } from "./trainable.js";
+export { SM2A_SEMANTIC_EMBEDDING_KEY, SM2ATrainableModel } from "./trainable.js";
 export type { SM2AHostBatch } from "./trainable.js";

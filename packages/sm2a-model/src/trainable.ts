@@ -1,6 +1,7 @@
 import { tf, TrainableTfModel } from "@autosing/nn";
 
 import type { SM2AConfig, SM2ATunables } from "./config.js";
+import { SM2AConfigError } from "./errors.js";
 import { SM2A_MODEL } from "./model-definition.js";
 import { SM2ATfModel } from "./tf-model.js";
 
@@ -20,6 +21,9 @@ export interface SM2AHostBatch {
   artistEmbeddings: Float32Array;
 }
 
+/** The semantic-token embedding upstream loads from BN-Whisper and freezes. */
+export const SM2A_SEMANTIC_EMBEDDING_KEY = "semantic_embedding.weight";
+
 /**
  * The sm2a model in @autosing/trainer's `TrainableModel` shape (structurally): parameters with μP
  * metadata, loss over host batches with per-quantizer accuracy metrics (`acc_{i}` as upstream
@@ -29,6 +33,17 @@ export interface SM2AHostBatch {
 export class SM2ATrainableModel extends TrainableTfModel<"sm2a", SM2ATfModel, SM2AHostBatch> {
   constructor(config: SM2AConfig, tunables: SM2ATunables, weights: ConstructorParameters<typeof SM2ATfModel>[2], options: ConstructorParameters<typeof SM2ATfModel>[3] = {}) {
     super(SM2A_MODEL, new SM2ATfModel(config, tunables, weights, options));
+  }
+
+  /**
+   * Port of SADelARTransformer.load_frozen_semantic_embeddings (WhisperSpeech
+   * s2a_delar_mup_wds_mlang.py, used by autosing/sm2a.py make_model): copies BN-Whisper's
+   * codebook, row-major [stoks_codes, stoks_width], into `semantic_embedding.weight`. The model
+   * must be built with `frozenSemanticEmbeddings` (upstream's `lr_scale = 0`).
+   */
+  loadFrozenSemanticEmbeddings(values: Float32Array): void {
+    const shape = [this.model.config.stoks_codes, this.model.dims.stoksWidth];
+    this.assignFrozen(SM2A_SEMANTIC_EMBEDDING_KEY, values, shape, (detail) => new SM2AConfigError("stoks_codes", this.model.config.stoks_codes, detail));
   }
 
   loss(batch: SM2AHostBatch, options: { training: boolean }): { loss: tf.Scalar; metrics: Record<string, tf.Scalar> } {

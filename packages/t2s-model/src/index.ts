@@ -18,6 +18,6 @@ export { parseT2SConfig, parseT2STunables, T2S_CONFIG_SCHEMA, T2S_TUNABLES_SCHEM
 export { T2S_MODEL } from "./model-definition.js";
 export { loadT2SCheckpoint, saveT2SCheckpoint } from "./checkpoint.js";
 export type { T2SCheckpoint } from "./checkpoint.js";
-export { T2STrainableModel } from "./trainable.js";
+export { T2S_SEMANTIC_EMBEDDING_KEY, T2STrainableModel } from "./trainable.js";
 export type { T2SHostBatch } from "./trainable.js";
 export { openT2SExport, T2S_DECODER_FILE, T2S_ENCODER_FILE, T2S_EXPORT_CONFIG_FILE, T2S_EXPORT_LAYOUT, writeT2SExport } from "./export-files.js";

@@ -1,7 +1,7 @@
 import { tf, TrainableTfModel } from "@autosing/nn";
 
 import type { T2SConfig, T2STunables } from "./config.js";
-import { T2SInputError } from "./errors.js";
+import { T2SConfigError, T2SInputError } from "./errors.js";
 import { T2S_MODEL } from "./model-definition.js";
 import { T2STfModel } from "./tf-model.js";
 
@@ -22,6 +22,9 @@ export interface T2SHostBatch {
   mtoks: Int32Array;
 }
 
+/** The semantic-token embedding upstream loads from BN-Whisper and freezes. */
+export const T2S_SEMANTIC_EMBEDDING_KEY = "embeddings.embedding.main.weight";
+
 /**
  * The t2s model in the shape @autosing/trainer's `TrainableModel` expects (structurally, so this
  * package does not depend on the trainer): named parameters with μP metadata, a loss over
@@ -31,6 +34,17 @@ export interface T2SHostBatch {
 export class T2STrainableModel extends TrainableTfModel<"t2s", T2STfModel, T2SHostBatch> {
   constructor(config: T2SConfig, tunables: T2STunables, weights: ConstructorParameters<typeof T2STfModel>[2], options: ConstructorParameters<typeof T2STfModel>[3] = {}) {
     super(T2S_MODEL, new T2STfModel(config, tunables, weights, options));
+  }
+
+  /**
+   * Port of TSARTransformer.load_frozen_semantic_embeddings (WhisperSpeech
+   * t2s_up_wds_mlang_enclm.py, FlexEmbeddings.set_frozen_embeddings): copies BN-Whisper's
+   * codebook, row-major [stoks_codes, stoks_width], into `embeddings.embedding.main.weight`.
+   * The model must be built with `frozenSemanticEmbeddings` (upstream's `lr_scale = 0`), so
+   * training never changes it.
+   */
+  loadFrozenSemanticEmbeddings(values: Float32Array): void {
+    this.assignFrozen(T2S_SEMANTIC_EMBEDDING_KEY, values, [this.model.config.stoks_codes, this.model.dims.stoksWidth], (detail) => new T2SConfigError("stoks_codes", this.model.config.stoks_codes, detail));
   }
 
   loss(batch: T2SHostBatch, options: { training: boolean }): { loss: tf.Scalar } {

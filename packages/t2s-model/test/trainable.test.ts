@@ -2,7 +2,7 @@ import { Xoshiro128 } from "@autosing/base";
 import { tf, useTfBackend } from "@autosing/nn";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { T2STrainableModel } from "../src/index.js";
+import { T2S_SEMANTIC_EMBEDDING_KEY, T2STrainableModel } from "../src/index.js";
 import { randomInts, tinyConfig, tunables } from "./helpers.js";
 
 beforeAll(async () => {
@@ -39,5 +39,19 @@ describe("T2STrainableModel (the trainer's TrainableModel shape)", () => {
     expect(trainable.config()).toEqual({ model: "t2s", config, tunables });
     expect(() => trainable.loss({ ...batch, inStoks: new Int32Array(3) }, { training: true })).toThrow(/inStoks: has 3 values, expected 20/);
     trainable.dispose();
+  });
+
+  it("loads BN-Whisper's codebook into the frozen semantic embedding (load_frozen_semantic_embeddings) and refuses a trained one or another size", () => {
+    const config = tinyConfig();
+    const frozen = new T2STrainableModel(config, tunables, { seed: 2 }, { frozenSemanticEmbeddings: true });
+    const width = config.stoks_width ?? config.n_head * config.head_width;
+    const codebook = Float32Array.from({ length: config.stoks_codes * width }, (_, i) => Math.cos(i));
+    frozen.loadFrozenSemanticEmbeddings(codebook);
+    expect(frozen.frozenTensors().get(T2S_SEMANTIC_EMBEDDING_KEY)?.dataSync()).toEqual(codebook);
+    expect(() => frozen.loadFrozenSemanticEmbeddings(codebook.subarray(1))).toThrow(/t2s config stoks_codes = \d+: embeddings\.embedding\.main\.weight has shape \[\d+, \d+\]; the values to load have \d+/);
+    const trained = new T2STrainableModel(config, tunables, { seed: 2 });
+    expect(() => trained.loadFrozenSemanticEmbeddings(codebook)).toThrow(/embeddings\.embedding\.main\.weight is trained; build the model with it frozen/);
+    frozen.dispose();
+    trained.dispose();
   });
 });

@@ -16,10 +16,12 @@ import { demoCodec, demoTokenizer } from "../demo/fitted-models.js";
 import { ARTIST_WINDOW, CHUNK_SECONDS, CODEBOOK_SIZE, LYRICS, PARTITIONS, SING_SECONDS, SONG_SECONDS, demoLayout } from "../demo/layout.js";
 import { eachPartition, stageRunner } from "../demo/stages.js";
 import { type DemoTraining, trainAndExport } from "../demo/train-and-export.js";
+import { recordDemoModels } from "../demo/record-models.js";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { integerAtLeast, parseNumberFlag } from "../shared/number-flags.js";
+import { singFlagsWithModels, singOptionsFromFlags } from "./sing.js";
 
 interface DemoFlags {
   out: string;
@@ -90,7 +92,7 @@ async function runDemo(flags: DemoFlags, io: CliIo): Promise<void> {
   await stage(
     "train the artist embedder (tiny, a few steps) and export it",
     async () => {
-      if (existsSync(dirs.artistEmbedder)) return `exists, reused: ${dirs.artistEmbedder}`;
+      if (existsSync(dirs.artistEmbedder.export)) return `exists, reused: ${dirs.artistEmbedder.export}`;
       // Every artist of every partition (upstream's collect_artists counts training partitions only,
       // which would leave the demo's one validation partition without a known artist).
       await writeFileAtomic(dirs.artistFile, JSON.stringify(await numberArtists(dirs.corpus)));
@@ -107,11 +109,11 @@ async function runDemo(flags: DemoFlags, io: CliIo): Promise<void> {
         chunks,
         dirs.artistEmbedder,
       );
-      return `${summary.steps} steps, final loss ${summary.finalLoss?.toFixed(2)}: ${dirs.artistEmbedder}`;
+      return `${summary.steps} steps, final loss ${summary.finalLoss?.toFixed(2)}: ${dirs.artistEmbedder.export}`;
     },
     (s) => s,
   );
-  const embedder = await openArtistEmbedderExport(dirs.artistEmbedder, { threads: 1 });
+  const embedder = await openArtistEmbedderExport(dirs.artistEmbedder.export, { threads: 1 });
   try {
     await stage("process artist_embs (3 × 256 per chunk)", () => eachPartition((p) => artistEmbs(dirs.corpus, p, { embedder, codec: "default" })), (s) => s);
   } finally {
@@ -132,15 +134,15 @@ async function runDemo(flags: DemoFlags, io: CliIo): Promise<void> {
 
   const trainRows = await rowsIn(dirs.dataset);
   for (const run of [
-    { task: "t2s", taskArgs: { size: "micro" }, datasetConfig: { path: dirs.dataset }, exportDir: dirs.t2s },
-    { task: "sm2a", taskArgs: { size: "tiny" }, datasetConfig: { path: dirs.dataset, multiscale: true }, exportDir: dirs.sm2a },
+    { task: "t2s", taskArgs: { size: "micro" }, datasetConfig: { path: dirs.dataset }, folders: dirs.t2s },
+    { task: "sm2a", taskArgs: { size: "tiny" }, datasetConfig: { path: dirs.dataset, multiscale: true }, folders: dirs.sm2a },
   ] as const) {
     await stage(
       `train ${run.task} (${run.taskArgs.size}) on the fastest tfjs backend and export it`,
       async () => {
-        if (existsSync(run.exportDir)) return `exists, reused: ${run.exportDir}`;
-        const summary = await trainAndExport(training, run, 1, trainRows, run.exportDir);
-        return `${summary.steps} steps, final loss ${summary.finalLoss?.toFixed(2)}: ${run.exportDir}`;
+        if (existsSync(run.folders.export)) return `exists, reused: ${run.folders.export}`;
+        const summary = await trainAndExport(training, run, 1, trainRows, run.folders);
+        return `${summary.steps} steps, final loss ${summary.finalLoss?.toFixed(2)}: ${run.folders.export}`;
       },
       (s) => s,
     );
@@ -155,20 +157,10 @@ async function runDemo(flags: DemoFlags, io: CliIo): Promise<void> {
       // Named after its song id: the truth oracle finds the stems by the file's stem.
       const reference = join(dirs.sing, `${song.id}.flac`);
       await writeFileAtomic(reference, song.audio);
-      return sing({
-        reference,
-        lyrics: LYRICS,
-        t2sModel: dirs.t2s,
-        sm2aModel: dirs.sm2a,
-        artistModel: dirs.artistEmbedder,
-        codec: `default:${dirs.codec}`,
-        separator: `truth:${join(dirs.corpus, "0")}`,
-        length: SING_SECONDS,
-        batchSize: 1,
-        seed,
-        outputDir: dirs.sing,
-        format: "wav",
-      });
+      // As `autosing sing --models <out>/models` does: every network from the models directory.
+      await recordDemoModels(dirs);
+      const flags = await singFlagsWithModels({ models: dirs.models, separator: `truth:${join(dirs.corpus, "0")}` }, detail);
+      return sing(singOptionsFromFlags(reference, { ...flags, lyrics: LYRICS, length: SING_SECONDS, batchSize: 1, seed, outputDir: dirs.sing, format: "wav" }));
     },
     (r) => `${r.seconds.toFixed(2)} s → ${r.files.join(", ")}`,
   );
@@ -177,8 +169,9 @@ async function runDemo(flags: DemoFlags, io: CliIo): Promise<void> {
   say(`done in ${((performance.now() - started) / 1000).toFixed(0)} s. Everything is under ${out}:`);
   say(`  corpus + step tables   ${dirs.corpus}/<partition>/*.parquet`);
   say(`  training dataset       ${dirs.dataset}`);
+  say(`  models directory       ${dirs.models} (models.json; sing --models ${dirs.models})`);
   say(`  codec, tokenizer       ${dirs.codec}, ${dirs.tokenizer}`);
-  say(`  exported models        ${dirs.artistEmbedder}, ${dirs.t2s}, ${dirs.sm2a}`);
+  say(`  exported models        ${dirs.artistEmbedder.export}, ${dirs.t2s.export}, ${dirs.sm2a.export}`);
   say(`  sung WAV               ${result.files.join(", ")}`);
   say("");
   say("The models were trained for seconds on synthetic data: the WAV demonstrates the workflow, not singing quality.");

@@ -9,8 +9,10 @@ import type { CliIo } from "../io.js";
 import type { ProcessFlags } from "../process/process-flags.js";
 import { DEFAULT_PROGRESS_SECONDS, progressReporter } from "../process/progress.js";
 import { describeStepResult, runStep } from "../process/run-step.js";
+import { PROCESS_MODEL_ROWS } from "../process/models-rows.js";
 import { type StepModels, openModels, releaseModels } from "../process/step-models.js";
 import { addMdxOptions } from "../shared/mdx-flags.js";
+import { addModelsOption, withModelsDirectory } from "../shared/models-flag.js";
 import { NON_NEGATIVE_INTEGER, NON_NEGATIVE_NUMBER, POSITIVE_INTEGER, POSITIVE_NUMBER, WORDS_PER_MINUTE, numberFlag, numberRule, parseNumberFlag } from "../shared/number-flags.js";
 import { asUserError } from "../shared/user-errors.js";
 
@@ -27,6 +29,11 @@ Steps, in dependency order (each reads only what the steps before it wrote):
       prints the partitions that lack the step's output, one per line.
   autosing process <step> <dataset> <i> --complete-missing [--num-partitions K] [--total N]
       runs the step on the i-th .. (i+K-1)-th of those partitions (one job of a job array).
+
+With --models <dir> (autosing import, or autosing demo's <out>/models) each step takes its network
+from the directory unless its flag is given: atoks the codec, stoks the tokenizer, artist_embs the
+embedder (and the codec's table name). align, vad_extract and src_sep have no importer yet (issue
+#13): they run as without --models (no frame classifier: demo-grade; src_sep needs --separator).
 
 An output that exists is skipped unless --force. A row that fails is reported on stderr with its
 file, row and id, and skipped: the run exits 0 and its summary line counts the skipped rows. With
@@ -87,9 +94,11 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
     .option("--embedder <dir>", "artist_embs: an exported artist embedder (autosing export of an artist_emb checkpoint)")
     .option("--total <n>", "missing, --complete-missing: number of partitions (default: one past the highest partition folder)", positiveInt("--total"))
     .option("--complete-missing", "treat <partition> as an index into the partitions that lack this step's output (upstream --complete-missing; for job arrays)")
-    .option("--threads <n>", "onnxruntime intra-op threads", positiveInt("--threads"))
+    .option("--threads <n>", "onnxruntime intra-op threads", positiveInt("--threads"));
+  addModelsOption(command)
     .addHelpText("after", HELP_AFTER)
-    .action(async (stepArg: string, dataset: string, third: string | undefined, flags: ProcessFlags) => {
+    .action(async (stepArg: string, dataset: string, third: string | undefined, given: ProcessFlags) => {
+      let flags = given;
       if (stepArg === "missing") {
         if (third === undefined) throw new CliError("autosing process missing: pass the step to check: autosing process missing <dataset> <step>");
         try {
@@ -124,6 +133,7 @@ export function registerProcessCommand(program: Command, io: CliIo): void {
       try {
         // The path before the models: a mistyped dataset folder is said as such, not as a missing step input.
         await assertDatasetFolder(dataset);
+        flags = await withModelsDirectory(`process ${step}`, flags, PROCESS_MODEL_ROWS[step], io.stderr);
         models = await openModels(step, flags);
       } catch (error) {
         throw asUserError("process", error);

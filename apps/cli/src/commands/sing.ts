@@ -9,6 +9,7 @@ import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { type MdxFlags, addMdxOptions, mdxSettingsFromFlags } from "../shared/mdx-flags.js";
+import { type ModelFlagRow, addModelsOption, withModelsDirectory } from "../shared/models-flag.js";
 import { ANY_NUMBER, NON_NEGATIVE_INTEGER, NON_NEGATIVE_NUMBER, POSITIVE_INTEGER, numberFlag, numberRule } from "../shared/number-flags.js";
 import { asUserError } from "../shared/user-errors.js";
 
@@ -38,6 +39,27 @@ interface SingFlags extends MdxFlags {
   seed?: number;
   threads?: number;
   progress?: boolean;
+  models?: string;
+}
+
+/**
+ * What `sing --models <dir>` takes from the directory: every network of the pipeline; the
+ * tokenizer only when semantic tokens are extracted, the separator only without --vocals.
+ */
+export function singModelRows(flags: Pick<SingFlags, "semfile" | "genSemantic" | "vocals">): ModelFlagRow<SingFlags>[] {
+  const extracting = flags.semfile !== undefined || flags.genSemantic === false;
+  return [
+    { need: "codec", key: "codec", flag: "--codec" },
+    ...(extracting ? [{ need: "tokenizer", key: "tokenizer", flag: "--tokenizer" } as const] : [{ need: "t2sModel", key: "t2sModel", flag: "--t2s-model" } as const]),
+    { need: "sm2aModel", key: "sm2aModel", flag: "--sm2a-model" },
+    { need: "artistModel", key: "artistModel", flag: "--artist-model" },
+    ...(flags.vocals === undefined ? [{ need: "separator", key: "separator", flag: "--separator" } as const] : []),
+  ];
+}
+
+/** `flags` with the networks of `--models <dir>` filled in where no flag names them. */
+export async function singFlagsWithModels(flags: SingFlags, say: (line: string) => void): Promise<SingFlags> {
+  return withModelsDirectory("sing", flags, singModelRows(flags), say);
 }
 
 const HELP_AFTER = `
@@ -50,7 +72,13 @@ The pipeline (port of AutoSing's sing.py):
   decode     codec decode, vocals + --music-volume × instrumental, one file per variation:
              <output-dir>/<reference name>_<i>.<ext>
 
+With --models <dir> (autosing import, or autosing demo's <out>/models) the codec, t2s, sm2a and
+artist models (and the tokenizer when extracting) come from the directory unless their flags are
+given; the separator has no importer yet (issue #13): pass --separator or --vocals/--instrumental.
+
 Example:
+  autosing sing song.mp3 --models autosing-models --separator mdx:UVR-MDX-NET-Voc_FT.onnx \\
+    --lyrics "first line, first 15 seconds\\nsecond line, last 15 seconds"
   autosing sing song.mp3 --separator mdx:UVR-MDX-NET-Voc_FT.onnx --codec snac:snac32k/ \\
     --t2s-model t2s/ --sm2a-model sm2a/ --artist-model artist/ \\
     --lyrics "first line, first 15 seconds\\nsecond line, last 15 seconds"`;
@@ -146,10 +174,12 @@ export function registerSingCommand(program: Command, io: CliIo): void {
     .option("--format <format>", `output encoding: ${SING_OUTPUT_FORMATS.join(", ")} (default ${SING_DEFAULTS.format})`)
     .option("--seed <n>", "seed of all sampling: same seed, same output (default 0)", numberFlag("sing", "--seed", NON_NEGATIVE_INTEGER))
     .option("--threads <n>", "onnxruntime threads per model (default: all cores)", positiveInt("--threads"))
-    .option("--no-progress", "do not print the stage times on stderr")
+    .option("--no-progress", "do not print the stage times on stderr");
+  addModelsOption(command)
     .addHelpText("after", HELP_AFTER)
-    .action(async (reference: string, flags: SingFlags) => {
+    .action(async (reference: string, given: SingFlags) => {
       const { songs, directory } = await references(reference);
+      const flags = await singFlagsWithModels(given, io.stderr);
       const failed: string[] = [];
       for (const song of songs) {
         const options = singOptionsFromFlags(song, flags);

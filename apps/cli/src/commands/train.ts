@@ -7,6 +7,7 @@ import type { CliIo } from "../io.js";
 import { FlagError } from "../shared/flag-error.js";
 import { type NumberRule, integerAtLeast, numberRule, parseNumberFlag } from "../shared/number-flags.js";
 import { parseJsonFlag } from "../training/json-flags.js";
+import { withModelsDirectoryArgs } from "../training/models-args.js";
 import { TASK_NAMES, isTaskName } from "../training/registry.js";
 import { TRAINING_DEFAULTS, type TrainingRequest, type TrainingSummary, runTraining } from "../training/run-training.js";
 import { registerTrainArtistsCommand } from "./train-artists.js";
@@ -28,6 +29,7 @@ interface TrainFlags {
   resumeFrom?: string;
   loadFrom?: string;
   backend: string;
+  models?: string;
 }
 
 const number = (flag: string, text: string, rule: NumberRule) => parseNumberFlag("train", flag, text, rule);
@@ -108,8 +110,13 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .option("--resume-from <dir>", "continue a run exactly from a checkpoint directory")
     .option("--load-from <dir>", "start from a saved model's weights (model.safetensors + config.json)")
     .addOption(new Option("--backend <name>", "tfjs backend").choices(["auto", ...TF_BACKEND_PREFERENCE]).default(TRAINING_DEFAULTS.backend))
+    .option(
+      "--models <dir>",
+      'a models directory (autosing import bn-whisper): t2s and sm2a take their frozen semantic embeddings from it unless --task_args sets "frozen_embeddings_model"',
+    )
     .action(async (flags: TrainFlags) => {
-      const summary = await runTraining(trainingRequest(flags), io.stderr);
+      const request = await withModelsDirectoryArgs(trainingRequest(flags), flags.models, io.stderr);
+      const summary = await runTraining(request, io.stderr);
       io.stdout(`${summaryJson(summary)}\n`);
     });
 

@@ -1,6 +1,7 @@
 /** The default codec and semantic tokenizer, fitted on the demo's corpus (or reused from an earlier run). */
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 
 import { type AcousticCodec, createDefaultCodec, fitDefaultCodec, loadCodec, resample, serializeDefaultCodec } from "@autosing/audio-codec";
 import { type SemanticTokenizer, createDefaultTokenizer, fitDefaultTokenizer, loadDefaultTokenizer, serializeDefaultTokenizer } from "@autosing/semantic-tokens";
@@ -12,6 +13,7 @@ import { CODEBOOK_SIZE, SEMANTIC_CODES } from "./layout.js";
 export async function demoCodec(dataset: string, file: string, seed: number): Promise<{ codec: AcousticCodec; fitted: boolean }> {
   if (!existsSync(file)) {
     const model = await fitDefaultCodec(await partitionAudio(dataset, "chunked"), { config: { codebookSize: CODEBOOK_SIZE }, iterations: 3, seed, search: "js", maxTrainingVectors: 4000 });
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, await serializeDefaultCodec(model, "json"));
     return { codec: createDefaultCodec(model), fitted: true };
   }
@@ -23,6 +25,7 @@ export async function demoTokenizer(dataset: string, file: string, seed: number)
   if (!existsSync(file)) {
     const clips = await Promise.all((await partitionAudio(dataset, "vocals")).map((clip) => resample(clip, 32000, 16000)));
     const model = fitDefaultTokenizer(clips, { codes: SEMANTIC_CODES, iterations: 3, seed });
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, serializeDefaultTokenizer(model));
     return { tokenizer: createDefaultTokenizer(model), fitted: true };
   }

@@ -15,17 +15,31 @@ export const ARTIST_WINDOW = 128;
 export const SING_SECONDS = 5;
 export const LYRICS = "when the candle is lucky\nwe follow the moon";
 
-/** The demo's folders under `--out`. */
+/** A trained model's two folders in the models directory: what `train --load-from` and `export` take, and the ONNX export. */
+export interface TrainedModelFolders {
+  checkpoint: string;
+  export: string;
+}
+
+function trained(models: string, name: string): TrainedModelFolders {
+  return { checkpoint: join(models, name, "checkpoint"), export: join(models, name, "export") };
+}
+
+/**
+ * The demo's folders under `--out`. `models/` is a models directory (`models.json`, one folder
+ * per model named like its kind, as `autosing import` lays it out), so `sing --models` finds them.
+ */
 export function demoLayout(out: string) {
+  const models = join(out, "models");
   return {
     corpus: join(out, "corpus"),
-    models: join(out, "models"),
-    codec: join(out, "models", "codec.json"),
-    tokenizer: join(out, "models", "tokenizer.json"),
-    artistFile: join(out, "models", "artist_ids.json"),
-    artistEmbedder: join(out, "models", "artist-embedder"),
-    t2s: join(out, "models", "t2s"),
-    sm2a: join(out, "models", "sm2a"),
+    models,
+    codec: join(models, "default-codec", "codec.json"),
+    tokenizer: join(models, "default-tokenizer", "tokenizer.json"),
+    artistFile: join(models, "artist_ids.json"),
+    artistEmbedder: trained(models, "artist-emb"),
+    t2s: trained(models, "t2s"),
+    sm2a: trained(models, "sm2a"),
     checkpoints: join(out, "checkpoints"),
     // "short" in the path: t2s reads 450 text bytes per row, as upstream's T2SDataset decides.
     dataset: join(out, "dataset-short"),

@@ -24,4 +24,5 @@ export interface ProcessFlags extends MdxFlags {
   total?: number;
   completeMissing?: boolean;
   threads?: number;
+  models?: string;
 }

@@ -2,24 +2,25 @@
  * sm2a: semantic tokens (+ music tokens, artist embedding) → acoustic tokens. Port of the sm2a
  * task of upstream train.py (`make_model` and its dataset).
  */
-import { DEFAULT_SM2A_TUNABLES, SM2A_SIZES, SM2ATrainableModel, loadSM2ACheckpoint, sm2aConfigForSize, writeSM2AExport } from "@autosing/sm2a-model";
+import { DEFAULT_SM2A_TUNABLES, SM2A_SIZES, SM2ATrainableModel, loadSM2ACheckpoint, sm2aConfigForSize, sm2aDimensions, writeSM2AExport } from "@autosing/sm2a-model";
 import type { SM2AConfig, SM2ATunables } from "@autosing/sm2a-model";
 import { type SM2AHostBatch, type SM2ASample, collateSM2A, sm2aSample } from "@autosing/trainer";
 import { z } from "zod";
 
 import { firstBatch, openConstructedDataset } from "./constructed-dataset.js";
+import { checkFrozenShape, frozenEmbeddingsArgument, readFrozenEmbeddings } from "./frozen-embeddings.js";
 import { datasetPath, modelSize, notSupportedYet, tunablesOf } from "./option-schemas.js";
 import { readSavedConfig, withLoadedWeights } from "./saved-model.js";
 import { type PreparedTask, defineTrainingTask, loopTunables } from "./task.js";
 
-const UNSUPPORTED = "sm2a frozen_embeddings_model / frozen_acoustic_embeddings / base_model are not supported yet (user-supplied checkpoints with no loader yet)";
+const UNSUPPORTED = "sm2a frozen_acoustic_embeddings / base_model are not supported yet (user-supplied checkpoints with no loader yet)";
 
 export const sm2aTask = defineTrainingTask({
   model: "sm2a",
   schemas: {
     taskArgs: z.strictObject({
       size: modelSize("sm2a", SM2A_SIZES),
-      frozen_embeddings_model: notSupportedYet(UNSUPPORTED),
+      frozen_embeddings_model: frozenEmbeddingsArgument(),
       frozen_acoustic_embeddings: notSupportedYet(UNSUPPORTED),
       base_model: notSupportedYet(UNSUPPORTED),
     }),
@@ -49,9 +50,11 @@ export const sm2aTask = defineTrainingTask({
       collate: collateSM2A,
       tokensPerSample: (s: SM2ASample) => s.atoksLength,
     });
+    const frozen = await readFrozenEmbeddings(taskArgs.frozen_embeddings_model, context.log, "sm2a");
     let config: SM2AConfig;
     if (context.loadFrom) {
       config = (await readSavedConfig<SM2AConfig>(context.loadFrom, "sm2a")).config;
+      if (frozen) checkFrozenShape(frozen, "sm2a", config.stoks_codes, sm2aDimensions(config, tunables).stoksWidth);
     } else {
       const first = await firstBatch(validation, path);
       // upstream make_model: ctx_n = atoks_len, stoks_len, mtoks_len, spk_width from the dataset.
@@ -60,9 +63,13 @@ export const sm2aTask = defineTrainingTask({
         stoks_len: first.stoksLength,
         mtoks_len: first.mtoksLength,
         spk_width: first.artistEmbeddings.length / first.size,
+        // upstream: stoks_codes = vq_codes + 1 and stoks_width = codebook_dim of BN-Whisper's codebook.
+        ...(frozen ? { stoks_codes: frozen.codes, stoks_width: frozen.width } : {}),
       });
     }
-    const model = await withLoadedWeights(new SM2ATrainableModel(config, tunables, { seed: context.seed }), context.loadFrom);
+    const fresh = new SM2ATrainableModel(config, tunables, { seed: context.seed }, { frozenSemanticEmbeddings: frozen !== undefined });
+    const model = await withLoadedWeights(fresh, context.loadFrom);
+    if (frozen) model.loadFrozenSemanticEmbeddings(frozen.data);
     return {
       model: model as unknown as PreparedTask<SM2AHostBatch>["model"],
       train,

@@ -2,25 +2,25 @@
  * t2s: lyrics (text tokens) → semantic tokens. Port of the t2s task of upstream train.py
  * (`make_model(size, frozen_embeddings_model, tunables, dataset, base_model)` and its dataset).
  */
-import { DEFAULT_T2S_TUNABLES, T2S_SIZES, T2STrainableModel, loadT2SCheckpoint, t2sConfigForSize, writeT2SExport } from "@autosing/t2s-model";
+import { DEFAULT_T2S_TUNABLES, T2S_SIZES, T2STrainableModel, loadT2SCheckpoint, t2sConfigForSize, t2sDimensions, writeT2SExport } from "@autosing/t2s-model";
 import type { T2SConfig, T2STunables } from "@autosing/t2s-model";
 import { type T2SHostBatch, type T2SSample, collateT2S, t2sSample, t2sTextLength } from "@autosing/trainer";
 import { z } from "zod";
 
 import { firstBatch, openConstructedDataset } from "./constructed-dataset.js";
+import { checkFrozenShape, frozenEmbeddingsArgument, readFrozenEmbeddings } from "./frozen-embeddings.js";
 import { datasetPath, modelSize, notSupportedYet, tunablesOf } from "./option-schemas.js";
 import { readSavedConfig, withLoadedWeights } from "./saved-model.js";
 import { type PreparedTask, defineTrainingTask, loopTunables } from "./task.js";
 
-const UNSUPPORTED =
-  "t2s frozen_embeddings_model / base_model are not supported yet (the BN-Whisper codebook and WhisperSpeech base checkpoints are user-supplied files with no loader yet)";
+const UNSUPPORTED = "t2s base_model is not supported yet (WhisperSpeech base checkpoints have no loader yet)";
 
 export const t2sTask = defineTrainingTask({
   model: "t2s",
   schemas: {
     taskArgs: z.strictObject({
       size: modelSize("t2s", T2S_SIZES),
-      frozen_embeddings_model: notSupportedYet(UNSUPPORTED),
+      frozen_embeddings_model: frozenEmbeddingsArgument(),
       base_model: notSupportedYet(UNSUPPORTED),
     }),
     datasetConfig: z.strictObject({
@@ -51,15 +51,21 @@ export const t2sTask = defineTrainingTask({
       tokensPerSample: (s: T2SSample) => s.inStoks.length,
     });
 
+    const frozen = await readFrozenEmbeddings(taskArgs.frozen_embeddings_model, context.log, "t2s");
     let config: T2SConfig;
     if (context.loadFrom) {
       config = (await readSavedConfig<T2SConfig>(context.loadFrom, "t2s")).config;
+      if (frozen) checkFrozenShape(frozen, "t2s", config.stoks_codes, t2sDimensions(config, tunables).stoksWidth);
     } else {
-      // upstream reads stoks_len / mtoks_len / quantizers off the dataset's first sample.
+      // upstream reads stoks_len / mtoks_len / quantizers off the dataset's first sample, and the
+      // semantic vocabulary and width off BN-Whisper's codebook (vq_codes + 1 rows, codebook_dim).
       const first = await firstBatch(validation, path);
-      config = t2sConfigForSize(taskArgs.size, { ttoks_len: ttoksLength, stoks_len: first.stoksLength, mtoks_len: first.mtoksLength });
+      const semantic = frozen ? { stoks_codes: frozen.codes, stoks_width: frozen.width } : {};
+      config = t2sConfigForSize(taskArgs.size, { ttoks_len: ttoksLength, stoks_len: first.stoksLength, mtoks_len: first.mtoksLength, ...semantic });
     }
-    const model = await withLoadedWeights(new T2STrainableModel(config, tunables, { seed: context.seed }), context.loadFrom);
+    const fresh = new T2STrainableModel(config, tunables, { seed: context.seed }, { frozenSemanticEmbeddings: frozen !== undefined });
+    const model = await withLoadedWeights(fresh, context.loadFrom);
+    if (frozen) model.loadFrozenSemanticEmbeddings(frozen.data);
     return {
       model: model as unknown as PreparedTask<T2SHostBatch>["model"],
       train,

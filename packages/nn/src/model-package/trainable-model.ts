@@ -1,4 +1,5 @@
-import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
+import * as tf from "@tensorflow/tfjs-core";
+import type { Scalar, Tensor, Variable } from "@tensorflow/tfjs-core";
 
 import type { NamedVariable, TfParameters } from "../tf/parameters.js";
 import type { ModelDefinition } from "./model-definition.js";
@@ -43,6 +44,23 @@ export abstract class TrainableTfModel<Name extends string, Model extends TfMode
 
   dispose(): void {
     this.model.dispose();
+  }
+
+  /**
+   * Overwrites a frozen parameter (lrScale 0) with `values` of `shape`, row-major: upstream's
+   * `with torch.no_grad(): param[:] = values` of a `load_frozen_…` method. A parameter that is
+   * trained, or values of another shape, fail with the error `refuse` makes of the detail.
+   */
+  protected assignFrozen(name: string, values: Float32Array, shape: readonly number[], refuse: (detail: string) => Error): void {
+    if (this.parameters.some((parameter) => parameter.name === name)) throw refuse(`${name} is trained; build the model with it frozen to load fixed values`);
+    const target = this.model.parameters.lookup(name);
+    const expected = shape.reduce((a, b) => a * b, 1);
+    if (target.shape.join() !== shape.join() || values.length !== expected) {
+      throw refuse(`${name} has shape [${target.shape.join(", ")}]; the values to load have ${values.length} (expected [${shape.join(", ")}])`);
+    }
+    const replacement = tf.tensor(values, [...shape]);
+    (target as Variable).assign(replacement);
+    replacement.dispose();
   }
 
   /** Refuses a host array whose length does not match the batch layout (the model's input error). */
