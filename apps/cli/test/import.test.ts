@@ -1,7 +1,7 @@
 /**
  * `autosing import` and `autosing models list` end to end through commander and the exit-code
- * table, with a small real importer registered (the registry itself is empty until the SNAC,
- * BN-Whisper and checkpoint importers merge).
+ * table: a small test importer for the directory's own rules, and the real registry on the
+ * published-format fixtures of @autosing/pretrained (made by the upstream code, see its scripts/golden).
  */
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -98,17 +98,37 @@ describe("autosing import", () => {
     await expect(readdir(models)).rejects.toThrow(/ENOENT/);
   });
 
-  it("says a kind without an importer is not implemented (3), an unknown kind is a usage error, and --help lists the kinds", async () => {
-    const snac = await cli("import", "snac", codebook, "--models", join(root, "snac"));
-    expect(snac.code).toBe(ExitCode.notImplemented);
-    expect(snac.stderr).toBe("autosing import snac: not implemented yet (tracked in issue #12).\n");
+  it("imports the published files of every kind through the real registry, and --help lists the kinds", async () => {
+    const fixtures = join(import.meta.dirname, "..", "..", "..", "packages", "pretrained", "test", "__fixtures__");
+    const models = join(root, "published");
+    const runs = [
+      ["snac", join(fixtures, "snac", "32khz")],
+      ["bn-whisper", join(fixtures, "bn-whisper", "rvq.model"), join(fixtures, "bn-whisper", "whisper.pt")],
+      ["t2s", join(fixtures, "upstream-checkpoints", "t2s.model")],
+      ["sm2a", join(fixtures, "upstream-checkpoints", "sm2a.model")],
+      ["artist-emb", join(fixtures, "upstream-checkpoints", "artist_emb.model")],
+    ];
+    for (const [kind, ...sources] of runs) {
+      const result = await cli("import", kind!, ...sources, "--models", models);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.code, `${kind}: ${result.stderr}`).toBe(0);
+      expect(result.stdout).toContain(`imported ${kind} as "${kind}" into ${join(models, kind!)}`);
+    }
+    const listed = await cli("models", "list", "--models", models);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^ {2}codec +snac:${join(models, "snac").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\("snac"\\)$`, "m"));
+    for (const need of ["tokenizer", "semanticEmbeddings", "t2sModel", "sm2aModel", "artistModel"]) expect(listed.stdout).not.toMatch(new RegExp(`^ {2}${need} +none$`, "m"));
+    const evil = await cli("import", "t2s", join(fixtures, "upstream-checkpoints", "bad-system-tensor.model"), "--models", models, "--name", "evil");
+    expect(evil.code).toBe(ExitCode.badInput);
+    expect(evil.stderr).toMatch(/(os|posix)\.system/);
+    expect((await readdir(models)).sort()).toEqual(["artist-emb", "bn-whisper", "models.json", "sm2a", "snac", "t2s"]);
     const unknown = await cli("import", "whisper", codebook);
     expect(unknown.code).toBe(ExitCode.usage);
     expect(unknown.stderr).toMatch(/unknown kind "whisper"; expected one of snac, bn-whisper, artist-emb, t2s, sm2a/);
     const help = await cli("import", "--help");
     expect(help.code).toBe(0);
     for (const kind of ["snac", "bn-whisper", "artist-emb", "t2s", "sm2a"]) expect(help.stdout).toMatch(new RegExp(`^ {2}${kind} +\\S`, "m"));
-    expect(help.stdout).toContain("in progress: no importer on this build yet");
+    expect(help.stdout).not.toContain("in progress: no importer on this build yet");
     const registered = await withImporter("import", "--help");
     expect(registered.stdout).toContain("sources: <codebook.safetensors>");
     expect(registered.stdout).toContain("--codes <value>  the number of codes to keep");

@@ -1,13 +1,16 @@
 /**
  * The registry of importers: `autosing import <kind>` runs the one of that kind, and `--help`
- * lists them. Empty on this branch: the SNAC, BN-Whisper and upstream-checkpoint importers
- * (`snac/`, `bn-whisper/`, `upstream-checkpoints/`) are written at the same time and join this
- * list when they merge — one line each. A kind of `MODEL_KINDS` without an importer here is
- * reported by the CLI as not implemented yet.
+ * lists them, in this order. A kind of `MODEL_KINDS` without an importer here is reported by the
+ * CLI as not implemented yet (issue #13 adds the frame classifier and the separator).
  */
+import { BN_WHISPER_IMPORTER } from "./bn-whisper/importer.js";
 import type { ModelImporter, ModelKind } from "./importer.js";
+import { SNAC_IMPORTER } from "./snac/importer.js";
+import { ARTIST_EMB_IMPORTER } from "./upstream-checkpoints/artist-emb-importer.js";
+import { SM2A_IMPORTER } from "./upstream-checkpoints/sm2a-importer.js";
+import { T2S_IMPORTER } from "./upstream-checkpoints/t2s-importer.js";
 
-export const MODEL_IMPORTERS: readonly ModelImporter[] = [];
+export const MODEL_IMPORTERS: readonly ModelImporter[] = [SNAC_IMPORTER, BN_WHISPER_IMPORTER, ARTIST_EMB_IMPORTER, T2S_IMPORTER, SM2A_IMPORTER];
 
 /** The importer of `kind`, or undefined when it has not landed. */
 export function importerFor(kind: ModelKind | string, importers: readonly ModelImporter[] = MODEL_IMPORTERS): ModelImporter | undefined {

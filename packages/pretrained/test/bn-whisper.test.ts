@@ -63,7 +63,7 @@ describe("autosing import bn-whisper (golden, upstream PyTorch)", () => {
   afterAll(async () => folder.cleanup());
 
   it("writes the model, the semantic embeddings and bn-whisper.json, and reports them", async () => {
-    expect(files).toEqual({ model: "model.onnx", semanticEmbeddings: "semantic-embeddings.safetensors" });
+    expect(files).toEqual({ tokenizer: "model.onnx", semanticEmbeddings: "semantic-embeddings.safetensors", config: "bn-whisper.json" });
     expect(details).toMatchObject({ vqCodes: 64, codebookSize: 65, codebookDim: 4, maskCode: 64, downsample: 2, tokensPerSecond: 25 });
     const json = JSON.parse(await readFile(join(folder.dir, BN_WHISPER_FILES.config), "utf8")) as Record<string, unknown>;
     expect(json).toMatchObject({ codebookSize: 65, downsample: 2, whisper: { n_audio_state: 8, n_audio_layer: 2, n_audio_ctx: 1500 } });
@@ -111,7 +111,7 @@ describe("autosing import bn-whisper (golden, upstream PyTorch)", () => {
     try {
       const { imported } = await runImport([WHISPER_COPY, RVQ_CONV_COPY], other.dir);
       expect(imported.details).toMatchObject({ vqCodes: 32, codebookSize: 32, codebookDim: 8, maskCode: null });
-      const out = await tokensOfGoldenMel(join(other.dir, imported.files.model ?? ""));
+      const out = await tokensOfGoldenMel(join(other.dir, imported.files.tokenizer ?? ""));
       expect(agreement(out, goldenTensor("conv_tokens_full").data)).toBeGreaterThanOrEqual(0.99);
     } finally {
       await other.cleanup();

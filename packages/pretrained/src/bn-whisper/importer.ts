@@ -108,7 +108,7 @@ async function importBnWhisper(sources: readonly string[], _options: Readonly<Re
     await writeFileAtomic(join(context.outputDir, BN_WHISPER_FILES.semanticEmbeddings), embeddings);
     await writeFileAtomic(join(context.outputDir, BN_WHISPER_FILES.config), `${JSON.stringify(json, null, 2)}\n`);
     context.log(`BN-Whisper: wrote ${BN_WHISPER_FILES.model} (${(graph.byteLength / 2 ** 20).toFixed(1)} MiB), ${BN_WHISPER_FILES.semanticEmbeddings} [${codes}, ${config.codebook_dim}], ${BN_WHISPER_FILES.config}`);
-    return { files: { model: BN_WHISPER_FILES.model, semanticEmbeddings: BN_WHISPER_FILES.semanticEmbeddings }, details };
+    return { files: { tokenizer: BN_WHISPER_FILES.model, semanticEmbeddings: BN_WHISPER_FILES.semanticEmbeddings, config: BN_WHISPER_FILES.config }, details };
   } finally {
     files.rvq.close();
     files.whisper.close();
