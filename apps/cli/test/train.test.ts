@@ -152,12 +152,20 @@ describe("autosing train --task_name t2s", () => {
       "2",
       "--seed",
       "3",
-      "--validate-every-n-steps",
-      "0",
       "--backend",
       "wasm",
+      // Every row of this dataset lacks an alignment: upstream trains them all on its placeholder text.
+      "--allow-missing-text",
     ];
+    // Without --allow-missing-text, a dataset where most rows have no text is refused before training.
+    const refused = await cli(...common.slice(0, -1), "--checkpoint-dir", join(root, "ck0"), "--output-dir", join(root, "models0"));
+    expect(refused.code).toBe(ExitCode.badInput);
+    expect(refused.stderr).toMatch(/2 of 2 training rows surveyed \(100 %\) have no usable text .*no alignment: 2.*--allow-missing-text/);
     const full = await cli(...common, "--checkpoint-dir", join(root, "ck"), "--output-dir", join(root, "models"));
+    expect(full.stderr).toMatch(/warning: 2 of 2 training rows surveyed/);
+    // The run's summary counts the samples that trained on the placeholder (2 epochs × 2 rows).
+    expect(full.stderr).toContain("t2s text: 4 of 4 training samples of this run (100 %) have no usable text");
+    expect(JSON.parse(full.stdout)).toMatchObject({ text_sources: { alignment: 0, text_column: 0, placeholder: 4, placeholder_no_alignment: 4, placeholder_low_inlier_ratio: 0 } });
     expect(full.stderr).toMatch(/^tfjs backend: wasm/);
     expect(full.code).toBe(0);
     const summary = JSON.parse(full.stdout) as { steps: number; final_loss: number; val_loss: number; model: string };
@@ -169,6 +177,7 @@ describe("autosing train --task_name t2s", () => {
     expect(config.config).toMatchObject({ stoks_len: 20, mtoks_len: 12, ttoks_len: 450 });
     const metrics = (await readFile(join(summary.model, "metrics.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { type: string; val_loss?: number });
     const validations = metrics.filter((m) => m.type === "validation");
+    // By default validation runs once per epoch, as upstream's (its --validate-every-n-steps is not wired).
     expect(validations).toHaveLength(2);
     expect(validations[1]?.val_loss).toBeLessThan(validations[0]?.val_loss as number);
 

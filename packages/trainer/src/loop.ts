@@ -33,6 +33,8 @@ export interface TrainOptions<Batch> {
   resumeFrom?: string;
   /** Metrics, one JSON object per line (appended, so a resumed run continues the file). */
   metricsPath?: string;
+  /** A folder for a TensorBoard event file of the same metrics (`tensorboard --logdir` it); none when absent. */
+  tensorboardDir?: string;
   /** Stops after the current optimizer step, saving a checkpoint (like SIGINT). */
   signal?: AbortSignal;
   /** Also stop on SIGINT/SIGTERM (the CLI sets this; tests use `signal`). */
@@ -108,7 +110,7 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
   const rng = Xoshiro128.fromState(state.rng);
 
   const result: TrainResult = { steps: state.step, skippedSteps: state.skippedSteps, interrupted: false, losses: [], validations: [] };
-  const writeMetrics = await openMetricsLog(options.metricsPath);
+  const writeMetrics = await openMetricsLog(options.metricsPath, options.tensorboardDir);
   const stop = new StopRequest(options, log);
   stop.listen();
 
