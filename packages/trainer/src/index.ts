@@ -35,7 +35,7 @@ export {
 export { type TrainHyperparameters } from "./hyperparameters.js";
 export { type TrainOptions, type TrainResult, train } from "./loop.js";
 export { type MetricsRecord } from "./metrics-log.js";
-export { ProgressBar, type ProgressInfo, formatProgress } from "./progress.js";
+export { EtaClock, ProgressBar, type ProgressInfo, formatDuration, formatProgress } from "./progress.js";
 export { readSafetensorsFile } from "./safetensors.js";
 export { type EventFileOptions, type Scalar, TensorBoardEventFile, scalarsOfRecord } from "./tensorboard/event-file.js";
 export { crc32c, maskedCrc32c } from "./tensorboard/crc32c.js";

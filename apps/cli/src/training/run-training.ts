@@ -148,6 +148,8 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
         checkpointDir: settings.checkpointDir,
         outputDir,
         metricsPath: join(outputDir, "metrics.jsonl"),
+        // TensorBoard curves beside the JSONL: `tensorboard --logdir <output-dir>` shows every task's run.
+        tensorboardDir: outputDir,
         handleProcessSignals: true,
         ...(settings.resumeFrom ? { resumeFrom: settings.resumeFrom } : {}),
         log: (line) => {
