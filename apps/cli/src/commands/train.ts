@@ -122,7 +122,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .option("--output-dir <dir>", "the final model goes to <dir>/<task_name>/", TRAINING_DEFAULTS.outputDir)
     .option(
       "--validate-every-n-steps <n>",
-      "also validate every N optimizer steps (default 0: once per epoch, as upstream, whose flag of this name is not wired)",
+      "also validate every N optimizer steps (0: only once per epoch, as upstream, whose flag of this name is not wired)",
       String(TRAINING_DEFAULTS.validateEveryNSteps),
     )
     .option("--shufbuf <k>", "the run's shuffle buffer in units of 1024 samples (upstream --shufbuf; 0: none)", String(TRAINING_DEFAULTS.shufbuf))
