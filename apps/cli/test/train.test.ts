@@ -152,23 +152,38 @@ describe("autosing train --task_name t2s", () => {
       "2",
       "--seed",
       "3",
-      "--validate-every-n-steps",
-      "0",
       "--backend",
       "wasm",
+      // Every row of this dataset lacks an alignment: upstream trains them all on its placeholder text.
+      "--allow-missing-text",
     ];
+    // Without --allow-missing-text, a dataset where most rows have no text is refused before training.
+    const refused = await cli(...common.slice(0, -1), "--checkpoint-dir", join(root, "ck0"), "--output-dir", join(root, "models0"));
+    expect(refused.code).toBe(ExitCode.badInput);
+    expect(refused.stderr).toMatch(/2 of 2 training rows surveyed \(100 %\) have no usable text .*no alignment: 2.*--allow-missing-text/);
     const full = await cli(...common, "--checkpoint-dir", join(root, "ck"), "--output-dir", join(root, "models"));
+    expect(full.stderr).toMatch(/warning: 2 of 2 training rows surveyed/);
+    // The progress line (one per epoch end when stderr is not a terminal).
+    expect(full.stderr).toMatch(/\nstep 1\/2 epoch 1\/2 loss \S+ lr \S+ [\d.]+ samples\/s \d+ tokens\/s ETA \d+:\d\d\n/);
+    expect(full.stderr).toMatch(/\nstep 2\/2 epoch 2\/2 .* ETA 0:00\n/);
+    // The run's summary counts the samples that trained on the placeholder (2 epochs × 2 rows).
+    expect(full.stderr).toContain("t2s text: 4 of 4 training samples of this run (100 %) have no usable text");
+    expect(JSON.parse(full.stdout)).toMatchObject({ text_sources: { alignment: 0, text_column: 0, placeholder: 4, placeholder_no_alignment: 4, placeholder_low_inlier_ratio: 0 } });
     expect(full.stderr).toMatch(/^tfjs backend: wasm/);
     expect(full.code).toBe(0);
     const summary = JSON.parse(full.stdout) as { steps: number; final_loss: number; val_loss: number; model: string };
     expect(summary.steps).toBe(2);
     expect(summary.model).toBe(join(root, "models", "t2s"));
-    expect((await readdir(summary.model)).sort()).toEqual(["config.json", "metrics.jsonl", "model.safetensors"]);
+    const files = (await readdir(summary.model)).sort();
+    expect(files.filter((f) => !f.startsWith("events.out.tfevents."))).toEqual(["config.json", "metrics.jsonl", "model.safetensors"]);
+    // The TensorBoard event file beside the metrics (read back in @autosing/trainer's tests).
+    expect(files.filter((f) => f.startsWith("events.out.tfevents."))).toHaveLength(1);
     const config = JSON.parse(await readFile(join(summary.model, "config.json"), "utf8")) as { model: string; config: { stoks_len: number; mtoks_len: number; ttoks_len: number } };
     expect(config.model).toBe("t2s");
     expect(config.config).toMatchObject({ stoks_len: 20, mtoks_len: 12, ttoks_len: 450 });
     const metrics = (await readFile(join(summary.model, "metrics.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { type: string; val_loss?: number });
     const validations = metrics.filter((m) => m.type === "validation");
+    // By default validation runs once per epoch, as upstream's (its --validate-every-n-steps is not wired).
     expect(validations).toHaveLength(2);
     expect(validations[1]?.val_loss).toBeLessThan(validations[0]?.val_loss as number);
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { FlagError } from "../src/shared/flag-error.js";
 import { parseJsonFlag, readFlagObject } from "../src/training/json-flags.js";
 import { TASK_NAMES, TRAINING_TASKS, trainingTask } from "../src/training/registry.js";
+import { TRAINING_DEFAULTS } from "../src/training/run-training.js";
 
 describe("the training table", () => {
   it("has every task name, artist_embeddings as an alias of artist_emb", () => {
@@ -15,6 +16,13 @@ describe("the training table", () => {
       ["sm2a", true],
       ["artist_emb", false],
     ]);
+  });
+});
+
+describe("the run's defaults", () => {
+  it("validate once per epoch and shuffle through upstream's 64k-sample buffer", () => {
+    // upstream train.py: check_val_every_n_epoch=1, its val_check_interval commented out; --shufbuf 64.
+    expect(TRAINING_DEFAULTS).toMatchObject({ validateEveryNSteps: 0, shufbuf: 64, allowMissingText: false });
   });
 });
 
@@ -35,7 +43,7 @@ describe("JSON flags", () => {
   });
 
   it("report unknown keys first, then the first wrong key, naming flag, key and value", () => {
-    expect(read("--dataset-config", schemas.datasetConfig, { path: 3, x: 1 })).toThrow("autosing train: --dataset-config has unknown key x (known: path, num_partitions, multiscale, p_coarse, p_no_cond, shufbuf_size)");
+    expect(read("--dataset-config", schemas.datasetConfig, { path: 3, x: 1 })).toThrow("autosing train: --dataset-config has unknown key x (known: path, num_partitions, partition_offset, parts, shufbuf_size, multiscale, p_coarse, p_no_cond)");
     expect(read("--dataset-config", schemas.datasetConfig, { path: "d", p_coarse: "0.5", multiscale: "yes" })).toThrow('autosing train: --dataset-config "multiscale" must be true or false, got "yes"');
     expect(read("--dataset-config", schemas.datasetConfig, { path: "d", p_coarse: "0.5" })).toThrow('autosing train: --dataset-config "p_coarse" must be a number, got "0.5"');
     expect(read("--dataset-config", schemas.datasetConfig, {})).toThrow('autosing train: --dataset-config needs "path" (the constructed dataset folder)');
@@ -43,6 +51,14 @@ describe("JSON flags", () => {
     expect(read("--tunables", schemas.tunables, { lr: 1 })).toThrow(`--tunables has unknown key lr (known: ${Object.keys(DEFAULT_SM2A_TUNABLES).join(", ")})`);
     expect(read("--task_args", schemas.taskArgs, { size: "huge" })).toThrow('autosing train: unknown sm2a size "huge" (one of tiny, base, small, baseline, medium, large)');
     expect(read("--task_args", schemas.taskArgs, { size: "tiny", base_model: "m" })).toThrow("sm2a frozen_acoustic_embeddings / base_model are not supported yet");
+  });
+
+  it("take upstream's parts and partition_offset for t2s and sm2a", () => {
+    for (const task of [TRAINING_TASKS.t2s, TRAINING_TASKS.sm2a]) {
+      const config = { path: "d", parts: ["main", "extra"], partition_offset: 4, num_partitions: 2 };
+      expect(readFlagObject("--dataset-config", task.schemas.datasetConfig, config)).toEqual(config);
+      expect(read("--dataset-config", task.schemas.datasetConfig, { path: "d", parts: "main" })).toThrow(/--dataset-config "parts" must be/);
+    }
   });
 
   it("word the artist embedder's dimensions and artist file", () => {

@@ -35,8 +35,10 @@ export {
 export { type TrainHyperparameters } from "./hyperparameters.js";
 export { type TrainOptions, type TrainResult, train } from "./loop.js";
 export { type MetricsRecord } from "./metrics-log.js";
-export { ProgressBar, type ProgressInfo, formatProgress } from "./progress.js";
+export { EtaClock, ProgressBar, type ProgressInfo, formatDuration, formatProgress } from "./progress.js";
 export { readSafetensorsFile } from "./safetensors.js";
+export { type EventFileOptions, type Scalar, TensorBoardEventFile, scalarsOfRecord } from "./tensorboard/event-file.js";
+export { crc32c, maskedCrc32c } from "./tensorboard/crc32c.js";
 export {
   DEFAULT_BETA1,
   DEFAULT_BETA2,
@@ -56,7 +58,8 @@ export {
   type SampleContext,
   type SkippedRow,
 } from "./data/partitioned.js";
-export { shuffleBuffer } from "./data/shuffle.js";
+export { RUN_SHUFFLE_BUFFER_SAMPLES, shuffleBuffer } from "./data/shuffle.js";
+export { selectPartitions } from "./data/partition-files.js";
 export {
   MAX_ACOUSTIC_FRAMES,
   SNAC_NUM_CODES,
@@ -78,6 +81,15 @@ export {
   t2sTextLength,
   t2sTextTokens,
 } from "./tasks/t2s-data.js";
+export {
+  DEFAULT_MIN_INLIER_RATIO,
+  type PlaceholderCause,
+  type T2STextSource,
+  T2STextSourceCounts,
+  type T2STextSurveyOptions,
+  surveyT2STextSources,
+  t2sTextSource,
+} from "./tasks/t2s-text-sources.js";
 export {
   ARTIST_EMBEDDING_WIDTH,
   type SM2ADataOptions,

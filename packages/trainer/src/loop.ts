@@ -13,7 +13,7 @@ import type { TrainableModel, TrainingDataset } from "./contract.js";
 import { CheckpointError, TrainerConfigError } from "./errors.js";
 import { type TrainHyperparameters, runSignature, validateHyperparameters } from "./hyperparameters.js";
 import { openMetricsLog } from "./metrics-log.js";
-import type { ProgressInfo } from "./progress.js";
+import { EtaClock, type ProgressInfo } from "./progress.js";
 import { type ScheduleOptions, validateSchedule } from "./schedule.js";
 import { batchGradients, optimizerStep } from "./step-execution.js";
 import { reportStep } from "./step-report.js";
@@ -33,6 +33,8 @@ export interface TrainOptions<Batch> {
   resumeFrom?: string;
   /** Metrics, one JSON object per line (appended, so a resumed run continues the file). */
   metricsPath?: string;
+  /** A folder for a TensorBoard event file of the same metrics (`tensorboard --logdir` it); none when absent. */
+  tensorboardDir?: string;
   /** Stops after the current optimizer step, saving a checkpoint (like SIGINT). */
   signal?: AbortSignal;
   /** Also stop on SIGINT/SIGTERM (the CLI sets this; tests use `signal`). */
@@ -108,9 +110,10 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
   const rng = Xoshiro128.fromState(state.rng);
 
   const result: TrainResult = { steps: state.step, skippedSteps: state.skippedSteps, interrupted: false, losses: [], validations: [] };
-  const writeMetrics = await openMetricsLog(options.metricsPath);
+  const writeMetrics = await openMetricsLog(options.metricsPath, options.tensorboardDir);
   const stop = new StopRequest(options, log);
   stop.listen();
+  const clock = new EtaClock(state.step);
 
   const checkpoint = async (reason: string) => {
     if (!options.checkpointDir) return;
@@ -154,7 +157,16 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
         }
         state.batchInEpoch = batchIndex;
         state.samplesSeen += accumulation.samples;
-        const position = { epoch, epochs: h.epochs, batch: batchIndex, batchesPerEpoch, step: state.step, skippedSteps: state.skippedSteps, totalSteps: schedule.totalSteps };
+        const position = {
+          epoch,
+          epochs: h.epochs,
+          batch: batchIndex,
+          batchesPerEpoch,
+          step: state.step,
+          skippedSteps: state.skippedSteps,
+          totalSteps: schedule.totalSteps,
+          etaSeconds: clock.secondsLeft(state.step, schedule.totalSteps),
+        };
         await reportStep(accumulation, outcome, position, writeMetrics, options.onProgress);
         accumulation.reset();
       };

@@ -14,6 +14,8 @@ export interface StepPosition {
   step: number;
   skippedSteps: number;
   totalSteps: number;
+  /** Seconds left at the run's pace (for the progress line). */
+  etaSeconds?: number | undefined;
 }
 
 /**
@@ -55,5 +57,6 @@ export async function reportStep(
     samplesPerSecond: window.samples / seconds,
     ...(window.tokens ? { tokensPerSecond: window.tokens / seconds } : {}),
     skippedSteps: position.skippedSteps,
+    ...(position.etaSeconds !== undefined ? { etaSeconds: position.etaSeconds } : {}),
   });
 }

@@ -1,4 +1,4 @@
-import { describeTfBackend } from "@autosing/nn";
+import { TF_BACKEND_PREFERENCE, describeTfBackend } from "@autosing/nn";
 import * as tf from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 
@@ -7,6 +7,8 @@ import { TinyLm, tinyDatasets } from "./fixtures/tiny-lm.js";
 
 describe("selectBackend", () => {
   it("falls back past the optional native backends to wasm and bridges its missing gradient kernels", async () => {
+    // The documented order (README "Past one machine"): the GPU build first, then native CPU, wasm, cpu.
+    expect(TF_BACKEND_PREFERENCE).toEqual(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]);
     const selected = await selectBackend();
     // The native packages are not installed in CI (they download libtensorflow at install time).
     expect(selected.skipped.map((s) => s.backend)).toEqual(["tensorflow-gpu", "tensorflow"]);

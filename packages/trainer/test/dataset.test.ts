@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { type MainRow, mainTable, stepPath, writeTable, defineTable, defineColumn } from "@autosing/parquet-io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { DatasetError, PartitionedDataset, type TrainingDataset, shuffleBuffer, trainingTable } from "../src/index.js";
+import { DatasetError, PartitionedDataset, RUN_SHUFFLE_BUFFER_SAMPLES, type TrainingDataset, shuffleBuffer, trainingTable } from "../src/index.js";
 
 let root: string;
 
@@ -30,6 +30,10 @@ beforeAll(async () => {
       rowGroupRows: 4,
     });
   }
+  // An extra part in partitions 1 and 2 only (upstream's `parts`: step files concatenated per partition).
+  for (const p of [1, 2]) {
+    await writeTable(stepPath(join(root, "ds"), p, "extra"), mainTable(), Array.from({ length: 3 }, (_, i) => row(`x${p}r${i}`)));
+  }
   // A dataset whose training partition lacks the stoks column.
   const noStoks = defineTable<{ id: string; atoks: Int32Array }>("main", [defineColumn("id", "string"), defineColumn("atoks", "int-list")]);
   await writeTable(stepPath(join(root, "bad"), 1, "main"), noStoks, [{ id: "x", atoks: new Int32Array(4) }]);
@@ -38,7 +42,21 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function open(options: { split?: "train" | "val"; batchSize?: number; rank?: number; worldSize?: number; seed?: number; path?: string } = {}) {
+interface OpenOptions {
+  split?: "train" | "val";
+  batchSize?: number;
+  rank?: number;
+  worldSize?: number;
+  seed?: number;
+  path?: string;
+  parts?: string[];
+  partitionOffset?: number;
+  numPartitions?: number;
+  shuffleBufferSize?: number;
+  runShuffleBufferSize?: number;
+}
+
+function open(options: OpenOptions = {}) {
   return PartitionedDataset.open({
     path: options.path ?? join(root, "ds"),
     split: options.split ?? "train",
@@ -46,10 +64,14 @@ function open(options: { split?: "train" | "val"; batchSize?: number; rank?: num
     columns: ["id", "stoks"],
     batchSize: options.batchSize ?? 4,
     seed: options.seed ?? 1,
-    shuffleBufferSize: 6,
+    shuffleBufferSize: options.shuffleBufferSize ?? 6,
     map: (r) => r.id,
     collate: (ids: string[]) => ids,
     ...(options.rank !== undefined ? { rank: options.rank, worldSize: options.worldSize ?? 1 } : {}),
+    ...(options.parts ? { parts: options.parts } : {}),
+    ...(options.partitionOffset !== undefined ? { partitionOffset: options.partitionOffset } : {}),
+    ...(options.numPartitions !== undefined ? { numPartitions: options.numPartitions } : {}),
+    ...(options.runShuffleBufferSize !== undefined ? { runShuffleBufferSize: options.runShuffleBufferSize } : {}),
   });
 }
 
@@ -120,6 +142,39 @@ describe("PartitionedDataset", () => {
     await expect(open({ path: join(root, "bad") })).rejects.toThrow(DatasetError);
     await expect(open({ path: join(root, "bad") })).rejects.toThrow(/partition 1: .*stoks/);
     await expect(open({ batchSize: 100 })).rejects.toThrow(/30 rows, fewer than one batch of 100/);
+  });
+
+  it("reads every part of a partition (upstream `parts`), and refuses a part a partition lacks", async () => {
+    const dataset = await open({ parts: ["main", "extra"], numPartitions: 2, batchSize: 1 });
+    const ids = (await collect(dataset, 0)).flat();
+    // Partitions 1 and 2: 10 main rows and 3 extra rows each.
+    expect(ids).toHaveLength(26);
+    expect(new Set(ids)).toEqual(new Set([1, 2].flatMap((p) => [...Array.from({ length: 10 }, (_, i) => `p${p}r${i}`), ...Array.from({ length: 3 }, (_, i) => `x${p}r${i}`)])));
+    await expect(open({ parts: ["main", "extra"] })).rejects.toThrow(/partition 3 part "extra": .*extra\.parquet/);
+    await expect(open({ parts: [] })).rejects.toThrow(/parts/);
+  });
+
+  it("starts training after partition_offset and reads num_partitions from there (upstream sm2a load_dataset)", async () => {
+    const prefixes = async (options: OpenOptions) => new Set((await collect(await open({ batchSize: 1, ...options }), 0)).flat().map((id) => id.slice(0, 2)));
+    expect(await prefixes({ partitionOffset: 1 })).toEqual(new Set(["p2", "p3"]));
+    expect(await prefixes({ partitionOffset: 1, numPartitions: 1 })).toEqual(new Set(["p2"]));
+    expect(await prefixes({ numPartitions: 2 })).toEqual(new Set(["p1", "p2"]));
+    // Validation stays partition 0 whatever the offset.
+    expect(await prefixes({ partitionOffset: 2, split: "val" })).toEqual(new Set(["v0", "v1", "v2", "v3", "v4"]));
+    await expect(open({ partitionOffset: 3 })).rejects.toThrow(/has no training partitions after partition_offset 3/);
+    await expect(open({ partitionOffset: -1 })).rejects.toThrow(/partition_offset/);
+  });
+
+  it("passes training samples through the run's 64k-sample buffer by default (upstream train.py --shufbuf 64)", async () => {
+    expect(RUN_SHUFFLE_BUFFER_SAMPLES).toBe(65536);
+    const partitionChanges = (ids: string[]) => ids.slice(1).filter((id, i) => id.slice(0, 2) !== (ids[i] as string).slice(0, 2)).length;
+    // Without either buffer, an epoch reads one partition after the other: two changes of partition.
+    const unbuffered = (await collect(await open({ batchSize: 1, shuffleBufferSize: 1, runShuffleBufferSize: 1 }), 0)).flat();
+    expect(partitionChanges(unbuffered)).toBe(2);
+    // The default run buffer holds the whole (small) epoch, so partitions interleave.
+    const buffered = (await collect(await open({ batchSize: 1, shuffleBufferSize: 1 }), 0)).flat();
+    expect(new Set(buffered)).toEqual(new Set(unbuffered));
+    expect(partitionChanges(buffered)).toBeGreaterThan(10);
   });
 
   it("skips a row the mapping rejects and logs why", async () => {

@@ -49,8 +49,9 @@ const context = (seed = 1): SampleContext => ({ rng: Xoshiro128.fromSeed(seed), 
 
 describe("t2s samples (T2SDataset.entries)", () => {
   it("encodes text as UTF-8 bytes with end-of-text before and after, cut to the length", () => {
-    expect(Array.from(t2sTextTokens("  hé\n", 7))).toEqual([0, 104, 0xc3, 0xa9, 0, 0, 0]);
-    expect(Array.from(t2sTextTokens("abcdefgh", 4))).toEqual([0, 97, 98, 99]);
+    // upstream: bytes cut to length − 1, then F.pad(…, (1, length − n)): length + 1 tokens, so each shifted half is `length` long.
+    expect(Array.from(t2sTextTokens("  hé\n", 7))).toEqual([0, 104, 0xc3, 0xa9, 0, 0, 0, 0]);
+    expect(Array.from(t2sTextTokens("abcdefgh", 4))).toEqual([0, 97, 98, 99, 0]);
     expect(t2sTextLength("/data/short_30s")).toBe(450);
     expect(t2sTextLength("/data/full")).toBe(900);
   });
@@ -67,12 +68,20 @@ describe("t2s samples (T2SDataset.entries)", () => {
     expect(sample.inStoks).toHaveLength(750);
     expect(sample.inStoks[0]).toBe(2048);
     expect(Array.from(sample.outStoks.subarray(0, 3))).toEqual([0, 1, 2]);
-    expect(sample.inTtoks).toHaveLength(899);
+    // upstream's T2SDataset yields ttoks[:-1] and ttoks[1:] of 900 each for a 900-byte model (ttoks_len).
+    expect(sample.inTtoks).toHaveLength(900);
+    expect(sample.outTtoks).toHaveLength(900);
     expect(sample.inTtoks[0]).toBe(0);
+    expect(sample.outTtoks[899]).toBe(0);
     expect(String.fromCharCode(...sample.outTtoks.subarray(0, 18))).toBe("hello world\nsecond");
     expect(sample.mtoksLength).toBe(16 / 4 + 8);
-    expect(sample.mtoks).toHaveLength(8 * 12);
-    expect(sample.mtoks.subarray(2 * 12).every((v) => v === 4096)).toBe(true);
+    // Only the two unmasked streams are held; the collate masks the other six.
+    expect(sample.mtoks).toHaveLength(2 * 12);
+    const batch = collateT2S([sample]);
+    expect(batch.ttoksLength).toBe(900);
+    expect(batch.mtoks).toHaveLength(8 * 12);
+    expect(batch.mtoks.subarray(2 * 12).every((v) => v === 4096)).toBe(true);
+    expect(Array.from(batch.mtoks.subarray(0, 2 * 12))).toEqual(Array.from(sample.mtoks));
     // Level 0 (row 0) is delayed by one step: the pad code first, then the first code.
     expect(sample.mtoks[0]).toBe(4097);
     expect(sample.mtoks[1]).toBe(0);
@@ -82,7 +91,9 @@ describe("t2s samples (T2SDataset.entries)", () => {
 
   it("masks all music when a row has none, and skips rows with malformed tokens", () => {
     const sample = t2sSample(row(16, { mtoks: null }), { ttoksLength: 450 }) as T2SSample;
-    expect(sample.mtoks.every((v) => v === 4096 || v === 4097)).toBe(true);
+    expect(collateT2S([sample]).mtoks.every((v) => v === 4096 || v === 4097)).toBe(true);
+    // mask_finegrained 0 keeps all eight streams.
+    expect((t2sSample(row(16), { ttoksLength: 450, maskFinegrained: 0 }) as T2SSample).mtoks).toHaveLength(8 * 12);
     expect(t2sSample(row(16, { atoks: new Int32Array(10) }), { ttoksLength: 450 })).toEqual({
       skip: "atoks has 10 values, not a non-empty multiple of 4 (dense [4, T])",
     });
@@ -92,7 +103,7 @@ describe("t2s samples (T2SDataset.entries)", () => {
   it("collates samples into row-major batches", () => {
     const a = t2sSample(row(), { ttoksLength: 450 }) as T2SSample;
     const batch = collateT2S([a, a]);
-    expect(batch).toMatchObject({ size: 2, ttoksLength: 449, stoksLength: 750, mtoksLength: 12 });
+    expect(batch).toMatchObject({ size: 2, ttoksLength: 450, stoksLength: 750, mtoksLength: 12 });
     expect(batch.inStoks).toHaveLength(1500);
     expect(() => collateT2S([a, t2sSample(row(32), { ttoksLength: 450 }) as T2SSample])).toThrow(/differ in length/);
   });
@@ -104,7 +115,7 @@ describe("sm2a samples (SM2ADataset.entries)", () => {
     expect(sample.stoks).toHaveLength(750);
     expect(Array.from(sample.stoks.subarray(0, 3))).toEqual([2048, 0, 1]);
     expect(sample.atoksLength).toBe(4 * (16 / 4 + 8));
-    expect(Array.from(sample.atoksPositions)).toEqual(Array.from({ length: 48 }, (_, i) => i));
+    expect(Array.from(collateSM2A([sample]).atoksPositions)).toEqual(Array.from({ length: 48 }, (_, i) => i));
     expect(sample.mtoksLength).toBe(12);
     expect(sample.artistEmbedding.every((v) => v === 1)).toBe(true); // mean of rows 0, 1, 2
   });
@@ -112,14 +123,14 @@ describe("sm2a samples (SM2ADataset.entries)", () => {
   it("multiscale: coarse bricks at 4× positions, or an 8-aligned window of the unrolled view", () => {
     const coarse = sm2aSample(row(), { multiscale: true, pCoarse: 1 }, context()) as SM2ASample;
     expect(coarse.atoksLength).toBe(12);
-    expect(Array.from(coarse.atoksPositions)).toEqual(Array.from({ length: 12 }, (_, i) => 4 * i));
+    expect(Array.from(collateSM2A([coarse]).atoksPositions)).toEqual(Array.from({ length: 12 }, (_, i) => 4 * i));
     const offsets = new Set<number>();
     for (let seed = 0; seed < 20; seed++) {
       const fine = sm2aSample(row(64), { multiscale: true, pCoarse: 0 }, context(seed)) as SM2ASample;
       expect(fine.atoksLength).toBe(fine.mtoksLength);
-      const offset = fine.atoksPositions[0] as number;
+      const offset = fine.atoksPositionStart;
       expect(offset % 8).toBe(0);
-      expect(Array.from(fine.atoksPositions)).toEqual(Array.from({ length: fine.atoksLength }, (_, i) => offset + i));
+      expect(Array.from(collateSM2A([fine]).atoksPositions)).toEqual(Array.from({ length: fine.atoksLength }, (_, i) => offset + i));
       offsets.add(offset);
       const full = sm2aSample(row(64), {}, context()) as SM2ASample;
       expect(fine.atoks.subarray(0, fine.atoksLength)).toEqual(full.atoks.subarray(offset, offset + fine.atoksLength));

@@ -26,6 +26,8 @@ interface TrainFlags {
   checkpointDir: string;
   outputDir: string;
   validateEveryNSteps: string;
+  shufbuf: string;
+  allowMissingText?: boolean;
   resumeFrom?: string;
   loadFrom?: string;
   backend: string;
@@ -48,6 +50,7 @@ function trainingRequest(flags: TrainFlags): TrainingRequest {
   const epochs = number("--epochs", flags.epochs, integerAtLeast(1));
   const accumulateGradBatches = number("--accumulate-grad-batches", flags.accumulateGradBatches, integerAtLeast(1));
   const validateEveryNSteps = number("--validate-every-n-steps", flags.validateEveryNSteps, integerAtLeast(0));
+  const shufbuf = number("--shufbuf", flags.shufbuf, integerAtLeast(0));
   const clipGradientNorm =
     flags.clipGradientNorm !== undefined ? number("--clip-gradient-norm", flags.clipGradientNorm, NON_NEGATIVE_NUMBER) : undefined;
   if (!LR_SCHEDULES.includes(flags.lrSchedule as LrScheduleName)) {
@@ -71,6 +74,8 @@ function trainingRequest(flags: TrainFlags): TrainingRequest {
     checkpointDir: flags.checkpointDir,
     outputDir: flags.outputDir,
     validateEveryNSteps,
+    shufbuf,
+    allowMissingText: flags.allowMissingText === true,
     ...(flags.resumeFrom ? { resumeFrom: flags.resumeFrom } : {}),
     ...(flags.loadFrom ? { loadFrom: flags.loadFrom } : {}),
     backend: flags.backend as "auto" | TfBackendChoice,
@@ -86,6 +91,17 @@ function summaryJson(summary: TrainingSummary): string {
     final_loss: summary.finalLoss,
     val_loss: summary.valLoss,
     model: summary.model,
+    ...(summary.textSources
+      ? {
+          text_sources: {
+            alignment: summary.textSources.alignment,
+            text_column: summary.textSources.text,
+            placeholder: summary.textSources.placeholder,
+            placeholder_no_alignment: summary.textSources.missingAlignment,
+            placeholder_low_inlier_ratio: summary.textSources.lowInlierRatio,
+          },
+        }
+      : {}),
   });
 }
 
@@ -106,7 +122,13 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .option("--accumulate-grad-batches <n>", "batches per optimizer step", String(TRAINING_DEFAULTS.accumulateGradBatches))
     .option("--checkpoint-dir <dir>", "where checkpoints go (every epoch and on SIGINT/SIGTERM)", TRAINING_DEFAULTS.checkpointDir)
     .option("--output-dir <dir>", "the final model goes to <dir>/<task_name>/", TRAINING_DEFAULTS.outputDir)
-    .option("--validate-every-n-steps <n>", "also validate every N optimizer steps (0: epoch ends only)", String(TRAINING_DEFAULTS.validateEveryNSteps))
+    .option(
+      "--validate-every-n-steps <n>",
+      "also validate every N optimizer steps (0: only once per epoch, as upstream, whose flag of this name is not wired)",
+      String(TRAINING_DEFAULTS.validateEveryNSteps),
+    )
+    .option("--shufbuf <k>", "the run's shuffle buffer in units of 1024 samples (upstream --shufbuf; 0: none)", String(TRAINING_DEFAULTS.shufbuf))
+    .option("--allow-missing-text", "t2s: train even when most rows have no alignment or text and would train on the placeholder")
     .option("--resume-from <dir>", "continue a run exactly from a checkpoint directory")
     .option("--load-from <dir>", "start from a saved model's weights (model.safetensors + config.json)")
     .addOption(new Option("--backend <name>", "tfjs backend").choices(["auto", ...TF_BACKEND_PREFERENCE]).default(TRAINING_DEFAULTS.backend))

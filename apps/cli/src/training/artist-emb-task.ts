@@ -78,6 +78,7 @@ export const artistEmbTask = defineTrainingTask({
         windows: trainingWindows,
         batchSize: context.batchSize,
         seed: context.seed,
+        ...(context.runShuffleBufferSize !== undefined ? { runShuffleBufferSize: context.runShuffleBufferSize } : {}),
         ...partitionOptions(dataset),
         ...(dataset.codec ? { codec: dataset.codec } : {}),
         log: context.log,

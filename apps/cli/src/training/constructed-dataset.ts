@@ -1,5 +1,6 @@
 /** Reading a dataset for training: partition 0 validates, the others train (construct-dataset's layout). */
 import { PartitionedDataset, type PartitionedDatasetOptions, type TrainingDataset, type TrainingRow, trainingTable } from "@autosing/trainer";
+import { z } from "zod";
 
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
@@ -9,13 +10,27 @@ import type { TaskContext } from "./task.js";
 export interface PartitionConfig {
   num_partitions?: number | undefined;
   shufbuf_size?: number | undefined;
+  /** Training partitions start after this one (upstream sm2a load_dataset). */
+  partition_offset?: number | undefined;
+  /** Step files read per partition, concatenated (upstream T2SDataset/SM2ADataset `parts`). */
+  parts?: string[] | undefined;
 }
 
+/** The `--dataset-config` keys of the constructed-dataset tasks (t2s, sm2a), as upstream's load_dataset and datasets take them. */
+export const CONSTRUCTED_DATASET_KEYS = {
+  num_partitions: z.number().optional(),
+  partition_offset: z.number().optional(),
+  parts: z.array(z.string()).optional(),
+  shufbuf_size: z.number().optional(),
+};
+
 /** The shared dataset options of a task, spread only where given (the datasets' defaults apply otherwise). */
-export function partitionOptions(dataset: PartitionConfig): { numPartitions?: number; shuffleBufferSize?: number } {
+export function partitionOptions(dataset: PartitionConfig): { numPartitions?: number; shuffleBufferSize?: number; partitionOffset?: number; parts?: string[] } {
   return {
     ...(dataset.num_partitions !== undefined ? { numPartitions: dataset.num_partitions } : {}),
     ...(dataset.shufbuf_size !== undefined ? { shuffleBufferSize: dataset.shufbuf_size } : {}),
+    ...(dataset.partition_offset !== undefined ? { partitionOffset: dataset.partition_offset } : {}),
+    ...(dataset.parts !== undefined ? { parts: dataset.parts } : {}),
   };
 }
 
@@ -30,7 +45,17 @@ export async function openConstructedDataset<Sample, Batch>(
   reader: Pick<PartitionedDatasetOptions<TrainingRow, Sample, Batch>, "columns" | "map" | "collate" | "tokensPerSample">,
 ): Promise<{ validation: TrainingDataset<Batch>; train: TrainingDataset<Batch> }> {
   const open = (split: "train" | "val") =>
-    PartitionedDataset.open({ path, split, table: trainingTable, batchSize: context.batchSize, seed: context.seed, ...partitionOptions(dataset), log: context.log, ...reader });
+    PartitionedDataset.open({
+      path,
+      split,
+      table: trainingTable,
+      batchSize: context.batchSize,
+      seed: context.seed,
+      ...partitionOptions(dataset),
+      ...(context.runShuffleBufferSize !== undefined ? { runShuffleBufferSize: context.runShuffleBufferSize } : {}),
+      log: context.log,
+      ...reader,
+    });
   const validation = await open("val");
   return { validation, train: await open("train") };
 }

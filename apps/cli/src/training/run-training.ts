@@ -39,7 +39,11 @@ export const TRAINING_DEFAULTS = {
   accumulateGradBatches: 1,
   checkpointDir: "./checkpoints/",
   outputDir: "./models/",
-  validateEveryNSteps: 500,
+  // upstream train.py validates once per epoch (its val_check_interval is commented out).
+  validateEveryNSteps: 0,
+  // upstream train.py `--shufbuf 64`: the run's shuffle buffer holds 64 × 1024 samples.
+  shufbuf: 64,
+  allowMissingText: false,
   backend: "auto",
 } as const satisfies Partial<TrainingRequest>;
 
@@ -59,8 +63,12 @@ export interface TrainingRequest<Name extends TaskName = TaskName> {
   checkpointDir?: string;
   /** The final model goes to `<outputDir>/<task>/`. */
   outputDir?: string;
-  /** Also validate every N optimizer steps (0: epoch ends only). */
+  /** Also validate every N optimizer steps (0, the default: once per epoch, as upstream). */
   validateEveryNSteps?: number;
+  /** The run's shuffle buffer in units of 1024 samples (upstream `--shufbuf`, default 64). */
+  shufbuf?: number;
+  /** t2s: train even when most rows would train on the placeholder text. */
+  allowMissingText?: boolean;
   /** Continue a run exactly from a checkpoint directory. */
   resumeFrom?: string;
   /** Start from a saved model's weights: its directory or its model.safetensors. */
@@ -77,6 +85,8 @@ export interface TrainingSummary {
   valLoss: number | null;
   /** The saved model directory. */
   model: string | null;
+  /** t2s: the training samples of this run by text source (upstream trains the ones without text on a placeholder). */
+  textSources?: { alignment: number; text: number; placeholder: number; missingAlignment: number; lowInlierRatio: number };
 }
 
 /** A task of the table with its types erased, as the run drives it. */
@@ -109,6 +119,9 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
     const prepared = await prepareTask(trainingTask(request.task) as AnyTrainingTask, request, {
       seed: settings.seed,
       batchSize: settings.batchSize,
+      // 0 turns the run's buffer off (a buffer of one sample passes samples through).
+      runShuffleBufferSize: Math.max(1, settings.shufbuf * 1024),
+      allowMissingText: settings.allowMissingText,
       // A model directory, or its model.safetensors.
       ...(settings.loadFrom ? { loadFrom: settings.loadFrom.endsWith(".safetensors") ? dirname(settings.loadFrom) : settings.loadFrom } : {}),
       log,
@@ -135,6 +148,8 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
         checkpointDir: settings.checkpointDir,
         outputDir,
         metricsPath: join(outputDir, "metrics.jsonl"),
+        // TensorBoard curves beside the JSONL: `tensorboard --logdir <output-dir>` shows every task's run.
+        tensorboardDir: outputDir,
         handleProcessSignals: true,
         ...(settings.resumeFrom ? { resumeFrom: settings.resumeFrom } : {}),
         log: (line) => {
@@ -147,6 +162,8 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
       if (result.interrupted) {
         throw new CliError(`autosing train: interrupted at step ${result.steps}; continue with --resume-from ${result.checkpoint ?? "<checkpoint>"}`, ExitCode.interrupted);
       }
+      const text = prepared.textSources;
+      if (text && text.placeholder > 0) log(`t2s text: ${text.describe("training samples of this run")}`);
       return {
         task: request.task,
         steps: result.steps,
@@ -154,6 +171,9 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
         finalLoss: result.losses.at(-1) ?? null,
         valLoss: result.validations.at(-1)?.loss ?? null,
         model: result.modelDir ?? null,
+        ...(text
+          ? { textSources: { alignment: text.alignment, text: text.text, placeholder: text.placeholder, missingAlignment: text.missingAlignment, lowInlierRatio: text.lowInlierRatio } }
+          : {}),
       };
     } finally {
       prepared.model.dispose();

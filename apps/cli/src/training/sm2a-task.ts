@@ -7,7 +7,7 @@ import type { SM2AConfig, SM2ATunables } from "@autosing/sm2a-model";
 import { type SM2AHostBatch, type SM2ASample, collateSM2A, sm2aSample } from "@autosing/trainer";
 import { z } from "zod";
 
-import { firstBatch, openConstructedDataset } from "./constructed-dataset.js";
+import { CONSTRUCTED_DATASET_KEYS, firstBatch, openConstructedDataset } from "./constructed-dataset.js";
 import { checkFrozenShape, frozenEmbeddingsArgument, readFrozenEmbeddings } from "./frozen-embeddings.js";
 import { datasetPath, modelSize, notSupportedYet, tunablesOf } from "./option-schemas.js";
 import { readSavedConfig, withLoadedWeights } from "./saved-model.js";
@@ -26,11 +26,10 @@ export const sm2aTask = defineTrainingTask({
     }),
     datasetConfig: z.strictObject({
       path: datasetPath("the constructed dataset folder"),
-      num_partitions: z.number().optional(),
+      ...CONSTRUCTED_DATASET_KEYS,
       multiscale: z.boolean().optional(),
       p_coarse: z.number().optional(),
       p_no_cond: z.number().optional(),
-      shufbuf_size: z.number().optional(),
     }),
     tunables: tunablesOf<SM2ATunables>(DEFAULT_SM2A_TUNABLES),
   },

@@ -4,13 +4,14 @@
  */
 import { DEFAULT_T2S_TUNABLES, T2S_SIZES, T2STrainableModel, loadT2SCheckpoint, t2sConfigForSize, t2sDimensions, writeT2SExport } from "@autosing/t2s-model";
 import type { T2SConfig, T2STunables } from "@autosing/t2s-model";
-import { type T2SHostBatch, type T2SSample, collateT2S, t2sSample, t2sTextLength } from "@autosing/trainer";
+import { type SampleContext, type T2SHostBatch, type T2SSample, T2STextSourceCounts, collateT2S, t2sSample, t2sTextLength } from "@autosing/trainer";
 import { z } from "zod";
 
-import { firstBatch, openConstructedDataset } from "./constructed-dataset.js";
+import { CONSTRUCTED_DATASET_KEYS, firstBatch, openConstructedDataset } from "./constructed-dataset.js";
 import { checkFrozenShape, frozenEmbeddingsArgument, readFrozenEmbeddings } from "./frozen-embeddings.js";
 import { datasetPath, modelSize, notSupportedYet, tunablesOf } from "./option-schemas.js";
 import { readSavedConfig, withLoadedWeights } from "./saved-model.js";
+import { checkT2SText } from "./t2s-text-check.js";
 import { type PreparedTask, defineTrainingTask, loopTunables } from "./task.js";
 
 const UNSUPPORTED = "t2s base_model is not supported yet (WhisperSpeech base checkpoints have no loader yet)";
@@ -25,10 +26,9 @@ export const t2sTask = defineTrainingTask({
     }),
     datasetConfig: z.strictObject({
       path: datasetPath("the constructed dataset folder"),
-      num_partitions: z.number().optional(),
+      ...CONSTRUCTED_DATASET_KEYS,
       min_inlier_ratio: z.number().optional(),
       mask_finegrained: z.number().optional(),
-      shufbuf_size: z.number().optional(),
     }),
     tunables: tunablesOf<T2STunables>(DEFAULT_T2S_TUNABLES),
   },
@@ -38,18 +38,23 @@ export const t2sTask = defineTrainingTask({
   async prepare({ taskArgs, datasetConfig: dataset, tunables }, context): Promise<PreparedTask<T2SHostBatch>> {
     const { path } = dataset;
     const ttoksLength = t2sTextLength(path);
-    const map = (row: Parameters<typeof t2sSample>[0]) =>
+    const textSources = new T2STextSourceCounts();
+    const map = (row: Parameters<typeof t2sSample>[0], sample: SampleContext) =>
       t2sSample(row, {
         ttoksLength,
+        // Counted for the training partitions only (0 is validation).
+        ...(sample.partition !== 0 ? { textSources } : {}),
         ...(dataset.min_inlier_ratio !== undefined ? { minInlierRatio: dataset.min_inlier_ratio } : {}),
         ...(dataset.mask_finegrained !== undefined ? { maskFinegrained: dataset.mask_finegrained } : {}),
       });
     const { validation, train } = await openConstructedDataset(context, path, dataset, {
-      columns: ["id", "atoks", "mtoks", "stoks", "alignment"],
+      // upstream reads every column, so a `text` column (when a dataset has one) is the fallback before the placeholder.
+      columns: ["id", "atoks", "mtoks", "stoks", "alignment", "text"],
       map,
       collate: collateT2S,
       tokensPerSample: (s: T2SSample) => s.inStoks.length,
     });
+    await checkT2SText(path, dataset, context);
 
     const frozen = await readFrozenEmbeddings(taskArgs.frozen_embeddings_model, context.log, "t2s");
     let config: T2SConfig;
@@ -71,6 +76,7 @@ export const t2sTask = defineTrainingTask({
       train,
       validation,
       tunables: loopTunables(tunables),
+      textSources,
     };
   },
 

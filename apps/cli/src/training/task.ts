@@ -4,7 +4,7 @@
  * how its trained model exports. Each task is one file (upstream: one module per task, which
  * train.py imports by name); `registry.ts` lists them.
  */
-import type { TrainableModel, TrainingDataset } from "@autosing/trainer";
+import type { T2STextSourceCounts, TrainableModel, TrainingDataset } from "@autosing/trainer";
 import type { z } from "zod";
 
 /** The trained model a task produces: its config.json's `model`, the name `autosing export` knows. */
@@ -20,6 +20,8 @@ export interface PreparedTask<Batch> {
   validation: TrainingDataset<Batch>;
   /** lr0, weight_decay, warmup_steps, clip_gradient_norm from the task's Tunables (upstream overrides the flags with them). */
   tunables: LoopTunables;
+  /** t2s: the text source of every training sample the run maps (the summary reports the placeholder rows). */
+  textSources?: T2STextSourceCounts;
 }
 
 /** The optimizer settings a task's Tunables give the loop. */
@@ -36,6 +38,10 @@ export interface TaskContext {
   batchSize: number;
   /** A saved model directory (`--load-from`): its config and weights replace a fresh model's. */
   loadFrom?: string;
+  /** The run's shuffle buffer in samples (`--shufbuf` × 1024); the datasets' default when absent. */
+  runShuffleBufferSize?: number;
+  /** t2s: train even when most rows have no text (`--allow-missing-text`). */
+  allowMissingText?: boolean;
   log: (line: string) => void;
 }
 

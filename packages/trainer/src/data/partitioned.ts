@@ -1,18 +1,10 @@
-import { stat } from "node:fs/promises";
-
 import { Xoshiro128 } from "@autosing/base";
-import type {
-  TableReader} from "@autosing/parquet-io";
-import {
-  type TableSchema,
-  listPartitions,
-  openTable,
-  stepPath,
-} from "@autosing/parquet-io";
+import { type TableReader, type TableSchema, openTable } from "@autosing/parquet-io";
 
 import type { DatasetItem, TrainingDataset } from "../contract.js";
 import { DatasetError, TrainerConfigError } from "../errors.js";
-import { shuffleBuffer } from "./shuffle.js";
+import { type PartitionUnit, listPartitionUnits } from "./partition-files.js";
+import { RUN_SHUFFLE_BUFFER_SAMPLES, shuffleBuffer } from "./shuffle.js";
 
 /** What a sample mapping returns for a row it cannot use: the row is skipped and the reason logged. */
 export interface SkippedRow {
@@ -29,24 +21,34 @@ export interface SampleContext {
 }
 
 export interface PartitionedDatasetOptions<Row, Sample, Batch> {
-  /** The constructed dataset: `<path>/<n>/<step>.parquet`. */
+  /** The constructed dataset: `<path>/<n>/<part>.parquet`. */
   path: string;
-  /** `"val"` reads partition 0; `"train"` reads every other partition (upstream: 1..num_partitions). */
+  /** `"val"` reads partition 0; `"train"` reads the others (upstream: partition_offset + 1 … partition_offset + num_partitions). */
   split: "train" | "val";
   table: TableSchema<Row>;
-  /** Columns to read (the mapping's needs); every column of `table` when omitted. */
+  /** Columns to read (the mapping's needs); every column of `table` when omitted. Optional columns a file lacks are not read. */
   columns?: readonly (keyof Row & string)[];
-  /** Step file stem, `main` by default. */
-  step?: string;
-  /** Only the first N training partitions (upstream's num_partitions). */
+  /**
+   * The step files of each partition, read one after the other as one partition (upstream's
+   * `parts`, `pd.concat` of `<n>/<part>.parquet`; default `["main"]`).
+   */
+  parts?: readonly string[];
+  /** Only N training partitions (upstream's num_partitions). */
   numPartitions?: number;
+  /** Training starts after this partition (upstream sm2a's partition_offset; default 0). */
+  partitionOffset?: number;
   batchSize: number;
   map: (row: Row, context: SampleContext) => Sample | SkippedRow;
   collate: (samples: Sample[]) => Batch;
   tokensPerSample?: (sample: Sample) => number;
   seed: number;
-  /** Shuffle buffer size in samples (upstream's shufbuf_size); training only. Default 1000. */
+  /** The dataset's shuffle buffer in samples (upstream's shufbuf_size, one per data worker); training only. Default 1000. */
   shuffleBufferSize?: number;
+  /**
+   * The run's shuffle buffer in samples, after the dataset's (upstream train.py's
+   * `shuffle(1024 × --shufbuf)` in the main process); training only. Default 65536; 1 turns it off.
+   */
+  runShuffleBufferSize?: number;
   /** This worker's rank and the number of workers (data-parallel sharding). */
   rank?: number;
   worldSize?: number;
@@ -57,19 +59,29 @@ function isSkipped(value: unknown): value is SkippedRow {
   return typeof value === "object" && value !== null && "skip" in value && typeof (value as SkippedRow).skip === "string";
 }
 
+/** A row group of one part of a partition, and where its rows start in the partition. */
+interface GroupRef {
+  part: number;
+  group: number;
+  /** First row of the group within its part file, and within the whole partition. */
+  startInFile: number;
+  startInPartition: number;
+}
+
 /**
  * Port of autosing/simple_dataset.py: SimpleDataset over constructed partitions, streamed row
  * group by row group (bounded memory, unlike upstream's whole-partition pandas frames).
  * Sharding follows upstream: with at least as many partitions as workers each worker takes
  * partitions rank, rank + world, …; otherwise every worker reads all partitions and keeps rows
- * rank, rank + world, …. Training order per epoch: partitions shuffled, row groups shuffled,
- * rows shuffled within a group, then the shuffle buffer — all from (seed, epoch, rank), so
- * "epoch e, batch b" is reproducible and resume skips to it exactly.
+ * rank, rank + world, …. Training order per epoch: partitions shuffled, row groups (of all
+ * parts of a partition) shuffled, rows shuffled within a group, then the dataset's shuffle
+ * buffer and the run's — all from (seed, epoch, rank), so "epoch e, batch b" is reproducible
+ * and resume skips to it exactly.
  */
 export class PartitionedDataset<Row, Sample, Batch> implements TrainingDataset<Batch> {
   private constructor(
     private readonly options: PartitionedDatasetOptions<Row, Sample, Batch>,
-    private readonly files: { partition: number; file: string; rows: number; rowGroups: number }[],
+    private readonly units: PartitionUnit[],
     private readonly shardRows: boolean,
     readonly batchesPerEpoch: number,
     /** Samples this worker reads per epoch (before skipped rows). */
@@ -81,7 +93,6 @@ export class PartitionedDataset<Row, Sample, Batch> implements TrainingDataset<B
     options: PartitionedDatasetOptions<Row, Sample, Batch>,
   ): Promise<PartitionedDataset<Row, Sample, Batch>> {
     const { path, split } = options;
-    const step = options.step ?? "main";
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
       throw new TrainerConfigError("batch size", options.batchSize, "must be a positive integer");
     }
@@ -90,49 +101,24 @@ export class PartitionedDataset<Row, Sample, Batch> implements TrainingDataset<B
     if (!Number.isInteger(worldSize) || worldSize < 1 || !Number.isInteger(rank) || rank < 0 || rank >= worldSize) {
       throw new TrainerConfigError("rank/world size", `${rank}/${worldSize}`, "rank must be in 0..world size − 1");
     }
-    try {
-      if (!(await stat(path)).isDirectory()) throw new DatasetError(path, "is not a directory");
-    } catch (error) {
-      if (DatasetError.isInstance(error)) throw error;
-      throw new DatasetError(path, `does not exist (${(error as Error).message})`);
+    const parts = options.parts ?? ["main"];
+    if (parts.length === 0 || parts.some((part) => typeof part !== "string" || !/^[\w.-]+$/.test(part))) {
+      throw new TrainerConfigError("parts", JSON.stringify(parts), 'must be a non-empty list of step file names such as ["main"]');
     }
-    let partitions = await listPartitions(path);
-    if (split === "val") partitions = partitions.filter((p) => p === 0);
-    else {
-      partitions = partitions.filter((p) => p >= 1);
-      if (options.numPartitions !== undefined) partitions = partitions.filter((p) => p <= (options.numPartitions as number));
+    const offset = options.partitionOffset ?? 0;
+    if (!Number.isInteger(offset) || offset < 0) throw new TrainerConfigError("partition_offset", offset, "must be a non-negative integer");
+    if (options.numPartitions !== undefined && (!Number.isInteger(options.numPartitions) || options.numPartitions < 1)) {
+      throw new TrainerConfigError("num_partitions", options.numPartitions, "must be a positive integer");
     }
-    if (partitions.length === 0) {
-      throw new DatasetError(
-        path,
-        split === "val" ? "has no partition 0 (the validation partition)" : "has no training partitions (folders 1, 2, … with main.parquet)",
-      );
-    }
-    const files: { partition: number; file: string; rows: number; rowGroups: number }[] = [];
-    for (const partition of partitions) {
-      const file = stepPath(path, partition, step);
-      let reader: TableReader<Row>;
-      try {
-        reader = await openTable(file, options.table);
-      } catch (error) {
-        throw new DatasetError(path, `partition ${partition}: ${(error as Error).message}`);
-      }
-      try {
-        for (const column of options.columns ?? []) {
-          const def = options.table.columns.find((c) => c.name === column);
-          if (def && !def.optional && !reader.hasColumn(column)) {
-            throw new DatasetError(path, `partition ${partition} (${file}) lacks the column "${column}"`);
-          }
-        }
-        files.push({ partition, file, rows: reader.numRows, rowGroups: reader.numRowGroups });
-      } finally {
-        await reader.close();
-      }
-    }
-    const shardRows = files.length < worldSize;
-    const mine = shardRows ? files : files.filter((_, i) => i % worldSize === rank);
+    const units = await listPartitionUnits(path, options.table, parts, options.columns, {
+      split,
+      numPartitions: options.numPartitions,
+      partitionOffset: offset,
+    });
+    const shardRows = units.length < worldSize;
+    const mine = shardRows ? units : units.filter((_, i) => i % worldSize === rank);
     const samples = mine.reduce(
-      (sum, f) => sum + (shardRows ? Math.max(0, Math.ceil((Math.floor(f.rows / worldSize) * worldSize - rank) / worldSize)) : f.rows),
+      (sum, u) => sum + (shardRows ? Math.max(0, Math.ceil((Math.floor(u.rows / worldSize) * worldSize - rank) / worldSize)) : u.rows),
       0,
     );
     if (samples === 0) throw new DatasetError(path, `${split} split is empty (0 rows for worker ${rank} of ${worldSize})`);
@@ -150,36 +136,46 @@ export class PartitionedDataset<Row, Sample, Batch> implements TrainingDataset<B
     const training = options.split === "train";
     const orderRng = Xoshiro128.derive(options.seed, epoch, rank, 1);
     const mapRng = Xoshiro128.derive(options.seed, epoch, rank, 2);
-    const files = training ? orderRng.shuffle([...this.files]) : this.files;
-    for (const { partition, file, rowGroups } of files) {
-      const reader = await openTable(file, options.table);
+    const units = training ? orderRng.shuffle([...this.units]) : this.units;
+    for (const { partition, parts, rows: partitionRows } of units) {
+      const readers: TableReader<Row>[] = [];
       try {
-        const groups = Array.from({ length: rowGroups }, (_, g) => g);
-        if (training) orderRng.shuffle(groups);
-        const groupStarts: number[] = [];
-        let start = 0;
-        for (let g = 0; g < rowGroups; g++) {
-          groupStarts.push(start);
-          start += Number(reader.metadata.row_groups[g]?.num_rows ?? 0n);
+        const groups: GroupRef[] = [];
+        let partStart = 0;
+        for (const [part, { file }] of parts.entries()) {
+          const reader = await openTable(file, options.table);
+          readers.push(reader);
+          let start = 0;
+          for (let group = 0; group < reader.numRowGroups; group++) {
+            groups.push({ part, group, startInFile: start, startInPartition: partStart + start });
+            start += Number(reader.metadata.row_groups[group]?.num_rows ?? 0n);
+          }
+          partStart += reader.numRows;
         }
-        const keepUpTo = Math.floor(reader.numRows / worldSize) * worldSize;
-        for (const g of groups) {
-          const rows = await reader.readRowGroup(g, options.columns ? { columns: options.columns } : {});
+        if (training) orderRng.shuffle(groups);
+        const keepUpTo = Math.floor(partitionRows / worldSize) * worldSize;
+        for (const ref of groups) {
+          const reader = readers[ref.part] as TableReader<Row>;
+          const file = (parts[ref.part] as { file: string }).file;
+          // An optional column one part lacks is left out of its rows (the mapping sees undefined).
+          const columns = options.columns?.filter((c) => reader.hasColumn(c) || !options.table.columns.find((d) => d.name === c)?.optional);
+          const rows = await reader.readRowGroup(ref.group, columns ? { columns } : {});
           const indices = rows.map((_, i) => i);
           if (training) orderRng.shuffle(indices);
           for (const i of indices) {
-            const rowIndex = (groupStarts[g] as number) + i;
-            if (this.shardRows && (rowIndex >= keepUpTo || rowIndex % worldSize !== rank)) continue;
-            const sample = options.map(rows[i] as Row, { rng: mapRng, partition, file, row: rowIndex });
+            const rowInPartition = ref.startInPartition + i;
+            if (this.shardRows && (rowInPartition >= keepUpTo || rowInPartition % worldSize !== rank)) continue;
+            const row = ref.startInFile + i;
+            const sample = options.map(rows[i] as Row, { rng: mapRng, partition, file, row });
             if (isSkipped(sample)) {
-              options.log?.(`skipping ${file} row ${rowIndex}: ${sample.skip}`);
+              options.log?.(`skipping ${file} row ${row}: ${sample.skip}`);
               continue;
             }
             yield sample;
           }
         }
       } finally {
-        await reader.close();
+        for (const reader of readers) await reader.close();
       }
     }
   }
@@ -189,7 +185,9 @@ export class PartitionedDataset<Row, Sample, Batch> implements TrainingDataset<B
     const training = options.split === "train";
     let stream: AsyncIterable<Sample> = this.samples(epoch);
     if (training) {
-      stream = shuffleBuffer(stream, options.shuffleBufferSize ?? 1000, Xoshiro128.derive(options.seed, epoch, options.rank ?? 0, 3));
+      const rank = options.rank ?? 0;
+      stream = shuffleBuffer(stream, options.shuffleBufferSize ?? 1000, Xoshiro128.derive(options.seed, epoch, rank, 3));
+      stream = shuffleBuffer(stream, options.runShuffleBufferSize ?? RUN_SHUFFLE_BUFFER_SAMPLES, Xoshiro128.derive(options.seed, epoch, rank, 5));
     }
     let pending: Sample[] = [];
     let index = 0;

@@ -1,6 +1,12 @@
 import type { Xoshiro128 } from "@autosing/base";
 
 /**
+ * The run's shuffle buffer: upstream train.py shuffles the samples of all data workers once more
+ * in the main process, `shuffle(1024 × --shufbuf)` with `--shufbuf 64`.
+ */
+export const RUN_SHUFFLE_BUFFER_SAMPLES = 64 * 1024;
+
+/**
  * Port of autosing/simple_dataset.py: SimpleDataset.shuffle — a bounded shuffle buffer: fill
  * it, shuffle it, then for each new item emit a random slot and put the item there. Memory is
  * `size` items whatever the stream's length. Deliberate difference: upstream emits the final

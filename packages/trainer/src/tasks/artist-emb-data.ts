@@ -5,7 +5,7 @@ import { type TableSchema, type TokensRow, atoksTable, defineColumn, defineTable
 
 import type { DatasetItem, TrainingDataset } from "../contract.js";
 import { PartitionedDataset, type SampleContext, type SkippedRow } from "../data/partitioned.js";
-import { shuffleBuffer } from "../data/shuffle.js";
+import { RUN_SHUFFLE_BUFFER_SAMPLES, shuffleBuffer } from "../data/shuffle.js";
 import { DatasetError, TrainerConfigError } from "../errors.js";
 
 /** Upstream's artist dataset reads training partitions 1..8 unless `num_partitions` says otherwise. */
@@ -59,6 +59,8 @@ export interface ArtistEmbDataOptions {
   numPartitions?: number;
   /** Shuffle buffer in windows (default 1000, upstream's `shufbuf_size`); training only. */
   shuffleBufferSize?: number;
+  /** The run's shuffle buffer in windows, after the dataset's (upstream train.py's `1024 × --shufbuf`; default 65536); training only. */
+  runShuffleBufferSize?: number;
   log?: (line: string) => void;
 }
 
@@ -211,7 +213,7 @@ export class ArtistEmbeddingDataset implements TrainingDataset<ArtistEmbHostBatc
       path,
       split,
       table,
-      step: table.name,
+      parts: [table.name],
       columns: ["id", "values"],
       numPartitions,
       batchSize: 1,
@@ -220,6 +222,7 @@ export class ArtistEmbeddingDataset implements TrainingDataset<ArtistEmbHostBatc
       seed: options.seed,
       // Rows are already shuffled within row groups; the window-level buffer below does the mixing.
       shuffleBufferSize: 1,
+      runShuffleBufferSize: 1,
       ...(options.log ? { log: options.log } : {}),
     });
     const partitions = (await listPartitions(path)).filter((p) => (split === "val" ? p === 0 : p >= 1 && p <= numPartitions));
@@ -268,7 +271,10 @@ export class ArtistEmbeddingDataset implements TrainingDataset<ArtistEmbHostBatc
     async function* windows(): AsyncGenerator<ArtistEmbSample> {
       for await (const item of rows.batches(epoch, 0)) yield* item.batch;
     }
-    const stream = training ? shuffleBuffer(windows(), options.shuffleBufferSize ?? 1000, Xoshiro128.derive(options.seed, epoch, 0, 4)) : windows();
+    const datasetShuffled = () => shuffleBuffer(windows(), options.shuffleBufferSize ?? 1000, Xoshiro128.derive(options.seed, epoch, 0, 4));
+    const stream = training
+      ? shuffleBuffer(datasetShuffled(), options.runShuffleBufferSize ?? RUN_SHUFFLE_BUFFER_SAMPLES, Xoshiro128.derive(options.seed, epoch, 0, 5))
+      : windows();
     const emit = (samples: ArtistEmbSample[]): DatasetItem<ArtistEmbHostBatch> => {
       const batch = collateArtistEmb(samples);
       return { batch, samples: samples.length, tokens: batch.atoks.length };

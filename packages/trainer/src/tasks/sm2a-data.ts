@@ -16,15 +16,21 @@ export interface SM2ADataOptions {
   pCoarse?: number;
 }
 
-/** One sm2a training sample in host memory (the tuple SM2ADataset yields). */
+/**
+ * One sm2a training sample in host memory (the tuple SM2ADataset yields), held compactly because
+ * the run's shuffle buffer keeps 64k of them: tokens as Uint16Array (every code is ≤ 4097) and
+ * the acoustic positions as their first value and stride (collateSM2A writes them out).
+ */
 export interface SM2ASample {
-  stoks: Int32Array;
+  stoks: Uint16Array;
   /** Acoustic tokens [8, atoksLength] in `bricks` or `bricks_unrolled`. */
-  atoks: Int32Array;
+  atoks: Uint16Array;
   atoksLength: number;
-  atoksPositions: Int32Array;
+  /** Acoustic position i is `atoksPositionStart + i × atoksPositionStride` (4 for the coarse view, else 1). */
+  atoksPositionStart: number;
+  atoksPositionStride: number;
   /** Music tokens [8, mtoksLength] in `bricks`. */
-  mtoks: Int32Array;
+  mtoks: Uint16Array;
   mtoksLength: number;
   artistEmbedding: Float32Array;
 }
@@ -53,7 +59,7 @@ function randint(context: SampleContext, low: number, high: number): number {
  */
 export function sm2aSample(row: TrainingRow, options: SM2ADataOptions, context: SampleContext): SM2ASample | SkippedRow {
   if (row.stoks.length === 0) return { skip: "stoks is empty" };
-  const stoks = new Int32Array(row.stoks.length);
+  const stoks = new Uint16Array(row.stoks.length);
   stoks[0] = STOKS_PAD_TOKEN;
   stoks.set(row.stoks.subarray(0, -1), 1);
 
@@ -73,7 +79,8 @@ export function sm2aSample(row: TrainingRow, options: SM2ADataOptions, context: 
   const coarse = options.multiscale === true && context.rng.nextFloat() < (options.pCoarse ?? 0.75);
   let atoks = applyPattern(coarse ? "bricks" : "bricks_unrolled", atoksDense, SNAC_NUM_CODES);
   let atoksLength = atoks.shape[1] as number;
-  let atoksPositions: Int32Array;
+  let atoksPositionStart = 0;
+  let atoksPositionStride = 1;
   if (options.multiscale && !coarse) {
     if (atoksLength < mtoksLength) return { skip: `unrolled atoks (${atoksLength}) shorter than mtoks (${mtoksLength})` };
     const offset = Math.floor(randint(context, 0, atoksLength - mtoksLength) / 8) * 8;
@@ -81,11 +88,9 @@ export function sm2aSample(row: TrainingRow, options: SM2ADataOptions, context: 
     for (let r = 0; r < 8; r++) window.set(atoks.data.subarray(r * atoksLength + offset, r * atoksLength + offset + mtoksLength), r * mtoksLength);
     atoks = { data: window, shape: [8, mtoksLength] };
     atoksLength = mtoksLength;
-    atoksPositions = Int32Array.from({ length: atoksLength }, (_, i) => offset + i);
+    atoksPositionStart = offset;
   } else if (options.multiscale && coarse) {
-    atoksPositions = Int32Array.from({ length: atoksLength }, (_, i) => 4 * i);
-  } else {
-    atoksPositions = Int32Array.from({ length: atoksLength }, (_, i) => i);
+    atoksPositionStride = 4;
   }
 
   const pNoCond = options.pNoCond ?? 0;
@@ -103,7 +108,16 @@ export function sm2aSample(row: TrainingRow, options: SM2ADataOptions, context: 
   for (let i = 0; i < ARTIST_EMBEDDING_WIDTH; i++) artistEmbedding[i] = (artistEmbedding[i] as number) / count;
   if (context.rng.nextFloat() < pNoCond) artistEmbedding.fill(0);
 
-  return { stoks, atoks: atoks.data, atoksLength, atoksPositions, mtoks: mtoks.data, mtoksLength, artistEmbedding };
+  return {
+    stoks,
+    atoks: Uint16Array.from(atoks.data),
+    atoksLength,
+    atoksPositionStart,
+    atoksPositionStride,
+    mtoks: Uint16Array.from(mtoks.data),
+    mtoksLength,
+    artistEmbedding,
+  };
 }
 
 export function collateSM2A(samples: SM2ASample[]): SM2AHostBatch {
@@ -117,7 +131,11 @@ export function collateSM2A(samples: SM2ASample[]): SM2AHostBatch {
     mtoksLength: first.mtoksLength,
     stoks: stackSamples(samples.map((s) => s.stoks), ints, "stoks"),
     atoks: stackSamples(samples.map((s) => s.atoks), ints, "atoks"),
-    atoksPositions: stackSamples(samples.map((s) => s.atoksPositions), ints, "atoks_positions"),
+    atoksPositions: stackSamples(
+      samples.map((s) => Int32Array.from({ length: s.atoksLength }, (_, i) => s.atoksPositionStart + i * s.atoksPositionStride)),
+      ints,
+      "atoks_positions",
+    ),
     mtoks: stackSamples(samples.map((s) => s.mtoks), ints, "mtoks"),
     artistEmbeddings: stackSamples(samples.map((s) => s.artistEmbedding), (n) => new Float32Array(n), "embs"),
   };
