@@ -63,7 +63,7 @@ describe("autosing import bn-whisper (golden, upstream PyTorch)", () => {
   afterAll(async () => folder.cleanup());
 
   it("writes the model, the semantic embeddings and bn-whisper.json, and reports them", async () => {
-    expect(files).toEqual({ tokenizer: "model.onnx", semanticEmbeddings: "semantic-embeddings.safetensors", config: "bn-whisper.json" });
+    expect(files).toEqual({ tokenizer: "model.onnx", tokenizerData: "model.onnx.data", semanticEmbeddings: "semantic-embeddings.safetensors", config: "bn-whisper.json" });
     expect(details).toMatchObject({ vqCodes: 64, codebookSize: 65, codebookDim: 4, maskCode: 64, downsample: 2, tokensPerSecond: 25 });
     const json = JSON.parse(await readFile(join(folder.dir, BN_WHISPER_FILES.config), "utf8")) as Record<string, unknown>;
     expect(json).toMatchObject({ codebookSize: 65, downsample: 2, whisper: { n_audio_state: 8, n_audio_layer: 2, n_audio_ctx: 1500 } });
@@ -72,7 +72,7 @@ describe("autosing import bn-whisper (golden, upstream PyTorch)", () => {
 
   it("tokenizes the test signal through loadBnWhisperOnnx as upstream encode_mel does (>= 99 % of frames)", async () => {
     const expected = goldenTensor("tokens");
-    const tokenizer = await loadBnWhisperOnnx(join(folder.dir, files.model ?? ""));
+    const tokenizer = await loadBnWhisperOnnx(join(folder.dir, files.tokenizer ?? ""));
     try {
       const tokens = await tokenizer.encode(signal);
       expect(tokens.length).toBe(expected.shape[0]);
@@ -83,7 +83,7 @@ describe("autosing import bn-whisper (golden, upstream PyTorch)", () => {
   });
 
   it("gives upstream's 750 tokens for upstream's own log-mel padded to 3000 frames (>= 99 %)", async () => {
-    const out = await tokensOfGoldenMel(join(folder.dir, files.model ?? ""));
+    const out = await tokensOfGoldenMel(join(folder.dir, files.tokenizer ?? ""));
     expect(agreement(out, goldenTensor("tokens_full").data)).toBeGreaterThanOrEqual(0.99);
   });
 
@@ -143,8 +143,10 @@ describe("autosing import bn-whisper (golden, upstream PyTorch)", () => {
     const other = await scratchFolder();
     try {
       await runImport([join(BN_WHISPER_FIXTURES, "rvq.model"), join(BN_WHISPER_FIXTURES, "whisper.pt")], other.dir);
-      const [a, b] = await Promise.all([readFile(join(folder.dir, BN_WHISPER_FILES.model)), readFile(join(other.dir, BN_WHISPER_FILES.model))]);
-      expect(a.equals(b)).toBe(true);
+      for (const file of [BN_WHISPER_FILES.model, `${BN_WHISPER_FILES.model}.data`]) {
+        const [a, b] = await Promise.all([readFile(join(folder.dir, file)), readFile(join(other.dir, file))]);
+        expect(a.equals(b), file).toBe(true);
+      }
     } finally {
       await other.cleanup();
     }
@@ -154,8 +156,10 @@ describe("autosing import bn-whisper (golden, upstream PyTorch)", () => {
     const other = await scratchFolder();
     try {
       await runImport([WHISPER_COPY, RVQ_COPY], other.dir);
-      const [a, b] = await Promise.all([readFile(join(folder.dir, BN_WHISPER_FILES.model)), readFile(join(other.dir, BN_WHISPER_FILES.model))]);
-      expect(a.equals(b)).toBe(true);
+      for (const file of [BN_WHISPER_FILES.model, `${BN_WHISPER_FILES.model}.data`]) {
+        const [a, b] = await Promise.all([readFile(join(folder.dir, file)), readFile(join(other.dir, file))]);
+        expect(a.equals(b), file).toBe(true);
+      }
     } finally {
       await other.cleanup();
     }

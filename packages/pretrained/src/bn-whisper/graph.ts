@@ -38,6 +38,11 @@ export interface BnWhisperGraphSpec {
  * every LayerNorm uses eps 1e-5, as upstream.
  */
 export function emitBnWhisperGraph(spec: BnWhisperGraphSpec): Uint8Array {
+  return emitBnWhisperGraphBuilder(spec).toBytes({ producerName: "@autosing/pretrained" });
+}
+
+/** The same graph as a builder, for `writeModel` with external data (a real-size graph is never held twice). */
+export function emitBnWhisperGraphBuilder(spec: BnWhisperGraphSpec): OnnxEmitter["graph"] {
   const { dims, config, tunables } = spec;
   const emitter = new OnnxEmitter("bn_whisper", spec.weights, "float32", { contribOps: spec.contribOps ?? true });
   const g = emitter.graph;
@@ -76,7 +81,7 @@ export function emitBnWhisperGraph(spec: BnWhisperGraphSpec): Uint8Array {
   const similarity = emitter.op("MatMul", [x, emitter.constant("codebook", embedT, [config.codebook_dim, codes])]);
   emitter.op("ArgMax", [similarity], { axis: -1, keepdims: 0 }, BN_WHISPER_OUTPUT);
   g.addOutput(BN_WHISPER_OUTPUT, "int64", ["batch", tokens]);
-  return g.toBytes({ producerName: "@autosing/pretrained" });
+  return g;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { ImportContext, ImportedModel, ModelImporter } from "../importer.js
 import { type UpstreamFile, openUpstreamFile } from "../upstream-file.js";
 import { codebookSize, readBnWhisperConfig, readBnWhisperTunables, readWhisperDimensions } from "./config.js";
 import { BN_WHISPER_CONTRACT, checkBnWhisperContract } from "./contract.js";
-import { BN_WHISPER_INPUT, BN_WHISPER_OUTPUT, BOTTLENECK_PREFIX, emitBnWhisperGraph } from "./graph.js";
+import { BN_WHISPER_INPUT, BN_WHISPER_OUTPUT, BOTTLENECK_PREFIX, emitBnWhisperGraphBuilder } from "./graph.js";
 import { lazyStateDict } from "./lazy-weights.js";
 import { bnWhisperShapes, whisperEncoderShapes } from "./parameters.js";
 import {
@@ -23,6 +23,9 @@ import {
 } from "./source-files.js";
 
 /** File names the importer writes (relative to the import's output folder). */
+/** Initializers of at least this many bytes are written to `model.onnx.data` (as SNAC's importer does). */
+const EXTERNAL_DATA_THRESHOLD = 16 * 1024;
+
 export const BN_WHISPER_FILES = {
   model: "model.onnx",
   config: "bn-whisper.json",
@@ -82,7 +85,7 @@ async function importBnWhisper(sources: readonly string[], _options: Readonly<Re
     context.log(`BN-Whisper: Whisper encoder ${dims.n_audio_layer} × ${dims.n_audio_state} (${dims.n_audio_head} heads) from ${whisper.path}, bottleneck ${config.vq_codes} codes × ${config.codebook_dim} from ${rvq.path}`);
 
     const weights = lazyStateDict([{ tensors: encoder }, { tensors: bottleneck, prefix: BOTTLENECK_PREFIX }]);
-    const graph = emitBnWhisperGraph({ dims, config, tunables, weights });
+    const graph = emitBnWhisperGraphBuilder({ dims, config, tunables, weights });
     const codes = codebookSize(config, tunables);
     const embed = bottleneck.get("rq.layers.0._codebook.embed");
     if (embed === undefined) throw new PretrainedSourceError(rvq.path, "is missing", `${RVQ_STATE_DICT_PREFIX}rq.layers.0._codebook.embed`);
@@ -104,11 +107,18 @@ async function importBnWhisper(sources: readonly string[], _options: Readonly<Re
       output: { name: BN_WHISPER_OUTPUT, shape: ["batch", BN_WHISPER_CONTRACT.tokens] },
     };
     const json = { ...details, config, tunables };
-    await writeFileAtomic(join(context.outputDir, BN_WHISPER_FILES.model), graph);
+    // Weights past 16 KB go to model.onnx.data (ONNX external data), as SNAC's do: the builder's
+    // initializers are streamed out instead of being serialised into a second in-memory copy.
+    const written = await graph.writeModel(join(context.outputDir, BN_WHISPER_FILES.model), {
+      producerName: "@autosing/pretrained",
+      externalData: { thresholdBytes: EXTERNAL_DATA_THRESHOLD },
+    });
     await writeFileAtomic(join(context.outputDir, BN_WHISPER_FILES.semanticEmbeddings), embeddings);
     await writeFileAtomic(join(context.outputDir, BN_WHISPER_FILES.config), `${JSON.stringify(json, null, 2)}\n`);
-    context.log(`BN-Whisper: wrote ${BN_WHISPER_FILES.model} (${(graph.byteLength / 2 ** 20).toFixed(1)} MiB), ${BN_WHISPER_FILES.semanticEmbeddings} [${codes}, ${config.codebook_dim}], ${BN_WHISPER_FILES.config}`);
-    return { files: { tokenizer: BN_WHISPER_FILES.model, semanticEmbeddings: BN_WHISPER_FILES.semanticEmbeddings, config: BN_WHISPER_FILES.config }, details };
+    context.log(`BN-Whisper: wrote ${BN_WHISPER_FILES.model} (${((written.modelBytes + written.dataBytes) / 2 ** 20).toFixed(1)} MiB), ${BN_WHISPER_FILES.semanticEmbeddings} [${codes}, ${config.codebook_dim}], ${BN_WHISPER_FILES.config}`);
+    const roles: Record<string, string> = { tokenizer: BN_WHISPER_FILES.model };
+    if (written.dataPath !== undefined) roles.tokenizerData = `${BN_WHISPER_FILES.model}.data`;
+    return { files: { ...roles, semanticEmbeddings: BN_WHISPER_FILES.semanticEmbeddings, config: BN_WHISPER_FILES.config }, details };
   } finally {
     files.rvq.close();
     files.whisper.close();
