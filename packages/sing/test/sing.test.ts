@@ -54,7 +54,7 @@ describe("sing", () => {
   beforeAll(async () => {
     silent = await sing(options({ outputDir: join(root, "silent"), musicVolume: 0, batchSize: 2 }));
     base = await sing(options({ outputDir: join(root, "base"), musicVolume: 0, onProgress: (event) => events.push(event) }));
-  }, 120_000);
+  }, 300_000); // two full sing runs: generous, since CI runs every package's tests side by side on few cores
 
   it("writes one decodable file per batch row with the expected length and rate", async () => {
     expect(silent.files).toEqual([join(root, "silent", "synth-7-00000_0.wav"), join(root, "silent", "synth-7-00000_1.wav")]);
