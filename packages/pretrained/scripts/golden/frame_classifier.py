@@ -14,6 +14,8 @@
 #   group-frame/  transformers' Wav2Vec2ForAudioFrameClassification (`classifier`, num_labels from
 #                 id2label), feat_extract_norm "group" without conv bias, post-LN encoder, odd
 #                 positional kernel, relu feed-forward, the older key style (`weight_g`/`weight_v`).
+#   hostile/      pytorch_model.bin only: a torch.save'd state dict whose `lm_head.bias` is a pickled
+#                 os.system call (it would touch /tmp/autosing-fc-pwned if anything ran it).
 #   Each: config.json, pytorch_model.bin, input.f32 (16 kHz float32 little-endian, the model input
 #   [1, N]), logits.f32 (the upstream logits [1, frames, V], float32 little-endian), golden.json.
 #
@@ -231,11 +233,20 @@ def generate(name, config_args, out_dir, seed, samples):
     print(f"{name}: {sum(p.numel() for p in model.parameters())} parameters, logits {list(logits.shape)}")
 
 
+class Hostile:
+    """Pickles as posix.system("touch …"): what a malicious pytorch_model.bin holds."""
+
+    def __reduce__(self):
+        return (os.system, ("touch /tmp/autosing-fc-pwned",))
+
+
 def main():
     install_stubs(sys.argv[1])
     out = sys.argv[2] if len(sys.argv) > 2 else "packages/pretrained/test/__fixtures__/frame-classifier"
     generate("stable-ctc", CONFIGS["stable-ctc"], os.path.join(out, "stable-ctc"), seed=2024, samples=4000)
     generate("group-frame", CONFIGS["group-frame"], os.path.join(out, "group-frame"), seed=4202, samples=3210)
+    os.makedirs(os.path.join(out, "hostile"), exist_ok=True)
+    torch.save({"lm_head.weight": torch.zeros(2, 2), "lm_head.bias": Hostile()}, os.path.join(out, "hostile", "pytorch_model.bin"))
 
 
 if __name__ == "__main__":

@@ -59,6 +59,20 @@ async function classLabels(dir: string, config: Wav2Vec2Config, head: FrameHead)
   return config.id2label?.length === classes ? [...config.id2label] : undefined;
 }
 
+/**
+ * A Hugging Face state dict holds tensors only: any other pickled object (which the restricted
+ * unpickler kept as an inert `{ $global }` marker, never calling it) is refused by its key.
+ */
+function refuseObjects(path: string, root: unknown): void {
+  if (typeof root !== "object" || root === null || Array.isArray(root)) return;
+  for (const [key, value] of Object.entries(root)) {
+    if (typeof value === "object" && value !== null && "$global" in value) {
+      const name = String((value as { $global: unknown }).$global);
+      throw new PretrainedSourceError(path, `is a pickled ${name} object, not a tensor; a wav2vec2 state dict holds tensors only (the file is corrupt or hostile; it was not run)`, key);
+    }
+  }
+}
+
 async function importFrameClassifier(sources: readonly string[], context: ImportContext): Promise<ImportedModel> {
   if (sources.length !== 1) {
     throw new PretrainedSourceError(sources.join(" ") || "(no source)", `frame-classifier takes one directory (config.json + ${FRAME_CLASSIFIER_WEIGHT_FILES.join(" or ")}), got ${sources.length} sources`);
@@ -70,6 +84,7 @@ async function importFrameClassifier(sources: readonly string[], context: Import
   if (weightsPath === undefined) throw new PretrainedSourceError(dir, `holds no wav2vec2 weights (looked for ${FRAME_CLASSIFIER_WEIGHT_FILES.join(", ")})`);
   const file = await openUpstreamFile(weightsPath);
   try {
+    refuseObjects(file.path, file.root);
     const { head, weightNorm } = detectLayout(file.tensors.keys());
     const tensors = checkedTensors(file, "", wav2vec2Shapes(config, head, weightNorm), `${configPath} (is it the config of these weights?)`);
     const classes = headClasses(config, head);
