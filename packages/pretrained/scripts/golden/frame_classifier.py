@@ -10,7 +10,8 @@
 #                 Wav2Vec2ForCTC with `lm_head`, what `streich/singing_va` is), feat_extract_norm
 #                 "layer" with conv_bias, do_stable_layer_norm (pre-LN), 42 classes (charsiu's phone
 #                 set, so `process align` runs it), positional-conv weight norm in the newer
-#                 parametrized key style (`parametrizations.weight.original0/1`).
+#                 parametrized key style (`parametrizations.weight.original0/1`), 160 samples a
+#                 frame (charsiu's 10 ms frames).
 #   group-frame/  transformers' Wav2Vec2ForAudioFrameClassification (`classifier`, num_labels from
 #                 id2label), feat_extract_norm "group" without conv bias, post-LN encoder, odd
 #                 positional kernel, relu feed-forward, the older key style (`weight_g`/`weight_v`).
@@ -166,7 +167,8 @@ PHONES = ["[SIL]", "AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D", "DH", "EH
           "L", "M", "N", "NG", "OW", "OY", "P", "R", "S", "SH", "T", "TH", "UH", "UW", "V", "W", "Y", "Z", "ZH", "[UNK]", "[PAD]"]
 
 CONFIGS = {
-    "stable-ctc": dict(REDUCED, feat_extract_norm="layer", conv_bias=True, do_stable_layer_norm=True, num_conv_pos_embeddings=16,
+    # 160 samples a frame: charsiu's 100 frames/s, so `process align` over a 9 s song stays small.
+    "stable-ctc": dict(REDUCED, conv_kernel=[10, 4, 8], conv_stride=[5, 4, 8], feat_extract_norm="layer", conv_bias=True, do_stable_layer_norm=True, num_conv_pos_embeddings=16,
                        vocab_size=len(PHONES), hidden_act="gelu", architectures=["Wav2Vec2ForFrameClassification"]),
     "group-frame": dict(REDUCED, feat_extract_norm="group", conv_bias=False, do_stable_layer_norm=False, num_conv_pos_embeddings=15,
                         hidden_act="relu", layer_norm_eps=1e-6, id2label={str(i): f"speaker{i}" for i in range(5)},
@@ -243,7 +245,7 @@ class Hostile:
 def main():
     install_stubs(sys.argv[1])
     out = sys.argv[2] if len(sys.argv) > 2 else "packages/pretrained/test/__fixtures__/frame-classifier"
-    generate("stable-ctc", CONFIGS["stable-ctc"], os.path.join(out, "stable-ctc"), seed=2024, samples=4000)
+    generate("stable-ctc", CONFIGS["stable-ctc"], os.path.join(out, "stable-ctc"), seed=2024, samples=16000)
     generate("group-frame", CONFIGS["group-frame"], os.path.join(out, "group-frame"), seed=4202, samples=3210)
     os.makedirs(os.path.join(out, "hostile"), exist_ok=True)
     torch.save({"lm_head.weight": torch.zeros(2, 2), "lm_head.bias": Hostile()}, os.path.join(out, "hostile", "pytorch_model.bin"))
