@@ -75,6 +75,13 @@ describe("bad input to the frame-classifier importer", () => {
     expect(existsSync("/tmp/autosing-fc-pwned")).toBe(false);
   });
 
+  it("masked_spec_embed (training only) is accepted whether the config keeps it or not", async () => {
+    const dir = await editedDirectory("group-frame", undefined, (config) => ({ ...config, mask_time_prob: 0 }));
+    const outputDir = scratch("fc-masked-");
+    await FRAME_CLASSIFIER_IMPORTER.run([dir], {}, { outputDir, log: () => undefined });
+    expect(readdirSync(outputDir)).toContain("model.onnx");
+  });
+
   it("a directory without weights says which files it looked for", async () => {
     const dir = scratch("fc-empty-");
     copyFileSync(join(FIXTURES, "stable-ctc", "config.json"), join(dir, "config.json"));

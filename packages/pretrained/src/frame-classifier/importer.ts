@@ -11,7 +11,9 @@ import type { ImportContext, ImportedModel, ModelImporter } from "../importer.js
 import { openUpstreamFile } from "../upstream-file.js";
 import { type Wav2Vec2Config, parseWav2Vec2Config, samplesPerFrame } from "./config.js";
 import { FRAME_CLASSIFIER_INPUT, FRAME_CLASSIFIER_OUTPUT, emitFrameClassifierGraph } from "./graph.js";
-import { type FrameHead, detectLayout, headClasses, wav2vec2Shapes } from "./parameters.js";
+import { type FrameHead, WAV2VEC2_PREFIX, detectLayout, headClasses, wav2vec2Shapes } from "./parameters.js";
+
+const MASKED_SPEC_EMBED = `${WAV2VEC2_PREFIX}masked_spec_embed`;
 
 /** Weights files a Hugging Face wav2vec2 directory may hold, in the order they are looked for. */
 export const FRAME_CLASSIFIER_WEIGHT_FILES = ["pytorch_model.bin", "model.safetensors"] as const;
@@ -86,7 +88,11 @@ async function importFrameClassifier(sources: readonly string[], context: Import
   try {
     refuseObjects(file.path, file.root);
     const { head, weightNorm } = detectLayout(file.tensors.keys());
-    const tensors = checkedTensors(file, "", wav2vec2Shapes(config, head, weightNorm), `${configPath} (is it the config of these weights?)`);
+    // SpecAugment's masked_spec_embed never takes part in inference, and checkpoints keep it or not
+    // regardless of their config (from_pretrained only warns): accepted either way, never read.
+    const expected = new Map(wav2vec2Shapes(config, head, weightNorm));
+    expected.delete(MASKED_SPEC_EMBED);
+    const tensors = checkedTensors(file, "", expected, `${configPath} (is it the config of these weights?)`, [MASKED_SPEC_EMBED]);
     const classes = headClasses(config, head);
     const labels = await classLabels(dir, config, head);
     const frameRate = SAMPLE_RATE / samplesPerFrame(config);
