@@ -3,11 +3,12 @@
  * @autosing/pretrained (made by transformers' own wav2vec2, see its scripts/golden) imported through
  * the real registry, then picked by `process align --models` as its --fc-model.
  */
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { encodeWav } from "@autosing/audio-codec";
 import { writeTestCorpus } from "@autosing/song-corpus";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -35,6 +36,15 @@ describe("autosing import frame-classifier", () => {
     expect(aligned.stderr).toContain(`autosing process align: --fc-model ${model} (model "frame-classifier", frame-classifier, from --models)`);
     expect(aligned.code, aligned.stderr).toBe(0);
     expect(aligned.stdout).toMatch(/^align partition 0: 1 rows in → /m);
+
+    // `autosing align --models` takes the same classifier as its --model: CTC alignment, not DTW.
+    const audio = join(dir, "tone.wav");
+    writeFileSync(audio, encodeWav({ channels: [Float32Array.from({ length: 3 * 16000 }, (_, i) => 0.3 * Math.sin(i * 0.05))], sampleRate: 16000 }));
+    writeFileSync(join(dir, "lyrics.txt"), "hello world\n");
+    const single = await cli("align", audio, "--lyrics", join(dir, "lyrics.txt"), "--models", models);
+    expect(single.stderr).toBe(`autosing align: --model ${model} (model "frame-classifier", frame-classifier, from --models)\n`);
+    expect(single.code).toBe(0);
+    expect(single.stdout).not.toMatch(/dtw alignment/);
   });
 
   it("refuses a hostile pytorch_model.bin as bad input, naming the file and key, recording nothing", async () => {
