@@ -234,7 +234,7 @@ describe("autosing process --models", () => {
     expect(lines[1]).toMatch(/pass --codec default:/);
     const aligned = await cli("process", "align", dataset, "0", "--models", onlyTokenizer);
     expect(aligned.code).toBe(0);
-    expect(aligned.stderr).toMatch(/has no phoneme frame classifier \(no importer yet \(issue #13\)\); running as without --models: no frame classifier/);
+    expect(aligned.stderr).toMatch(/has no phoneme frame classifier \(autosing import frame-classifier <streich\/singing_va folder>\); running as without --models: no frame classifier/);
   });
 
   it("refuses a --models directory that does not exist (exit 6) or whose models.json is broken (exit 4), naming the file", async () => {

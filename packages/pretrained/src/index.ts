@@ -37,5 +37,6 @@ export {
   snacModelFacts,
   snacTensorSpecs,
 } from "./snac/index.js";
+export * from "./frame-classifier/index.js";
 export { MODEL_IMPORTERS, importerFor } from "./importers.js";
 export * from "./models-directory/index.js";

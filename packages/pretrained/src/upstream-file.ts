@@ -52,6 +52,9 @@ const maxDepth = 256;
  */
 export async function openUpstreamFile(path: string): Promise<UpstreamFile> {
   const head = firstBytes(path);
+  // A safetensors file starts with its header length (u64 LE), whose low byte may well be 0x80 or
+  // 'P', and then its JSON header: '{' at byte 8 is safetensors; a torch.save file never has it there.
+  if (head[8] === 0x7b) return openSafetensors(path);
   if ((head[0] === 0x50 && head[1] === 0x4b) || head[0] === 0x80) return openPyTorch(path);
   return openSafetensors(path);
 }
@@ -60,8 +63,8 @@ function firstBytes(path: string): Uint8Array {
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
-    const head = new Uint8Array(2);
-    const count = readSync(fd, head, 0, 2, 0);
+    const head = new Uint8Array(9);
+    const count = readSync(fd, head, 0, 9, 0);
     return head.subarray(0, count);
   } catch (error) {
     throw new PretrainedSourceError(path, `cannot be read (${(error as Error).message})`);

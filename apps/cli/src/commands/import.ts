@@ -17,6 +17,7 @@ const PUBLISHED: Readonly<Record<ModelKind, string>> = {
   "artist-emb": "artist_emb.model (upstream Embedder.save_model)",
   t2s: "a t2s .model, or a Lightning .ckpt of upstream train.py",
   sm2a: "an sm2a .model, or a Lightning .ckpt of upstream train.py",
+  "frame-classifier": "a Hugging Face wav2vec2 folder such as streich/singing_va (config.json + pytorch_model.bin or model.safetensors)",
 };
 
 /** The kinds and what each takes, for `--help`: from the importer registry and the kind table. */

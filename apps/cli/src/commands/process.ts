@@ -32,8 +32,8 @@ Steps, in dependency order (each reads only what the steps before it wrote):
 
 With --models <dir> (autosing import, or autosing demo's <out>/models) each step takes its network
 from the directory unless its flag is given: atoks the codec, stoks the tokenizer, artist_embs the
-embedder (and the codec's table name). align, vad_extract and src_sep have no importer yet (issue
-#13): they run as without --models (no frame classifier: demo-grade; src_sep needs --separator).
+embedder (and the codec's table name), align and vad_extract the frame classifier (autosing import
+frame-classifier). src_sep has no importer yet (issue #13): it needs --separator.
 
 An output that exists is skipped unless --force. A row that fails is reported on stderr with its
 file, row and id, and skipped: the run exits 0 and its summary line counts the skipped rows. With

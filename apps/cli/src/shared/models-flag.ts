@@ -27,7 +27,7 @@ const HOW_TO_GET: Record<ModelNeed, string> = {
   t2sCheckpoint: "autosing import t2s <t2s .model>",
   sm2aModel: "autosing import sm2a <sm2a .model>",
   sm2aCheckpoint: "autosing import sm2a <sm2a .model>",
-  frameClassifier: "no importer yet (issue #13)",
+  frameClassifier: "autosing import frame-classifier <streich/singing_va folder>",
   separator: "no importer yet (issue #13)",
 };
 

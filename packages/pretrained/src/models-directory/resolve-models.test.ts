@@ -96,11 +96,10 @@ describe("resolveModels", () => {
     const dir = join(root, "future");
     await demoLikeDirectory(dir);
     const manifest = JSON.parse(await readFile(join(dir, "models.json"), "utf8")) as { models: Record<string, unknown> };
-    manifest.models["frame-classifier"] = { kind: "frame-classifier", files: { model: "fc.onnx" }, sources: [], autosing: "2.0.0", details: {} };
+    manifest.models["pitch"] = { kind: "pitch-tracker", files: { model: "pitch.onnx" }, sources: [], autosing: "2.0.0", details: {} };
     await writeFile(join(dir, "models.json"), JSON.stringify(manifest));
     const resolved = await resolveModels(dir);
-    expect(resolved.ignored).toEqual([{ name: "frame-classifier", kind: "frame-classifier" }]);
-    expect(resolved.networks.frameClassifier).toBeUndefined();
+    expect(resolved.ignored).toEqual([{ name: "pitch", kind: "pitch-tracker" }]);
   });
 });
 
