@@ -4,7 +4,7 @@
  * (default 2, `--replicas=N`), on the tiny causal LM and on t2s and sm2a at size tiny (synthetic
  * 15 s rows as in `models-bench.ts`; sm2a on a multiscale window and on the full row), with the
  * ratio. The backend is wasm unless `--backend=cpu`. The machine's other load skews absolute
- * figures; the ratio within one run is the figure to read. `--batch=N` (default 4), `--steps=N` (default 3; the first step is not timed).
+ * figures; the ratio within one run is the figure to read. `--model=lm|t2s|sm2a` (default lm), `--batch=N` (default 4), `--steps=N` (default 3; the first step is not timed).
  */
 import { availableParallelism } from "node:os";
 
@@ -23,6 +23,8 @@ const REPLICAS = argument("replicas", "2") === "auto" ? availableParallelism() :
 const BATCH = Number(argument("batch", "4"));
 const STEPS = Number(argument("steps", "3"));
 const BACKEND = argument("backend", "wasm") as TfBackendChoice;
+/** `--model=lm|t2s|sm2a` runs one (the wasm heap never shrinks: run each model in its own process, as `bench` does). */
+const MODEL = argument("model", "lm");
 const HYPERPARAMETERS = { lr0: 1e-3, weightDecay: 0.1, warmupSteps: 2, lrSchedule: "cosine" as const, epochs: 1, accumulateGradBatches: 1, seed: 0, clipGradientNorm: 1 };
 
 interface Case<Batch> {
@@ -67,7 +69,7 @@ const rng = Xoshiro128.fromSeed(1);
 const rows: TrainingRow[] = Array.from({ length: BATCH * STEPS }, (_, i) => syntheticRow(rng, i));
 
 const lmSamples = countingSequences(BATCH * STEPS, 64, 512, 3);
-await run({
+if (MODEL === "lm") await run({
   label: "tiny LM (vocab 512, width 128)",
   tokensPerSample: 64,
   build: () => new TinyLm(512, 128, 512, 1, 0),
@@ -80,7 +82,7 @@ await run({
 const t2sSamples = rows.map((row) => t2sSample(row, { ttoksLength: 450 }) as T2SSample);
 const t2sFirst = collateT2S(t2sSamples.slice(0, 1));
 const t2sConfig = t2sConfigForSize("tiny", { ttoks_len: 450, stoks_len: t2sFirst.stoksLength, mtoks_len: t2sFirst.mtoksLength });
-await run({
+if (MODEL === "t2s") await run({
   label: "t2s tiny",
   tokensPerSample: t2sFirst.stoksLength,
   build: () => new T2STrainableModel(t2sConfig, { ...DEFAULT_T2S_TUNABLES }, { seed: 0 }) as never,
@@ -90,7 +92,7 @@ await run({
   sizeKey: "size",
 });
 
-for (const multiscale of [true, false]) {
+for (const multiscale of MODEL === "sm2a" ? [true, false] : []) {
   const context = { rng: Xoshiro128.fromSeed(2), partition: 1, file: "synthetic", row: 0 };
   const samples = rows.map((row, i) => sm2aSample(row, { multiscale }, { ...context, row: i }) as SM2ASample);
   const first = collateSM2A(samples.slice(0, 1));
