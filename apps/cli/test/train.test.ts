@@ -79,6 +79,7 @@ describe("autosing train: bad input fails before training", () => {
     const tunable = await cli("train", "--task_name", "t2s", "--task_args", '{"size": "micro"}', "--dataset-config", JSON.stringify({ path: dataset }), "--tunables", '{"lr": 1}');
     expect(tunable.stderr).toContain("--tunables has unknown key lr");
     expect((await cli("train", "--task_name", "t2s", "--batch-size", "0")).stderr).toContain("--batch-size must be an integer ≥ 1");
+    expect((await cli("train", "--task_name", "t2s", "--replicas", "0")).stderr).toContain("--replicas must be an integer ≥ 1");
     expect((await cli("train", "--task_name", "t2s", "--lr-schedule", "step")).stderr).toContain("Allowed choices are cosine, linear, wsd, const");
   });
 });
@@ -186,6 +187,15 @@ describe("autosing train --task_name t2s", () => {
     // By default validation runs once per epoch, as upstream's (its --validate-every-n-steps is not wired).
     expect(validations).toHaveLength(2);
     expect(validations[1]?.val_loss).toBeLessThan(validations[0]?.val_loss as number);
+
+    // Two worker replicas, each on one row of every batch: the same run within float tolerance.
+    const parallel = await cli(...common, "--replicas", "2", "--checkpoint-dir", join(root, "ck-replicas"), "--output-dir", join(root, "models-replicas"));
+    expect(parallel.stderr).toContain("training on 2 replicas");
+    expect(parallel.code).toBe(0);
+    const parallelSummary = JSON.parse(parallel.stdout) as { steps: number; final_loss: number; val_loss: number };
+    expect(parallelSummary.steps).toBe(2);
+    expect(Math.abs(parallelSummary.final_loss - summary.final_loss)).toBeLessThan(1e-4);
+    expect(Math.abs(parallelSummary.val_loss - summary.val_loss)).toBeLessThan(1e-4);
 
     const resumed = await cli(...common, "--checkpoint-dir", join(root, "ck2"), "--output-dir", join(root, "models2"), "--resume-from", join(root, "ck", "epoch=1-step=1"));
     expect(resumed.code).toBe(0);

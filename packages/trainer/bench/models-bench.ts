@@ -11,7 +11,6 @@
  * 0.5, wasm 1.9 GFLOP/s) — the models' step time is dominated by matmuls.
  */
 import { Xoshiro128 } from "@autosing/base";
-import { sparseToDense } from "@autosing/audio-codec";
 import { TF_BACKEND_PREFERENCE, type TfBackendChoice } from "@autosing/nn";
 import * as tf from "@tensorflow/tfjs-core";
 import { DEFAULT_SM2A_TUNABLES, SM2ATrainableModel, sm2aConfigForSize } from "@autosing/sm2a-model";
@@ -20,31 +19,9 @@ import { DEFAULT_T2S_TUNABLES, T2STrainableModel, t2sConfigForSize } from "@auto
 import type { SM2AHostBatch, SM2ASample, T2SHostBatch, T2SSample, TrainableModel, TrainingDataset, TrainingRow } from "../src/index.js";
 import { InMemoryDataset, collateSM2A, collateT2S, selectBackend, sm2aSample, t2sSample } from "../src/index.js";
 import { measureStep, measureTraining } from "./measure.js";
+import { FRAMES, STOKS, syntheticRow } from "./synthetic-row.js";
 
 const BATCH = Number(process.argv.find((a) => a.startsWith("--batch="))?.slice("--batch=".length) ?? 1);
-const FRAMES = 1248;
-const STOKS = 375;
-
-/** A seeded synthetic row: random SNAC codes in the dense layout, random semantic tokens, a two-line text. */
-function syntheticRow(rng: Xoshiro128, index: number): TrainingRow {
-  const levels = (): ReturnType<typeof sparseToDense> =>
-    sparseToDense(
-      [8, 4, 2, 1].map((stride) => {
-        const n = FRAMES / stride;
-        return { data: Int32Array.from({ length: n }, () => rng.nextInt(4096)), shape: [n] };
-      }),
-    );
-  return {
-    id: `synthetic_${index}`,
-    atoks: levels().data,
-    mtoks: levels().data,
-    stoks: Int32Array.from({ length: STOKS }, () => rng.nextInt(2048)),
-    embs: Float32Array.from({ length: 256 }, () => rng.nextFloat() - 0.5),
-    alignment: null,
-    text: "when the candle is lucky we follow\ni dance the ship and remember the moon",
-  };
-}
-
 function samplesOf<S>(rows: TrainingRow[], map: (row: TrainingRow, i: number) => S | { skip: string }): S[] {
   return rows.map((row, i) => {
     const sample = map(row, i);

@@ -32,6 +32,8 @@ export interface TrainerState {
   skippedSteps: number;
   samplesSeen: number;
   rng: Xoshiro128State;
+  /** Data-parallel replicas the run used (`--replicas`; absent in checkpoints of earlier versions: 1). Reproducibility holds for a given count. */
+  replicas?: number;
   /** The run's settings, so a resume with different ones can be refused. */
   run: JsonObject;
 }

@@ -78,3 +78,17 @@ export class BackendOutOfMemoryError extends TrainerError {
     );
   }
 }
+
+/**
+ * A data-parallel replica (`--replicas N`) failed to start or threw in a step. The run stops with
+ * the replica's own message; no checkpoint is written on the way out, so the last one stays intact.
+ */
+export class ReplicaError extends TrainerError {
+  constructor(
+    readonly replica: number,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`replica ${replica}: ${reason}; the run stopped (the last checkpoint is intact: continue with --resume-from it)`, options);
+  }
+}

@@ -13,6 +13,8 @@ import type { TrainableModel, TrainingDataset } from "./contract.js";
 import { CheckpointError, TrainerConfigError } from "./errors.js";
 import { type TrainHyperparameters, runSignature, validateHyperparameters } from "./hyperparameters.js";
 import { openMetricsLog } from "./metrics-log.js";
+import { ReplicaPool } from "./replicas/replica-pool.js";
+import { type ReplicaSpec, validateReplicaCount } from "./replicas/spec.js";
 import { EtaClock, type ProgressInfo } from "./progress.js";
 import { type ScheduleOptions, validateSchedule } from "./schedule.js";
 import { batchGradients, optimizerStep } from "./step-execution.js";
@@ -41,6 +43,12 @@ export interface TrainOptions<Batch> {
   handleProcessSignals?: boolean;
   /** Stop (with a checkpoint, as on interrupt) after this many optimizer steps in total. */
   maxSteps?: number;
+  /**
+   * Data parallelism: `count` worker replicas each run a contiguous shard of every batch; their
+   * gradients are averaged in replica order and one AdamW update is applied here. Absent or
+   * `count` 1: the single-process path. The count is recorded in the checkpoint.
+   */
+  replicas?: ReplicaSpec<Batch>;
   log?: (line: string) => void;
   onProgress?: (info: ProgressInfo) => void;
 }
@@ -108,6 +116,10 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
     state = newTrainerState(Xoshiro128.fromSeed(h.seed).state(), run);
   }
   const rng = Xoshiro128.fromState(state.rng);
+  const replicaCount = options.replicas?.count ?? 1;
+  validateReplicaCount(replicaCount);
+  if (options.resumeFrom && (state.replicas ?? 1) !== replicaCount) log(replicaChangeWarning(state.replicas ?? 1, replicaCount));
+  state.replicas = replicaCount;
 
   const result: TrainResult = { steps: state.step, skippedSteps: state.skippedSteps, interrupted: false, losses: [], validations: [] };
   const writeMetrics = await openMetricsLog(options.metricsPath, options.tensorboardDir);
@@ -134,7 +146,12 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
     log(`validation at step ${state.step}: val_loss ${loss.toFixed(4)}${Object.entries(metrics).map(([k, v]) => ` ${k} ${v.toFixed(4)}`).join("")}`);
   };
 
+  let pool: ReplicaPool<Batch> | undefined;
   try {
+    if (options.replicas && replicaCount > 1) {
+      pool = await ReplicaPool.start(options.replicas, model, trainable);
+      log(`training on ${replicaCount} replicas (worker threads), each on a contiguous shard of every batch`);
+    }
     while (state.epoch < h.epochs) {
       const epoch = state.epoch;
       let batchIndex = state.batchInEpoch;
@@ -173,7 +190,7 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
 
       for await (const item of options.train.batches(epoch, batchIndex)) {
         if (batchIndex >= batchesPerEpoch) break;
-        const pass = batchGradients(model, item.batch, rng, variables, h.accumulateGradBatches);
+        const pass = pool ? await pool.gradients(item.batch, rng, h.accumulateGradBatches) : batchGradients(model, item.batch, rng, variables, h.accumulateGradBatches);
         accumulation.addBatch(pass, item, nameOfVariable, h.accumulateGradBatches);
         batchIndex++;
 
@@ -215,6 +232,7 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
   } finally {
     stop.release();
     optimizer.dispose();
+    await pool?.close();
   }
 
   function finish(): TrainResult {
@@ -222,4 +240,13 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
     result.skippedSteps = state.skippedSteps;
     return result;
   }
+}
+
+/** What changes when a run resumes with another replica count than its checkpoint's. */
+function replicaChangeWarning(before: number, now: number): string {
+  return (
+    `note: the checkpoint was written with ${before} replica(s), this run uses ${now}: the data order, the schedule and the optimizer state ` +
+    `continue exactly, but from here gradients are averaged over ${now} shard(s) (float rounding differs) and dropout seeds are drawn per shard, ` +
+    `so the losses will not match a run that kept ${before}; resume with --replicas ${before} to reproduce it`
+  );
 }

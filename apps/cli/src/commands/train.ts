@@ -1,3 +1,5 @@
+import { availableParallelism } from "node:os";
+
 import { TF_BACKEND_PREFERENCE, type TfBackendChoice } from "@autosing/nn";
 import { LR_SCHEDULES, type LrScheduleName } from "@autosing/trainer";
 import { type Command, Option } from "commander";
@@ -31,6 +33,7 @@ interface TrainFlags {
   resumeFrom?: string;
   loadFrom?: string;
   backend: string;
+  replicas: string;
   models?: string;
 }
 
@@ -51,6 +54,8 @@ function trainingRequest(flags: TrainFlags): TrainingRequest {
   const accumulateGradBatches = number("--accumulate-grad-batches", flags.accumulateGradBatches, integerAtLeast(1));
   const validateEveryNSteps = number("--validate-every-n-steps", flags.validateEveryNSteps, integerAtLeast(0));
   const shufbuf = number("--shufbuf", flags.shufbuf, integerAtLeast(0));
+  // `auto`: one replica per core (each runs a single-threaded backend).
+  const replicas = flags.replicas === "auto" ? availableParallelism() : number("--replicas", flags.replicas, integerAtLeast(1));
   const clipGradientNorm =
     flags.clipGradientNorm !== undefined ? number("--clip-gradient-norm", flags.clipGradientNorm, NON_NEGATIVE_NUMBER) : undefined;
   if (!LR_SCHEDULES.includes(flags.lrSchedule as LrScheduleName)) {
@@ -79,6 +84,7 @@ function trainingRequest(flags: TrainFlags): TrainingRequest {
     ...(flags.resumeFrom ? { resumeFrom: flags.resumeFrom } : {}),
     ...(flags.loadFrom ? { loadFrom: flags.loadFrom } : {}),
     backend: flags.backend as "auto" | TfBackendChoice,
+    replicas,
   };
 }
 
@@ -132,6 +138,11 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .option("--resume-from <dir>", "continue a run exactly from a checkpoint directory")
     .option("--load-from <dir>", "start from a saved model's weights (model.safetensors + config.json)")
     .addOption(new Option("--backend <name>", "tfjs backend").choices(["auto", ...TF_BACKEND_PREFERENCE]).default(TRAINING_DEFAULTS.backend))
+    .option(
+      "--replicas <n>",
+      "data parallelism: N worker replicas each train a contiguous shard of every batch, one optimizer update per step (auto: one per core; --workers is the data loaders')",
+      String(TRAINING_DEFAULTS.replicas),
+    )
     .option(
       "--models <dir>",
       'a models directory (autosing import bn-whisper): t2s and sm2a take their frozen semantic embeddings from it unless --task_args sets "frozen_embeddings_model"',

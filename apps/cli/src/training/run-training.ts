@@ -8,12 +8,13 @@ import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 import { type TfBackendChoice, describeTfBackend } from "@autosing/nn";
-import { type LrScheduleName, ProgressBar, selectBackend, train } from "@autosing/trainer";
+import { type JsonValue, type LrScheduleName, ProgressBar, selectBackend, train } from "@autosing/trainer";
 
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { asUserError } from "../shared/user-errors.js";
 import { readFlagObject } from "./json-flags.js";
+import { replicaModelModule } from "./replica-model.js";
 import { type ModelOf, type TRAINING_TASKS, type TaskName, trainingTask } from "./registry.js";
 import type { PreparedTask, TrainingTask } from "./task.js";
 
@@ -45,6 +46,7 @@ export const TRAINING_DEFAULTS = {
   shufbuf: 64,
   allowMissingText: false,
   backend: "auto",
+  replicas: 1,
 } as const satisfies Partial<TrainingRequest>;
 
 /** A training run: the task and its options (read by the task's schemas), and the loop's settings (`autosing train`'s flags). */
@@ -74,6 +76,8 @@ export interface TrainingRequest<Name extends TaskName = TaskName> {
   /** Start from a saved model's weights: its directory or its model.safetensors. */
   loadFrom?: string;
   backend?: "auto" | TfBackendChoice;
+  /** Data-parallel replicas (worker threads), each on a contiguous shard of every batch; 1: one process, as before. */
+  replicas?: number;
 }
 
 /** What a finished run reports (`autosing train` prints it as JSON). */
@@ -126,6 +130,11 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
       ...(settings.loadFrom ? { loadFrom: settings.loadFrom.endsWith(".safetensors") ? dirname(settings.loadFrom) : settings.loadFrom } : {}),
       log,
     });
+    const replicas = prepared.replicas;
+    if (settings.replicas > 1 && !replicas) {
+      prepared.model.dispose();
+      throw new CliError(`autosing train: --replicas ${settings.replicas} is not supported for ${request.task} yet; train it with --replicas 1`, ExitCode.usage);
+    }
     const outputDir = join(settings.outputDir, request.task);
     const progress = new ProgressBar(stderr, { interactive: process.stderr.isTTY === true });
     try {
@@ -151,6 +160,9 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
         // TensorBoard curves beside the JSONL: `tensorboard --logdir <output-dir>` shows every task's run.
         tensorboardDir: outputDir,
         handleProcessSignals: true,
+        ...(replicas && settings.replicas > 1
+          ? { replicas: { count: settings.replicas, module: replicaModelModule(), options: replicas.options as unknown as JsonValue, split: replicas.split } }
+          : {}),
         ...(settings.resumeFrom ? { resumeFrom: settings.resumeFrom } : {}),
         log: (line) => {
           progress.finish();

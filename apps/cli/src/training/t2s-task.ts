@@ -4,7 +4,7 @@
  */
 import { DEFAULT_T2S_TUNABLES, T2S_SIZES, T2STrainableModel, loadT2SCheckpoint, t2sConfigForSize, t2sDimensions, writeT2SExport } from "@autosing/t2s-model";
 import type { T2SConfig, T2STunables } from "@autosing/t2s-model";
-import { type SampleContext, type T2SHostBatch, type T2SSample, T2STextSourceCounts, collateT2S, t2sSample, t2sTextLength } from "@autosing/trainer";
+import { type SampleContext, type T2SHostBatch, type T2SSample, T2STextSourceCounts, collateT2S, splitRowMajorBatch, t2sSample, t2sTextLength } from "@autosing/trainer";
 import { z } from "zod";
 
 import { CONSTRUCTED_DATASET_KEYS, firstBatch, openConstructedDataset } from "./constructed-dataset.js";
@@ -76,6 +76,8 @@ export const t2sTask = defineTrainingTask({
       train,
       validation,
       tunables: loopTunables(tunables),
+      // t2s rows are row-major and of one length within a batch; the shards weigh by their rows.
+      replicas: { options: { model: "t2s", config: model.config().config, tunables, frozenSemanticEmbeddings: frozen !== undefined }, split: (batch, parts) => splitRowMajorBatch(batch, parts, "size") },
       textSources,
     };
   },

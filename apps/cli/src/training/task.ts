@@ -4,8 +4,10 @@
  * how its trained model exports. Each task is one file (upstream: one module per task, which
  * train.py imports by name); `registry.ts` lists them.
  */
-import type { T2STextSourceCounts, TrainableModel, TrainingDataset } from "@autosing/trainer";
+import type { BatchShard, T2STextSourceCounts, TrainableModel, TrainingDataset } from "@autosing/trainer";
 import type { z } from "zod";
+
+import type { ReplicaModelOptions } from "./replica-model.js";
 
 /** The trained model a task produces: its config.json's `model`, the name `autosing export` knows. */
 export type ModelKind = "t2s" | "sm2a" | "artist_emb";
@@ -20,6 +22,11 @@ export interface PreparedTask<Batch> {
   validation: TrainingDataset<Batch>;
   /** lr0, weight_decay, warmup_steps, clip_gradient_norm from the task's Tunables (upstream overrides the flags with them). */
   tunables: LoopTunables;
+  /** How `--replicas N` builds this model in its workers and shards a batch; absent: the task trains on one replica only. */
+  replicas?: {
+    options: ReplicaModelOptions;
+    split(batch: Batch, parts: number): BatchShard<Batch>[];
+  };
   /** t2s: the text source of every training sample the run maps (the summary reports the placeholder rows). */
   textSources?: T2STextSourceCounts;
 }

@@ -1,0 +1,109 @@
+/**
+ * Data parallelism (`train({ replicas })`, `autosing train --replicas N`): samples/s and tokens/s
+ * of the same `train()` run at 1 replica (the single-process path) and at N worker replicas
+ * (default 2, `--replicas=N`), on the tiny causal LM and on t2s and sm2a at size tiny (synthetic
+ * 15 s rows as in `models-bench.ts`; sm2a on a multiscale window and on the full row), with the
+ * ratio. The backend is wasm unless `--backend=cpu`. The machine's other load skews absolute
+ * figures; the ratio within one run is the figure to read. `--model=lm|t2s|sm2a` (default lm), `--batch=N` (default 4), `--steps=N` (default 3; the first step is not timed).
+ */
+import { availableParallelism } from "node:os";
+
+import { Xoshiro128 } from "@autosing/base";
+import type { TfBackendChoice } from "@autosing/nn";
+import { DEFAULT_SM2A_TUNABLES, SM2ATrainableModel, sm2aConfigForSize } from "@autosing/sm2a-model";
+import { DEFAULT_T2S_TUNABLES, T2STrainableModel, t2sConfigForSize } from "@autosing/t2s-model";
+
+import { InMemoryDataset, collateSM2A, collateT2S, selectBackend, sm2aSample, splitRowMajorBatch, t2sSample, train } from "../src/index.js";
+import type { JsonValue, SM2ASample, T2SSample, TrainableModel, TrainingDataset, TrainingRow } from "../src/index.js";
+import { TinyLm, collateTokens, countingSequences } from "../test/fixtures/tiny-lm.js";
+import { syntheticRow } from "./synthetic-row.js";
+
+const argument = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const REPLICAS = argument("replicas", "2") === "auto" ? availableParallelism() : Number(argument("replicas", "2"));
+const BATCH = Number(argument("batch", "4"));
+const STEPS = Number(argument("steps", "3"));
+const BACKEND = argument("backend", "wasm") as TfBackendChoice;
+/** `--model=lm|t2s|sm2a` runs one (the wasm heap never shrinks: run each model in its own process, as `bench` does). */
+const MODEL = argument("model", "lm");
+const HYPERPARAMETERS = { lr0: 1e-3, weightDecay: 0.1, warmupSteps: 2, lrSchedule: "cosine" as const, epochs: 1, accumulateGradBatches: 1, seed: 0, clipGradientNorm: 1 };
+
+interface Case<Batch> {
+  label: string;
+  tokensPerSample: number;
+  build(): TrainableModel<Batch> & { dispose(): void };
+  dataset: TrainingDataset<Batch>;
+  module: string;
+  options: JsonValue;
+  sizeKey: string;
+}
+
+async function samplesPerSecond<Batch extends object>(entry: Case<Batch>, replicas: number): Promise<number> {
+  const model = entry.build();
+  // Timed from the end of the first step to the end of the last: worker start-up and the first step's kernel warm-up are left out.
+  let firstStepEnd = 0;
+  const result = await train({
+    model,
+    train: entry.dataset,
+    hyperparameters: HYPERPARAMETERS,
+    onProgress: (info) => {
+      if (info.step === 1) firstStepEnd = performance.now();
+    },
+    ...(replicas > 1 ? { replicas: { count: replicas, module: entry.module, options: entry.options, split: (batch: Batch, parts: number) => splitRowMajorBatch(batch, parts, entry.sizeKey as keyof Batch & string) } } : {}),
+  });
+  const seconds = (performance.now() - firstStepEnd) / 1000;
+  model.dispose();
+  return ((result.steps - 1) * BATCH) / seconds;
+}
+
+async function run<Batch extends object>(entry: Case<Batch>): Promise<void> {
+  const one = await samplesPerSecond(entry, 1);
+  const many = await samplesPerSecond(entry, REPLICAS);
+  const line = (n: number, rate: number) => `${n} replica(s) ${rate.toFixed(3).padStart(8)} samples/s ${(rate * entry.tokensPerSample).toFixed(0).padStart(7)} tokens/s`;
+  console.log(`  ${entry.label.padEnd(34)} ${line(1, one)} | ${line(REPLICAS, many)} | ×${(many / one).toFixed(2)}`);
+}
+
+const selected = await selectBackend({ only: [BACKEND] });
+console.log(`replicas bench on ${selected.backend}: batch ${BATCH}, ${STEPS} steps, 1 vs ${REPLICAS} replicas (${availableParallelism()} cores; the PyTorch-CPU step is not run here, see the README)`);
+const here = (file: string) => new URL(file, import.meta.url).href;
+const rng = Xoshiro128.fromSeed(1);
+const rows: TrainingRow[] = Array.from({ length: BATCH * STEPS }, (_, i) => syntheticRow(rng, i));
+
+const lmSamples = countingSequences(BATCH * STEPS, 64, 512, 3);
+if (MODEL === "lm") await run({
+  label: "tiny LM (vocab 512, width 128)",
+  tokensPerSample: 64,
+  build: () => new TinyLm(512, 128, 512, 1, 0),
+  dataset: new InMemoryDataset({ samples: lmSamples, batchSize: BATCH, collate: collateTokens, shuffle: false, seed: 0 }),
+  module: here("./tiny-lm-bench-replica.ts"),
+  options: null,
+  sizeKey: "batch",
+});
+
+const t2sSamples = rows.map((row) => t2sSample(row, { ttoksLength: 450 }) as T2SSample);
+const t2sFirst = collateT2S(t2sSamples.slice(0, 1));
+const t2sConfig = t2sConfigForSize("tiny", { ttoks_len: 450, stoks_len: t2sFirst.stoksLength, mtoks_len: t2sFirst.mtoksLength });
+if (MODEL === "t2s") await run({
+  label: "t2s tiny",
+  tokensPerSample: t2sFirst.stoksLength,
+  build: () => new T2STrainableModel(t2sConfig, { ...DEFAULT_T2S_TUNABLES }, { seed: 0 }) as never,
+  dataset: new InMemoryDataset({ samples: t2sSamples, batchSize: BATCH, collate: collateT2S, shuffle: false, seed: 0 }),
+  module: here("./replica-models.ts"),
+  options: { model: "t2s", config: t2sConfig, tunables: { ...DEFAULT_T2S_TUNABLES } } as unknown as JsonValue,
+  sizeKey: "size",
+});
+
+for (const multiscale of MODEL === "sm2a" ? [true, false] : []) {
+  const context = { rng: Xoshiro128.fromSeed(2), partition: 1, file: "synthetic", row: 0 };
+  const samples = rows.map((row, i) => sm2aSample(row, { multiscale }, { ...context, row: i }) as SM2ASample);
+  const first = collateSM2A(samples.slice(0, 1));
+  const config = sm2aConfigForSize("tiny", { ctx_n: first.atoksLength, stoks_len: first.stoksLength, mtoks_len: first.mtoksLength, spk_width: first.artistEmbeddings.length });
+  await run({
+    label: `sm2a tiny, ${multiscale ? "multiscale window" : "full row"} (${first.atoksLength})`,
+    tokensPerSample: first.atoksLength,
+    build: () => new SM2ATrainableModel(config, { ...DEFAULT_SM2A_TUNABLES }, { seed: 0 }) as never,
+    dataset: new InMemoryDataset({ samples, batchSize: BATCH, collate: collateSM2A, shuffle: false, seed: 0 }),
+    module: here("./replica-models.ts"),
+    options: { model: "sm2a", config, tunables: { ...DEFAULT_SM2A_TUNABLES } } as unknown as JsonValue,
+    sizeKey: "size",
+  });
+}
