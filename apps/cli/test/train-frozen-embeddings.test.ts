@@ -54,6 +54,8 @@ function trainArgs(task: string, taskArgs: object, name: string): string[] {
     "1",
     "--validate-every-n-steps",
     "0",
+    // The test dataset has no alignments: t2s trains on upstream's placeholder text, which is fine here.
+    "--allow-missing-text",
     "--backend",
     "wasm",
     "--checkpoint-dir",
