@@ -7,7 +7,7 @@
  */
 
 /** The kinds `autosing import` knows (issue #12; issue #13 adds `frame-classifier` and `separator`). */
-export type ModelKind = "snac" | "bn-whisper" | "artist-emb" | "t2s" | "sm2a";
+export type ModelKind = "snac" | "bn-whisper" | "artist-emb" | "t2s" | "sm2a" | "separator";
 
 export interface ImportContext {
   /** An empty scratch folder the importer writes its files into (relative names are kept). */

@@ -38,4 +38,5 @@ export {
   snacTensorSpecs,
 } from "./snac/index.js";
 export { MODEL_IMPORTERS, importerFor } from "./importers.js";
+export * from "./separator/index.js";
 export * from "./models-directory/index.js";
