@@ -8,6 +8,7 @@
 # Run: /usr/bin/python3 bench/separator_torch.py <out> <threads> [write|run]
 import json
 import os
+import re
 import sys
 import time
 
@@ -18,9 +19,14 @@ import yaml
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "scripts", "golden"))
 import mel_band_roformer as golden  # noqa: E402
 
-REAL_YAML = golden.CONFIG_YAML.replace("chunk_size: 1024", "chunk_size: 352800").replace("dim_f: 64", "dim_f: 1024").replace("dim_t: 33", "dim_t: 801").replace("hop_length: 32", "hop_length: 441").replace("n_fft: 128", "n_fft: 2048")
-REAL_YAML = REAL_YAML.replace("dim: 8\n", "dim: 384\n").replace("depth: 2\n", "depth: 12\n").replace("num_bands: 8", "num_bands: 60").replace("dim_head: 4", "dim_head: 64").replace("heads: 2", "heads: 8")
-REAL_YAML = REAL_YAML.replace("dim_freqs_in: 65", "dim_freqs_in: 1025").replace("stft_hop_length: 32", "stft_hop_length: 441").replace("stft_win_length: 128", "stft_win_length: 2048")
+# The real model's values, field by field (anchored, so "depth: 2" is the model's depth and not mask_estimator_depth).
+REAL_VALUES = {
+    "chunk_size": 352800, "dim_f": 1024, "dim_t": 801, "hop_length": 441, "n_fft": 2048, "dim": 384, "depth": 12, "num_bands": 60, "dim_head": 64,
+    "heads": 8, "dim_freqs_in": 1025, "stft_n_fft": 2048, "stft_hop_length": 441, "stft_win_length": 2048, "mask_estimator_depth": 2,
+}
+REAL_YAML = golden.CONFIG_YAML
+for key, value in REAL_VALUES.items():
+    REAL_YAML = re.sub(rf"^(\s+){key}: \S+$", rf"\g<1>{key}: {value}", REAL_YAML, flags=re.M)
 
 
 def main(out, threads, mode):
