@@ -2,11 +2,11 @@
 // to upstream PyTorch on the same machine. bench/separator_torch.py writes the real configuration
 // of model_mel_band_roformer_ep_3005_sdr_11.4360 (dim 384, depth 12, 60 bands; seeded random
 // weights: speed does not depend on values) as the fork publishes it; the checkpoint is imported
-// (time, peak RSS), a 16 s stereo 44.1 kHz signal (two 8 s chunks at the default 8 s overlap) is
+// (time, peak RSS), an 8 s stereo 44.1 kHz signal (one 8 s chunk; --seconds 16 for two at the 8 s overlap) is
 // separated through loadRoformerSeparator and through the fork's MDXCSeparator.demix, reported as
 // × real time, and the two vocal stems compared.
 // Run: pnpm --filter @autosing/pretrained bench, or alone:
-//   node --import tsx bench/separator.bench.ts [--seconds 16 --threads 2 --python /usr/bin/python3]
+//   node --import tsx bench/separator.bench.ts [--seconds 8 --threads 2 --python /usr/bin/python3]
 import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
@@ -22,7 +22,7 @@ const option = (name: string, fallback: string): string => {
   const index = args.indexOf(`--${name}`);
   return index >= 0 ? (args[index + 1] ?? fallback) : fallback;
 };
-const seconds = Number(option("seconds", "16"));
+const seconds = Number(option("seconds", "8"));
 const threads = Number(option("threads", "0")) || availableParallelism();
 const python = option("python", "/usr/bin/python3");
 const RATE = 44_100;
