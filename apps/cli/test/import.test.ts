@@ -107,6 +107,7 @@ describe("autosing import", () => {
       ["t2s", join(fixtures, "upstream-checkpoints", "t2s.model")],
       ["sm2a", join(fixtures, "upstream-checkpoints", "sm2a.model")],
       ["artist-emb", join(fixtures, "upstream-checkpoints", "artist_emb.model")],
+      ["separator", join(fixtures, "mel-band-roformer", "model_mel_band_roformer_tiny.ckpt"), join(fixtures, "mel-band-roformer", "model_mel_band_roformer_tiny.yaml")],
     ];
     for (const [kind, ...sources] of runs) {
       const result = await cli("import", kind!, ...sources, "--models", models);
@@ -117,11 +118,11 @@ describe("autosing import", () => {
     const listed = await cli("models", "list", "--models", models);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`^ {2}codec +snac:${join(models, "snac").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\("snac"\\)$`, "m"));
-    for (const need of ["tokenizer", "semanticEmbeddings", "t2sModel", "sm2aModel", "artistModel"]) expect(listed.stdout).not.toMatch(new RegExp(`^ {2}${need} +none$`, "m"));
+    for (const need of ["tokenizer", "semanticEmbeddings", "t2sModel", "sm2aModel", "artistModel", "separator"]) expect(listed.stdout).not.toMatch(new RegExp(`^ {2}${need} +none$`, "m"));
     const evil = await cli("import", "t2s", join(fixtures, "upstream-checkpoints", "bad-system-tensor.model"), "--models", models, "--name", "evil");
     expect(evil.code).toBe(ExitCode.badInput);
     expect(evil.stderr).toMatch(/(os|posix)\.system/);
-    expect((await readdir(models)).sort()).toEqual(["artist-emb", "bn-whisper", "models.json", "sm2a", "snac", "t2s"]);
+    expect((await readdir(models)).sort()).toEqual(["artist-emb", "bn-whisper", "models.json", "separator", "sm2a", "snac", "t2s"]);
     const unknown = await cli("import", "whisper", codebook);
     expect(unknown.code).toBe(ExitCode.usage);
     expect(unknown.stderr).toMatch(/unknown kind "whisper"; expected one of snac, bn-whisper, artist-emb, t2s, sm2a/);

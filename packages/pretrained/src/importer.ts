@@ -6,8 +6,8 @@
  * the directory and its manifest unchanged.
  */
 
-/** The kinds `autosing import` knows (issue #12; issue #13 adds `frame-classifier` and `separator`). */
-export type ModelKind = "snac" | "bn-whisper" | "artist-emb" | "t2s" | "sm2a" | "frame-classifier";
+/** The kinds `autosing import` knows: the data path (issue #12) and the front end (issue #13). */
+export type ModelKind = "snac" | "bn-whisper" | "artist-emb" | "t2s" | "sm2a" | "frame-classifier" | "separator";
 
 export interface ImportContext {
   /** An empty scratch folder the importer writes its files into (relative names are kept). */

@@ -39,4 +39,5 @@ export {
 } from "./snac/index.js";
 export * from "./frame-classifier/index.js";
 export { MODEL_IMPORTERS, importerFor } from "./importers.js";
+export * from "./separator/index.js";
 export * from "./models-directory/index.js";

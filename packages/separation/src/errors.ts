@@ -39,3 +39,15 @@ export class TruthStemsMissingError extends SeparationError {
 
 /** A chunk the truth oracle cannot place: an id that is not `<song>_at_<second>`, a song without truth, another sample rate. */
 export class TruthChunkError extends SeparationError {}
+
+/**
+ * An imported RoFormer separator folder that cannot be used: `roformer.json` missing or not the
+ * RoFormer contract, or a graph whose inputs and outputs are not `stft` → `masks`. Re-run
+ * `autosing import separator` to rebuild the folder. Reported as a model problem, as the MDX one.
+ */
+export class RoformerModelError extends SeparatorContractError {
+  constructor(model: string, reason: string) {
+    super(model, reason);
+    this.message = `${model}: not an imported RoFormer separator (${reason}); re-import it with "autosing import separator <model.ckpt> <config.yaml>"`;
+  }
+}

@@ -62,6 +62,6 @@ describe("the truth-stems oracle", () => {
     expect(SeparationError.isInstance(missing)).toBe(true);
     const spec = await loadSeparator("mdx", dataset, 0).catch((e: unknown) => e);
     expect(spec).toBeInstanceOf(SeparatorOptionError);
-    expect((spec as Error).message).toBe('src_sep: option separator = "mdx": must be "mdx:<model.onnx>" or "truth" (the oracle for synthetic corpora)');
+    expect((spec as Error).message).toBe('src_sep: option separator = "mdx": must be "mdx:<model.onnx>", "roformer:<dir from autosing import separator>" or "truth" (the oracle for synthetic corpora)');
   });
 });

@@ -4,7 +4,7 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 
 import { type AudioData, audioDuration, decodeAudio, encodeWav } from "@autosing/audio-codec";
 import { writeFileAtomic } from "@autosing/base";
-import { type SourceSeparator, createTruthSeparator, loadMdxOnnxSeparator } from "@autosing/separation";
+import { type SourceSeparator, createTruthSeparator, loadMdxOnnxSeparator, loadRoformerSeparator } from "@autosing/separation";
 
 import { SingInputError, SingOptionError } from "./errors.js";
 import type { ResolvedSingOptions } from "./options.js";
@@ -50,7 +50,8 @@ export function sliceSeconds(audio: AudioData, fromSeconds: number, seconds: num
 }
 
 /**
- * Opens the separator of a spec: `mdx:<model.onnx>` (the MDX-Net contract) or
+ * Opens the separator of a spec: `mdx:<model.onnx>` (the MDX-Net contract), `roformer:<dir>`
+ * (a Mel-Band RoFormer from `autosing import separator`) or
  * `truth:<partition dir>` (the song-corpus oracle; the reference must be named `<song id>.<ext>`).
  */
 export async function openSeparator(spec: string, options: ResolvedSingOptions): Promise<SourceSeparator> {
@@ -58,12 +59,13 @@ export async function openSeparator(spec: string, options: ResolvedSingOptions):
   const kind = colon < 0 ? spec : spec.slice(0, colon);
   const target = colon < 0 ? "" : spec.slice(colon + 1);
   if (kind === "mdx" && target !== "") return loadMdxOnnxSeparator(target, options.mdx);
+  if (kind === "roformer" && target !== "") return loadRoformerSeparator(target);
   if (kind === "truth" && target !== "") {
     const partition = Number(basename(target));
     if (!Number.isInteger(partition) || partition < 0) throw new SingOptionError("--separator", spec, "truth:<dir> must name a song-corpus partition directory (<dataset>/<n>, holding truth.parquet)");
     return createTruthSeparator(dirname(target), partition);
   }
-  throw new SingOptionError("--separator", spec, 'expected "mdx:<model.onnx>" or "truth:<song-corpus partition dir>"');
+  throw new SingOptionError("--separator", spec, 'expected "mdx:<model.onnx>" or "truth:<song-corpus partition dir>" (or "roformer:<dir>" from autosing import separator)');
 }
 
 /**

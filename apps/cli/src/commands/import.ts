@@ -18,6 +18,7 @@ const PUBLISHED: Readonly<Record<ModelKind, string>> = {
   t2s: "a t2s .model, or a Lightning .ckpt of upstream train.py",
   sm2a: "an sm2a .model, or a Lightning .ckpt of upstream train.py",
   "frame-classifier": "a Hugging Face wav2vec2 folder such as streich/singing_va (config.json + pytorch_model.bin or model.safetensors)",
+  separator: "model_mel_band_roformer_ep_3005_sdr_11.4360.ckpt and its .yaml (the audio-separator fork's default)",
 };
 
 /** The kinds and what each takes, for `--help`: from the importer registry and the kind table. */

@@ -80,6 +80,7 @@ export const MODEL_KINDS = {
     demoGrade: false,
   },
   "frame-classifier": { summary: "wav2vec2 phoneme frame classifier (frame-classifier ONNX + labels)", roles: ["model", "labels"], provides: { frameClassifier: (file) => file("model") }, demoGrade: false },
+  separator: { summary: "Mel-Band RoFormer vocal separator (ONNX + STFT/band settings)", roles: ["separator", "facts"], provides: { separator: (file) => `roformer:${dirname(file("separator"))}` }, demoGrade: false },
   "default-codec": {
     summary: "the embedded default codec fitted by `autosing codec fit` or the demo (demo-grade)",
     roles: ["codec"],
@@ -94,7 +95,7 @@ export const MODEL_KINDS = {
   },
 } as const satisfies Record<ModelKind, ModelKindRow> & Record<string, ModelKindRow>;
 
-const IMPORTABLE: Readonly<Record<ModelKind, true>> = { snac: true, "bn-whisper": true, "artist-emb": true, t2s: true, sm2a: true, "frame-classifier": true };
+const IMPORTABLE: Readonly<Record<ModelKind, true>> = { snac: true, "bn-whisper": true, "artist-emb": true, t2s: true, sm2a: true, "frame-classifier": true, separator: true };
 
 /** The kinds `autosing import` takes, in the table's order (a kind added to `ModelKind` must be added here: the compiler says so). */
 export const IMPORTABLE_KINDS = Object.keys(MODEL_KINDS).filter((kind) => Object.hasOwn(IMPORTABLE, kind)) as ModelKind[];

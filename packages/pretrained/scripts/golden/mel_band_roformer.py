@@ -1,0 +1,266 @@
+# Golden fixtures for the separator importer of @autosing/pretrained (test/separator*.test.ts) and the
+# RoFormer adapter of @autosing/separation.
+#
+# What it does: builds upstream's MelBandRoformer (python-audio-separator fork pinned by AutoSing,
+# audio_separator/separator/uvr_lib_v5/mel_band_roformer.py) at a reduced width with seeded random
+# weights, saves it exactly as the fork loads it (`torch.save(model.state_dict())` as a .ckpt beside
+# its YAML config, the layout of model_mel_band_roformer_ep_3005_sdr_11.4360.{ckpt,yaml}), and records:
+#   - the band layout (freq_indices, num_bands_per_freq) the model derives from librosa's mel filters;
+#   - for the first chunk of the input: the network's masks (the mask estimator's output, before the
+#     scatter-average) and the separated chunk (the model's forward);
+#   - the separated vocals of the whole input through the fork's own `MDXCSeparator.demix` (RoFormer
+#     branch: chunk = hop_length × (dim_t − 1), step = overlap × sample_rate, Hamming-weighted
+#     overlap-add, last chunk aligned to the end), on an input longer than two chunks.
+#
+# Fixtures (test/__fixtures__/mel-band-roformer/): model_mel_band_roformer_tiny.ckpt,
+# model_mel_band_roformer_tiny.yaml, golden.json (settings, band layout, shapes), mix.f32 (the input,
+# [2, L] float32 little-endian), chunk-masks.f32 ([1, 1, T, Σ2·f·2]), chunk-vocals.f32 ([2, chunk]),
+# vocals.f32 ([2, L], demix's output).
+#
+# Run (from the repository root, Debian's python3-torch 1.13):
+#   PYTHONPATH=/work/upstream/python-audio-separator:/work/upstream/rotary-embedding-torch-0.6.5:/work/upstream/einops-0.8.0 \
+#     /usr/bin/python3 packages/pretrained/scripts/golden/mel_band_roformer.py packages/pretrained/test/__fixtures__/mel-band-roformer
+#
+# Stand-ins (modules not installed for torch 1.13; none changes the arithmetic):
+#   - librosa: only `filters.mel` is used; it is built in /tmp from librosa 0.10.2's own source
+#     (filters.mel, convert.fft_frequencies / mel_frequencies / hz_to_mel / mel_to_hz, read with git
+#     from the librosa mirror, decorators dropped), never copied into the repository;
+#   - beartype: its decorator is the identity, beartype.typing is typing;
+#   - flash_attn: false in the YAML (torch 1.13 has no scaled_dot_product_attention; the fork's Attend
+#     then computes softmax(q kᵀ / √d) v itself, the same arithmetic);
+#   - packaging.version (only read when flash is on), tqdm (identity), ml_collections.ConfigDict
+#     (attribute access over the YAML's dicts), scipy.signal.windows.hamming → numpy.hamming (the same
+#     symmetric window), common_separator / spec_utils (demix reads neither for a RoFormer model whose
+#     output has the input's length).
+# The upstream source is imported from PYTHONPATH, never copied.
+import ast
+import json
+import os
+import subprocess
+import sys
+import types
+import typing
+
+import numpy as np
+import torch
+import yaml
+
+LIBROSA_GIT = "/work/.mirror/librosa+librosa/repo"
+LIBROSA_TAG = "0.10.2"
+FORK = "/work/upstream/python-audio-separator/audio_separator"
+
+
+def librosa_source(path, names):
+    text = subprocess.check_output(["git", f"--git-dir={LIBROSA_GIT}", "show", f"{LIBROSA_TAG}:{path}"]).decode()
+    tree = ast.parse(text)
+    out = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in names:
+            node.decorator_list = []
+            out.append(ast.unparse(node))
+    return "\n\n".join(out)
+
+
+def install_stubs():
+    scope = {"np": np, "Optional": typing.Optional, "Union": typing.Union, "Literal": typing.Literal, "DTypeLike": object, "Any": typing.Any, "ParameterError": ValueError, "warnings": __import__("warnings"), "overload": typing.overload}
+    scope.update({k: typing.Any for k in ["_FloatLike_co", "_ScalarOrSequence", "_SequenceLike", "_IterableLike"]})
+    code = librosa_source("librosa/core/convert.py", {"fft_frequencies", "mel_frequencies", "hz_to_mel", "mel_to_hz"})
+    code += "\n\n" + librosa_source("librosa/filters.py", {"mel"})
+    exec(compile("from __future__ import annotations\n" + code, "librosa-0.10.2-excerpt", "exec"), scope)
+    librosa = types.ModuleType("librosa")
+    filters = types.ModuleType("librosa.filters")
+    filters.mel = scope["mel"]
+    librosa.filters = filters
+    sys.modules["librosa"] = librosa
+    sys.modules["librosa.filters"] = filters
+
+    beartype = types.ModuleType("beartype")
+    beartype.beartype = lambda f: f
+    beartype.typing = typing
+    sys.modules["beartype"] = beartype
+    sys.modules["beartype.typing"] = typing
+
+    packaging = types.ModuleType("packaging")
+    version = types.ModuleType("packaging.version")
+    version.parse = lambda v: tuple(int(p) for p in v.split("+")[0].split(".")[:3])
+    packaging.version = version
+    sys.modules["packaging"] = packaging
+    sys.modules["packaging.version"] = version
+
+    tqdm = types.ModuleType("tqdm")
+    tqdm.tqdm = lambda it, *a, **k: it
+    sys.modules["tqdm"] = tqdm
+
+    class ConfigDict(dict):
+        def __init__(self, value):
+            super().__init__({k: ConfigDict(v) if isinstance(v, dict) else v for k, v in value.items()})
+
+        def __getattr__(self, key):
+            return self[key]
+
+    ml = types.ModuleType("ml_collections")
+    ml.ConfigDict = ConfigDict
+    sys.modules["ml_collections"] = ml
+
+    scipy = types.ModuleType("scipy")
+    signal = types.ModuleType("scipy.signal")
+    windows = types.ModuleType("scipy.signal.windows")
+    windows.hamming = np.hamming
+    signal.windows = windows
+    scipy.signal = signal
+    sys.modules.update({"scipy": scipy, "scipy.signal": signal, "scipy.signal.windows": windows})
+
+    # The fork's packages without their __init__ (which imports the whole Separator and its I/O stack).
+    for name, path in [("audio_separator", FORK), ("audio_separator.separator", f"{FORK}/separator")]:
+        module = types.ModuleType(name)
+        module.__path__ = [path]
+        sys.modules[name] = module
+    common = types.ModuleType("audio_separator.separator.common_separator")
+
+    class CommonSeparator:
+        pass
+
+    common.CommonSeparator = CommonSeparator
+    sys.modules[common.__name__] = common
+    spec_utils = types.ModuleType("audio_separator.separator.uvr_lib_v5.spec_utils")
+    sys.modules[spec_utils.__name__] = spec_utils
+
+
+CONFIG_YAML = """audio:
+  chunk_size: 1024
+  dim_f: 64
+  dim_t: 33
+  hop_length: 32
+  n_fft: 128
+  num_channels: 2
+  sample_rate: 44100
+  min_mean_abs: 0.000
+
+model:
+  dim: 8
+  depth: 2
+  stereo: true
+  num_stems: 1
+  time_transformer_depth: 1
+  freq_transformer_depth: 1
+  num_bands: 8
+  dim_head: 4
+  heads: 2
+  attn_dropout: 0.1
+  ff_dropout: 0.1
+  flash_attn: false
+  dim_freqs_in: 65
+  sample_rate: 44100
+  stft_n_fft: 128
+  stft_hop_length: 32
+  stft_win_length: 128
+  stft_normalized: False
+  mask_estimator_depth: 2
+  multi_stft_resolution_loss_weight: 1.0
+  multi_stft_resolutions_window_sizes: !!python/tuple
+  - 128
+  - 64
+  multi_stft_hop_size: 147
+  multi_stft_normalized: False
+
+training:
+  batch_size: 1
+  instruments:
+  - vocals
+  - other
+  target_instrument: vocals
+
+inference:
+  batch_size: 1
+  dim_t: 33
+  num_overlap: 2
+"""
+
+# The fork's overlap is in seconds (default 8); at the tiny chunk (1024 samples) a step of 441 samples.
+OVERLAP_SECONDS = 0.01
+SONG_SAMPLES = 3000
+
+
+def main(out_dir):
+    install_stubs()
+    from audio_separator.separator.architectures.mdxc_separator import MDXCSeparator
+    from audio_separator.separator.uvr_lib_v5.mel_band_roformer import MelBandRoformer
+
+    os.makedirs(out_dir, exist_ok=True)
+    torch.manual_seed(1234)
+    np.random.seed(1234)
+    yaml_path = os.path.join(out_dir, "model_mel_band_roformer_tiny.yaml")
+    with open(yaml_path, "w") as f:
+        f.write(CONFIG_YAML)
+    model_data = yaml.load(open(yaml_path), Loader=yaml.FullLoader)
+    model = MelBandRoformer(**model_data["model"]).eval()
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith("gamma"):
+                p.copy_(1 + 0.2 * torch.randn_like(p))
+            elif name.endswith("freqs"):
+                pass
+            else:
+                p.copy_(torch.randn_like(p) * (0.5 / max(1, p.shape[-1]) ** 0.5) if p.ndim > 1 else torch.randn_like(p) * 0.1)
+    ckpt_path = os.path.join(out_dir, "model_mel_band_roformer_tiny.ckpt")
+    torch.save(model.state_dict(), ckpt_path)
+
+    # Reload exactly as the fork does, then run its demix.
+    model_data["is_roformer"] = True
+    separator = object.__new__(MDXCSeparator)
+    separator.model_data = model_data
+    separator.model_path = ckpt_path
+    separator.torch_device = torch.device("cpu")
+    separator.pitch_shift = 0
+    separator.override_model_segment_size = False
+    separator.segment_size = 256
+    separator.overlap = OVERLAP_SECONDS
+    separator.is_roformer = True
+    separator.is_vocal_main_target = model_data["training"]["target_instrument"] == "Vocals"
+
+    class Quiet:
+        def debug(self, *a):
+            pass
+
+        info = error = debug
+
+    separator.logger = Quiet()
+    separator.load_model()
+
+    t = np.arange(SONG_SAMPLES) / 44100
+    rng = np.random.default_rng(7)
+    mix = np.stack([0.4 * np.sin(2 * np.pi * 440 * t) + 0.1 * rng.standard_normal(SONG_SAMPLES), 0.3 * np.sin(2 * np.pi * 660 * t + 1) + 0.1 * rng.standard_normal(SONG_SAMPLES)]).astype(np.float32)
+    vocals = separator.demix(mix)
+    assert vocals.shape == mix.shape, vocals.shape
+
+    chunk = model_data["audio"]["hop_length"] * (model_data["inference"]["dim_t"] - 1)
+    masks = []
+    hook = model.mask_estimators[0].register_forward_hook(lambda m, i, o: masks.append(o.detach().numpy()))
+    model.load_state_dict(torch.load(ckpt_path, map_location="cpu"))
+    with torch.no_grad():
+        chunk_vocals = model(torch.from_numpy(mix[:, :chunk]).unsqueeze(0))[0].numpy()
+    hook.remove()
+
+    mix.astype("<f4").tofile(os.path.join(out_dir, "mix.f32"))
+    vocals.astype("<f4").tofile(os.path.join(out_dir, "vocals.f32"))
+    chunk_vocals.astype("<f4").tofile(os.path.join(out_dir, "chunk-vocals.f32"))
+    masks[0].astype("<f4").tofile(os.path.join(out_dir, "chunk-masks.f32"))
+    golden = {
+        "upstream": "python-audio-separator fork (AutoSing's pin), uvr_lib_v5/mel_band_roformer.py + architectures/mdxc_separator.py demix; librosa 0.10.2 filters.mel; rotary-embedding-torch 0.6.5",
+        "overlapSeconds": OVERLAP_SECONDS,
+        "chunkSize": chunk,
+        "songSamples": SONG_SAMPLES,
+        "freqIndices": model.freq_indices.tolist(),
+        "numBandsPerFreq": model.num_bands_per_freq.tolist(),
+        "numFreqsPerBand": model.num_freqs_per_band.tolist(),
+        "chunkMasksShape": list(masks[0].shape),
+        "chunkVocalsShape": list(chunk_vocals.shape),
+    }
+    with open(os.path.join(out_dir, "golden.json"), "w") as f:
+        json.dump(golden, f)
+        f.write("\n")
+    print("masks", masks[0].shape, "vocals", vocals.shape, "chunk", chunk, "ckpt bytes", os.path.getsize(ckpt_path))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,179 @@
+import { OnnxEmitter } from "@autosing/nn";
+
+import type { MelBandLayout } from "./band-layout.js";
+import type { MelBandRoformerConfig } from "./config.js";
+import type { RoformerWeights } from "./weights.js";
+
+/** Tensor names of the separator graph (the contract with @autosing/separation's RoFormer adapter). */
+export const ROFORMER_GRAPH_NAMES = {
+  /** float32 [batch, bins·channels, frames, 2]: the STFT, stereo merged into rows `(f s)`, (re, im) last. */
+  input: "stft",
+  /** float32 [batch, stems, frames, Σ 2·channels·bins]: each band's complex mask (upstream's `masks` before averaging). */
+  output: "masks",
+} as const;
+
+/**
+ * Emits MelBandRoformer's network from the band gather to the mask estimators (mel_band_roformer.py
+ * `forward` between the STFT and the scatter-average, which the adapter does with the iSTFT).
+ * Port notes: RMSNorm's √dim·γ is folded into the linear that follows it; attention's 1/√dim_head
+ * and rotary's rotate_half (a signed permutation within each interleaved pair) are folded into
+ * extra columns of to_qkv, so q·cos + (q R)·sin needs no reshuffle at run time; the rotary angles
+ * are position × the checkpoint's `rotary_embed.freqs`, computed in the graph for any length.
+ */
+export class MelBandRoformerEmitter extends OnnxEmitter {
+  constructor(
+    private readonly modelConfig: MelBandRoformerConfig,
+    private readonly layout: MelBandLayout,
+    private readonly roformerWeights: RoformerWeights,
+  ) {
+    super("mel_band_roformer", new Map());
+  }
+
+  override weight(name: string): { data: Float32Array; shape: number[] } {
+    return this.roformerWeights.read(name);
+  }
+
+  override hasWeight(name: string): boolean {
+    return this.roformerWeights.has(name);
+  }
+
+  emit(): this {
+    const rows = this.layout.channels * (this.modelConfig.stft_n_fft / 2 + 1);
+    const stft = this.graph.addInput(ROFORMER_GRAPH_NAMES.input, "float32", ["batch", rows, "frames", 2]);
+    const indices = this.graph.addInt64Initializer("freq_indices", Array.from(this.layout.freqIndices), [this.layout.freqIndices.length]);
+    const gathered = this.op("Gather", [stft, indices], { axis: 1 });
+    const bands = this.op("Reshape", [this.op("Transpose", [gathered], { perm: [0, 2, 1, 3] }), this.int64([0, 0, -1])]);
+    let x = this.bandSplit(bands);
+    for (let d = 0; d < this.modelConfig.depth; d++) {
+      const perm = { perm: [0, 2, 1, 3] };
+      x = this.op("Transpose", [this.transformer(this.op("Transpose", [x], perm), `layers.${d}.0`, this.modelConfig.time_transformer_depth)], perm);
+      x = this.transformer(x, `layers.${d}.1`, this.modelConfig.freq_transformer_depth);
+    }
+    const stems = Array.from({ length: this.modelConfig.num_stems }, (_, s) => this.op("Unsqueeze", [this.maskEstimator(x, s), this.int64([1])]));
+    const masks = stems.length === 1 ? stems[0]! : this.op("Concat", stems, { axis: 1 });
+    this.output(masks, ROFORMER_GRAPH_NAMES.output, ["batch", this.modelConfig.num_stems, "frames", this.layout.bandInputs.reduce((a, b) => a + b, 0)]);
+    return this;
+  }
+
+  /** F.normalize over the last axis: x / max(‖x‖₂, 1e-12). */
+  private normalize(x: string): string {
+    return this.op("Div", [x, this.op("Max", [this.op("ReduceL2", [x], { axes: [-1], keepdims: 1 }), this.scalar(1e-12)])]);
+  }
+
+  /** A [out, in] linear weight as MatMul's [in, out], row i of the input scaled by `inputScale[i]` (a folded RMSNorm). */
+  private linearWeight(key: string, inputScale?: Float32Array, columns?: (w: Float32Array, out: number, inputs: number) => Float32Array): string {
+    const { data, shape } = this.weight(key);
+    const [out, inputs] = shape as [number, number];
+    const source = columns ? columns(data, out, inputs) : data;
+    const rows = source.length / inputs;
+    const t = new Float32Array(source.length);
+    for (let o = 0; o < rows; o++) for (let i = 0; i < inputs; i++) t[i * rows + o] = source[o * inputs + i]! * (inputScale ? inputScale[i]! : 1);
+    return this.constant(key, t, [inputs, rows]);
+  }
+
+  /** √dim·γ of an RMSNorm, to fold into the next linear. */
+  private rmsScale(key: string): Float32Array {
+    const gamma = this.weight(key).data;
+    const scale = Math.sqrt(gamma.length);
+    return gamma.map((g) => g * scale);
+  }
+
+  private biasedLinear(x: string, prefix: string, inputScale?: Float32Array): string {
+    const product = this.op("MatMul", [x, this.linearWeight(`${prefix}.weight`, inputScale)]);
+    const bias = this.weight(`${prefix}.bias`);
+    return this.op("Add", [product, this.constant(`${prefix}.bias`, bias.data, bias.shape)]);
+  }
+
+  /** BandSplit: per band RMSNorm + Linear(inputs → dim), stacked on a new band axis: [B, T, bands, dim]. */
+  private bandSplit(x: string): string {
+    const parts = this.opMulti("Split", [x, this.int64(this.layout.bandInputs)], this.layout.bandInputs.length, { axis: -1 });
+    const features = parts.map((part, b) => {
+      const prefix = `band_split.to_features.${b}`;
+      const y = this.biasedLinear(this.normalize(part), `${prefix}.1`, this.rmsScale(`${prefix}.0.gamma`));
+      return this.op("Unsqueeze", [y, this.int64([2])]);
+    });
+    return this.op("Concat", features, { axis: 2 });
+  }
+
+  /** Transformer over the second-to-last axis of x [B, P, n, dim]; ends with its RMSNorm. */
+  private transformer(x: string, prefix: string, depth: number): string {
+    let y = x;
+    for (let l = 0; l < depth; l++) {
+      y = this.op("Add", [this.attention(y, `${prefix}.layers.${l}.0`), y]);
+      const ff = `${prefix}.layers.${l}.1.net`;
+      const hidden = this.gelu(this.biasedLinear(this.normalize(y), `${ff}.1`, this.rmsScale(`${ff}.0.gamma`)));
+      y = this.op("Add", [this.biasedLinear(hidden, `${ff}.4`), y]);
+    }
+    const scale = this.rmsScale(`${prefix}.norm.gamma`);
+    return this.op("Mul", [this.normalize(y), this.constant(`${prefix}.norm.scale`, scale, [scale.length])]);
+  }
+
+  /** cos and sin [n, dim_head] of position × freqs, each frequency repeated for its interleaved pair. */
+  private rotaryTables(x: string, freqsKey: string): { cos: string; sin: string } {
+    const freqs = this.weight(freqsKey).data;
+    const pairs = new Float32Array(2 * freqs.length);
+    freqs.forEach((f, i) => pairs.fill(f, 2 * i, 2 * i + 2));
+    const positions = this.op("Cast", [this.range(this.dimension(x, 2))], { to: 1 });
+    const angles = this.op("Mul", [this.op("Unsqueeze", [positions, this.int64([1])]), this.constant(`${freqsKey}.pairs`, pairs, [1, pairs.length])]);
+    return { cos: this.op("Cos", [angles]), sin: this.op("Sin", [angles]) };
+  }
+
+  /** Gated attention with rotary positions (mel_band_roformer.py `Attention`, the non-flash `Attend`). */
+  private attention(x: string, prefix: string): string {
+    const { heads, dim_head: dh } = this.modelConfig;
+    const inner = heads * dh;
+    const normScale = this.rmsScale(`${prefix}.norm.gamma`);
+    const scale = 1 / Math.sqrt(dh);
+    // Columns: q·s, rotate_half(q)·s, k, rotate_half(k), v — rotate_half maps pair (a, b) to (−b, a).
+    const qkvWeight = this.linearWeight(`${prefix}.to_qkv.weight`, normScale, (w, _out, inputs) => {
+      const result = new Float32Array(5 * inner * inputs);
+      const row = (r: number): Float32Array => w.subarray(r * inputs, (r + 1) * inputs);
+      for (let r = 0; r < inner; r++) {
+        const partner = r % 2 === 0 ? r + 1 : r - 1;
+        const sign = r % 2 === 0 ? -1 : 1;
+        for (let i = 0; i < inputs; i++) {
+          result[r * inputs + i] = row(r)[i]! * scale;
+          result[(inner + r) * inputs + i] = sign * row(partner)[i]! * scale;
+          result[(2 * inner + r) * inputs + i] = row(inner + r)[i]!;
+          result[(3 * inner + r) * inputs + i] = sign * row(inner + partner)[i]!;
+          result[(4 * inner + r) * inputs + i] = row(2 * inner + r)[i]!;
+        }
+      }
+      return result;
+    });
+    const normalized = this.normalize(x);
+    const qkv = this.op("Reshape", [this.op("MatMul", [normalized, qkvWeight]), this.int64([0, 0, 0, 5 * heads, dh])]);
+    const [q, qHalf, k, kHalf, v] = this.opMulti("Split", [this.op("Transpose", [qkv], { perm: [0, 1, 3, 2, 4] }), this.int64([heads, heads, heads, heads, heads])], 5, { axis: 2 }) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const { cos, sin } = this.rotaryTables(x, `${prefix}.rotary_embed.freqs`);
+    const rotate = (t: string, half: string): string => this.op("Add", [this.op("Mul", [t, cos]), this.op("Mul", [half, sin])]);
+    const scores = this.op("MatMul", [rotate(q, qHalf), this.op("Transpose", [rotate(k, kHalf)], { perm: [0, 1, 2, 4, 3] })]);
+    const attended = this.op("MatMul", [this.op("Softmax", [scores], { axis: -1 }), v]);
+    const gates = this.op("Sigmoid", [this.biasedLinear(normalized, `${prefix}.to_gates`, normScale)]);
+    const gated = this.op("Mul", [attended, this.op("Unsqueeze", [this.op("Transpose", [gates], { perm: [0, 1, 3, 2] }), this.int64([4])])]);
+    const merged = this.op("Reshape", [this.op("Transpose", [gated], { perm: [0, 1, 3, 2, 4] }), this.int64([0, 0, 0, -1])]);
+    return this.op("MatMul", [merged, this.linearWeight(`${prefix}.to_out.0.weight`)]);
+  }
+
+  /** MaskEstimator: per band MLP (Tanh between linears) then GLU, bands concatenated: [B, T, Σ inputs]. */
+  private maskEstimator(x: string, stem: number): string {
+    const count = this.layout.bandInputs.length;
+    const bands = this.opMulti("Split", [x, this.int64(Array<number>(count).fill(1))], count, { axis: 2 });
+    const outs = bands.map((band, b) => {
+      let y = this.op("Squeeze", [band, this.int64([2])]);
+      const layers = this.modelConfig.mask_estimator_depth + 1;
+      for (let i = 0; i < layers; i++) {
+        y = this.biasedLinear(y, `mask_estimators.${stem}.to_freqs.${b}.0.${2 * i}`);
+        if (i + 1 < layers) y = this.op("Tanh", [y]);
+      }
+      const [value, gate] = this.opMulti("Split", [y, this.int64([this.layout.bandInputs[b]!, this.layout.bandInputs[b]!])], 2, { axis: -1 }) as [string, string];
+      return this.op("Mul", [value, this.op("Sigmoid", [gate])]);
+    });
+    return this.op("Concat", outs, { axis: -1 });
+  }
+}

@@ -1,0 +1,110 @@
+// Bad input to the separator importer and adapter: a pickle with unknown globals, a YAML that does
+// not match the weights (missing, extra or reshaped tensors), a BS-RoFormer or broken YAML; and
+// songs the 44.1 kHz stereo model is given: mono and 8 kHz (converted), 0.2 s (padded to a chunk).
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { loadRoformerSeparator } from "@autosing/separation";
+import { describe, expect, it } from "vitest";
+
+import { PretrainedSourceError, SEPARATOR_IMPORTER } from "../src/index.js";
+import { channelsOf, readF32, relativeError, separatorGolden as golden, tinyCheckpoint, tinyYaml } from "./separator-helpers.js";
+import { fixtures as checkpointFixtures } from "./upstream-checkpoints-helpers.js";
+
+async function failedImport(sources: string[]): Promise<PretrainedSourceError> {
+  const outputDir = mkdtempSync(join(tmpdir(), "separator-bad-"));
+  let caught: unknown;
+  try {
+    await SEPARATOR_IMPORTER.run(sources, {}, { outputDir, log: () => undefined });
+  } catch (error) {
+    caught = error;
+  }
+  expect(PretrainedSourceError.isInstance(caught)).toBe(true);
+  expect(readdirSync(outputDir)).toEqual([]);
+  return caught as PretrainedSourceError;
+}
+
+/** The tiny YAML with `edit` applied, in a fresh folder. */
+function yamlWith(edit: (text: string) => string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "separator-yaml-")), "model_mel_band_roformer_tiny.yaml");
+  writeFileSync(path, edit(readFileSync(tinyYaml, "utf8")));
+  return path;
+}
+
+describe("separator import: bad input", () => {
+  it("a checkpoint with an unknown pickle global is refused by name, never run", async () => {
+    const error = await failedImport([join(checkpointFixtures, "bad-system-tensor.model"), tinyYaml]);
+    expect(error.message).toMatch(/unknown global posix\.system/);
+  });
+
+  it.each([
+    ["a deeper model", (t: string) => t.replace("depth: 2\n", "depth: 3\n"), "layers.2.0.layers.0.0.rotary_embed.freqs", /is missing; .* does not describe this checkpoint/],
+    ["a shallower model", (t: string) => t.replace("depth: 2\n", "depth: 1\n"), "layers.1.0.layers.0.0.rotary_embed.freqs", /is not a tensor of the network the YAML describes/],
+    ["another width", (t: string) => t.replace("dim: 8\n", "dim: 12\n"), "layers.0.0.layers.0.0.norm.gamma", /has shape \[8\], expected \[12\]/],
+  ])("a YAML of %s names the key", async (_what, edit, key, detail) => {
+    const error = await failedImport([tinyCheckpoint, yamlWith(edit)]);
+    expect(error.source).toBe(tinyCheckpoint);
+    expect(error.key).toBe(key);
+    expect(error.detail).toMatch(detail);
+  });
+
+  it("a BS-RoFormer YAML, a YAML without a model block and a lone checkpoint say what is wrong", async () => {
+    const bs = await failedImport([tinyCheckpoint, yamlWith((t) => t.replace("  num_bands: 8\n", "  freqs_per_bands: !!python/tuple\n  - 65\n"))]);
+    expect(bs.detail).toMatch(/BS-RoFormer/);
+    const broken = await failedImport([tinyCheckpoint, yamlWith((t) => t.replace(/^model:[\s\S]*?^training:/m, "training:"))]);
+    expect(broken.detail).toMatch(/not a RoFormer config: model/);
+    const lone = await failedImport([tinyCheckpoint]);
+    expect(lone.detail).toMatch(/the checkpoint and its YAML config/);
+  });
+});
+
+describe("RoFormer adapter: songs a 44.1 kHz stereo model is given", () => {
+  const mix = channelsOf(readF32("mix.f32"), 2);
+
+  async function imported(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), "separator-adapter-"));
+    const source = mkdtempSync(join(tmpdir(), "separator-source-"));
+    copyFileSync(tinyCheckpoint, join(source, "model.ckpt"));
+    copyFileSync(tinyYaml, join(source, "model.yaml"));
+    await SEPARATOR_IMPORTER.run([source], {}, { outputDir: dir, log: () => undefined });
+    return dir;
+  }
+
+  it("mono and 8 kHz songs are converted and come back in their own shape; stems sum to the mix", async () => {
+    const separator = await loadRoformerSeparator(await imported(), { overlapSeconds: golden.overlapSeconds });
+    try {
+      for (const audio of [
+        { sampleRate: 44_100, channels: [mix[0]!] },
+        { sampleRate: 8_000, channels: mix.map((c) => c.slice(0, 800)) },
+      ]) {
+        const { vocals, instrumental } = await separator.separate({ id: "s_at_0", audio });
+        expect(vocals.sampleRate).toBe(audio.sampleRate);
+        expect(vocals.channels.map((c) => c.length)).toEqual(audio.channels.map((c) => c.length));
+        const sum = vocals.channels.map((c, ch) => c.map((v, i) => v + instrumental.channels[ch]![i]!));
+        expect(relativeError(sum, audio.channels)).toBeLessThan(1e-6);
+        expect(vocals.channels.every((c) => c.some((v) => v !== 0))).toBe(true);
+      }
+    } finally {
+      await separator.dispose();
+    }
+  });
+
+  it("a song shorter than one chunk (200 of the tiny model's 1024 samples, as 0.2 s is of the real 8 s chunk) is padded, where upstream breaks", async () => {
+    const separator = await loadRoformerSeparator(await imported(), { overlapSeconds: golden.overlapSeconds });
+    try {
+      const short = mix.map((c) => c.slice(0, 200));
+      const padded = mix.map((c) => {
+        const out = new Float32Array(golden.chunkSize);
+        out.set(c.subarray(0, 200));
+        return out;
+      });
+      const { vocals } = await separator.separate({ id: "s_at_0", audio: { sampleRate: 44_100, channels: short } });
+      const whole = await separator.separate({ id: "s_at_0", audio: { sampleRate: 44_100, channels: padded } });
+      expect(vocals.channels.map((c) => c.length)).toEqual([200, 200]);
+      vocals.channels.forEach((c, ch) => expect(Array.from(c)).toEqual(Array.from(whole.vocals.channels[ch]!.subarray(0, 200))));
+    } finally {
+      await separator.dispose();
+    }
+  });
+});

@@ -1,0 +1,81 @@
+// The separator importer against upstream itself: the band layout librosa's mel filters give,
+// the network's masks on one chunk, one chunk separated, and the whole input through the fork's
+// MDXCSeparator.demix (chunks, Hamming overlap-add, the end-aligned last chunk) within 1e-4.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { hannWindow, stft } from "@autosing/audio-codec";
+import { float32Tensor, openOnnxSession } from "@autosing/onnx";
+import { ROFORMER_MODEL_FILE, type RoformerModelFile, loadRoformerSeparator } from "@autosing/separation";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { SEPARATOR_IMPORTER } from "../src/index.js";
+import { channelsOf, readF32, relativeError, separatorGolden as golden, tinyCheckpoint, tinyYaml } from "./separator-helpers.js";
+
+const SAMPLE_RATE = 44_100;
+let dir = "";
+let facts: RoformerModelFile;
+const mix = channelsOf(readF32("mix.f32"), 2);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "separator-golden-"));
+  const imported = await SEPARATOR_IMPORTER.run([tinyCheckpoint, tinyYaml], {}, { outputDir: dir, log: () => undefined });
+  expect(imported.files).toEqual({ separator: "separator.onnx", facts: ROFORMER_MODEL_FILE, separatorData: "separator.onnx.data" });
+  facts = JSON.parse(readFileSync(join(dir, ROFORMER_MODEL_FILE), "utf8")) as RoformerModelFile;
+});
+
+describe("Mel-Band RoFormer import (golden, upstream MelBandRoformer + MDXCSeparator.demix)", () => {
+  it("derives upstream's band layout from the Slaney mel filters", () => {
+    expect(facts.freqIndices).toEqual(golden.freqIndices);
+    expect(facts.bandsPerFreq).toEqual(golden.numBandsPerFreq);
+    expect(facts).toMatchObject({ kind: "mel-band-roformer", sampleRate: SAMPLE_RATE, channels: 2, nFft: 128, hopLength: 32, dimT: 33, stems: ["vocals"] });
+  });
+
+  it("the graph's masks on the first chunk match upstream's mask estimator", async () => {
+    const frames = facts.dimT;
+    const rows = 2 * (facts.nFft / 2 + 1);
+    const input = new Float32Array(rows * frames * 2);
+    mix.forEach((channel, s) => {
+      const spec = stft(channel.subarray(0, golden.chunkSize), { nFft: facts.nFft, hopLength: facts.hopLength, window: hannWindow(facts.nFft) });
+      for (let f = 0; f < spec.nFreq; f++) {
+        for (let t = 0; t < frames; t++) {
+          input[((f * 2 + s) * frames + t) * 2] = spec.re[f * frames + t]!;
+          input[((f * 2 + s) * frames + t) * 2 + 1] = spec.im[f * frames + t]!;
+        }
+      }
+    });
+    const session = await openOnnxSession(join(dir, "separator.onnx"));
+    try {
+      const out = (await session.run({ stft: float32Tensor(input, [1, rows, frames, 2]) }))["masks"]!;
+      expect(out.dims).toEqual([1, 1, ...golden.chunkMasksShape.slice(1)]);
+      expect(relativeError([out.data as Float32Array], [readF32("chunk-masks.f32")])).toBeLessThan(1e-4);
+    } finally {
+      await session.release();
+    }
+  });
+
+  it("separates one chunk as upstream's forward does", async () => {
+    const separator = await loadRoformerSeparator(dir, { overlapSeconds: golden.overlapSeconds });
+    try {
+      const audio = { sampleRate: SAMPLE_RATE, channels: mix.map((c) => c.slice(0, golden.chunkSize)) };
+      const { vocals } = await separator.separate({ id: "song_at_0", audio });
+      expect(relativeError(vocals.channels, channelsOf(readF32("chunk-vocals.f32"), 2))).toBeLessThan(1e-4);
+    } finally {
+      await separator.dispose();
+    }
+  });
+
+  it("separates a song longer than two chunks as the fork's demix does; instrumental = mix − vocals", async () => {
+    const separator = await loadRoformerSeparator(dir, { overlapSeconds: golden.overlapSeconds });
+    try {
+      const { vocals, instrumental } = await separator.separate({ id: "song_at_0", audio: { sampleRate: SAMPLE_RATE, channels: mix } });
+      expect(vocals.channels.map((c) => c.length)).toEqual([golden.songSamples, golden.songSamples]);
+      expect(relativeError(vocals.channels, channelsOf(readF32("vocals.f32"), 2))).toBeLessThan(1e-4);
+      const sum = instrumental.channels.map((c, ch) => c.map((v, i) => v + vocals.channels[ch]![i]!));
+      expect(relativeError(sum, mix)).toBeLessThan(1e-6);
+    } finally {
+      await separator.dispose();
+    }
+  });
+});

@@ -1,0 +1,45 @@
+// Shared by the separator tests: the golden fixtures of scripts/golden/mel_band_roformer.py.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const separatorFixtures = join(fileURLToPath(new URL(".", import.meta.url)), "__fixtures__", "mel-band-roformer");
+export const tinyCheckpoint = join(separatorFixtures, "model_mel_band_roformer_tiny.ckpt");
+export const tinyYaml = join(separatorFixtures, "model_mel_band_roformer_tiny.yaml");
+
+export interface SeparatorGolden {
+  readonly overlapSeconds: number;
+  readonly chunkSize: number;
+  readonly songSamples: number;
+  readonly freqIndices: number[];
+  readonly numBandsPerFreq: number[];
+  readonly numFreqsPerBand: number[];
+  readonly chunkMasksShape: number[];
+  readonly chunkVocalsShape: number[];
+}
+
+export const separatorGolden = JSON.parse(readFileSync(join(separatorFixtures, "golden.json"), "utf8")) as SeparatorGolden;
+
+export function readF32(name: string): Float32Array {
+  const bytes = readFileSync(join(separatorFixtures, name));
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/** A [channels, length] row-major array as channels. */
+export function channelsOf(data: Float32Array, channels: number): Float32Array[] {
+  const length = data.length / channels;
+  return Array.from({ length: channels }, (_, c) => data.slice(c * length, (c + 1) * length));
+}
+
+/** max |a − b| / max |b|: the error relative to the reference's scale. */
+export function relativeError(actual: readonly Float32Array[], expected: readonly Float32Array[]): number {
+  let diff = 0;
+  let scale = 0;
+  expected.forEach((channel, c) => {
+    channel.forEach((v, i) => {
+      diff = Math.max(diff, Math.abs(actual[c]![i]! - v));
+      scale = Math.max(scale, Math.abs(v));
+    });
+  });
+  return diff / scale;
+}
