@@ -10,7 +10,7 @@
 // Run: pnpm --filter @autosing/pretrained bench [-- --repeats 3 --threads 2 --python /usr/bin/python3]
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { Mulberry32 } from "@autosing/base";
@@ -18,22 +18,14 @@ import { loadBnWhisperOnnx } from "@autosing/semantic-tokens";
 
 import { BN_WHISPER_IMPORTER } from "../src/index.js";
 import { writeBenchSources } from "./bn-whisper-weights.js";
+import { benchOption, benchPython, benchThreads, median, mib, peakRss } from "./bench-options.js";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? (args[index + 1] ?? fallback) : fallback;
-};
-const repeats = Number(option("repeats", "3"));
-/** Threads for both engines (onnxruntime intra-op, torch.set_num_threads); default all cores. */
-const threads = Number(option("threads", "0")) || availableParallelism();
-const python = option("python", "/usr/bin/python3");
+const repeats = Number(benchOption("repeats", "3"));
+const threads = benchThreads;
+const python = benchPython;
 const SECONDS = 30;
 const RATE = 16000;
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
 /** 30 s of a seeded singing-like test signal: a vibrato tone with harmonics, a chirp, noise. */
 function testSignal(): Float32Array {

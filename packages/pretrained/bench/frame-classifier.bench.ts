@@ -10,7 +10,7 @@
 // Run: pnpm --filter @autosing/pretrained bench [-- --repeats 3 --threads 2 --python /usr/bin/python3 --wav2vec2 <dir>]
 import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { Mulberry32 } from "@autosing/base";
@@ -18,22 +18,15 @@ import { float32Tensor, openOnnxSession } from "@autosing/onnx";
 import { writeSafetensors } from "@autosing/safetensors";
 
 import { FRAME_CLASSIFIER_IMPORTER, parseWav2Vec2Config, wav2vec2Shapes } from "../src/index.js";
+import { benchOption, benchPython, benchThreads, median, mib, peakRss } from "./bench-options.js";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? (args[index + 1] ?? fallback) : fallback;
-};
-const repeats = Number(option("repeats", "3"));
-const threads = Number(option("threads", "0")) || availableParallelism();
-const python = option("python", "/usr/bin/python3");
-const wav2vec2 = option("wav2vec2", "/tmp/hf/whl/transformers/models/wav2vec2");
+const repeats = Number(benchOption("repeats", "3"));
+const threads = benchThreads;
+const python = benchPython;
+const wav2vec2 = benchOption("wav2vec2", "/tmp/hf/whl/transformers/models/wav2vec2");
 const SECONDS = 30;
 const RATE = 16000;
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
 /** Wav2Vec2Config for facebook/wav2vec2-base with a 42-class CTC head (what fc_model.py loads). */
 const CONFIG = { model_type: "wav2vec2", vocab_size: 42, architectures: ["Wav2Vec2ForFrameClassification"], mask_time_prob: 0.05 };

@@ -9,22 +9,18 @@
 //   node --import tsx bench/separator.bench.ts [--seconds 8 --threads 2 --python /usr/bin/python3]
 import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { Mulberry32 } from "@autosing/base";
 import { loadRoformerSeparator } from "@autosing/separation";
 
 import { SEPARATOR_IMPORTER } from "../src/index.js";
+import { benchOption, benchPython, benchThreads } from "./bench-options.js";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string): string => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? (args[index + 1] ?? fallback) : fallback;
-};
-const seconds = Number(option("seconds", "8"));
-const threads = Number(option("threads", "0")) || availableParallelism();
-const python = option("python", "/usr/bin/python3");
+const seconds = Number(benchOption("seconds", "8"));
+const threads = benchThreads;
+const python = benchPython;
 const RATE = 44_100;
 const root = new URL("..", import.meta.url).pathname;
 const pythonPath = ["/work/upstream/python-audio-separator", "/work/upstream/rotary-embedding-torch-0.6.5", "/work/upstream/einops-0.8.0"].join(":");
