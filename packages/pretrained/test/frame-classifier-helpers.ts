@@ -1,11 +1,13 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { float32Tensor, openOnnxSession } from "@autosing/onnx";
 import { type StateDict, writeSafetensors } from "@autosing/safetensors";
 
 import { FRAME_CLASSIFIER_IMPORTER, type ImportedModel, openUpstreamFile, stateDictUnder } from "../src/index.js";
+import { runImporter, scratch } from "./import-helpers.js";
+
+export { scratch };
 
 export const FIXTURES = join(import.meta.dirname, "__fixtures__", "frame-classifier");
 export type FixtureName = "stable-ctc" | "group-frame";
@@ -40,14 +42,8 @@ export function readFixture(name: FixtureName): FrameFixture {
   return { dir, input: floats(join(dir, "input.f32")), logProbabilities: out, shape: golden.logitsShape, argmax: golden.argmax };
 }
 
-export function scratch(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
 export async function importFrameClassifier(dir: string, outputDir = scratch("fc-import-")): Promise<{ outputDir: string; model: ImportedModel; log: string[] }> {
-  const log: string[] = [];
-  const model = await FRAME_CLASSIFIER_IMPORTER.run([dir], {}, { outputDir, log: (line) => log.push(line) });
-  return { outputDir, model, log };
+  return runImporter(FRAME_CLASSIFIER_IMPORTER, dir, outputDir);
 }
 
 /** The imported graph's output for `input` [1, N]: values and dims. */

@@ -1,5 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { type InferenceSession, float32Tensor, int64Tensor, openOnnxSession } from "@autosing/onnx";
@@ -7,6 +6,9 @@ import { type StateDict, readSafetensors, writeSafetensors } from "@autosing/saf
 
 import type { ImportedModel } from "../src/index.js";
 import { SNAC_IMPORTER } from "../src/index.js";
+import { runImporter, scratch } from "./import-helpers.js";
+
+export { scratch };
 
 export const FIXTURES = join(import.meta.dirname, "__fixtures__", "snac");
 
@@ -46,14 +48,8 @@ export function safetensorsDirectory(fixture: SnacFixture): string {
   return dir;
 }
 
-export function scratch(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
 export async function importSnac(dir: string, outputDir = scratch("snac-import-")): Promise<{ outputDir: string; model: ImportedModel; log: string[] }> {
-  const log: string[] = [];
-  const model = await SNAC_IMPORTER.run([dir], {}, { outputDir, log: (line) => log.push(line) });
-  return { outputDir, model, log };
+  return runImporter(SNAC_IMPORTER, dir, outputDir);
 }
 
 /** The codes per level of the imported encoder for `input` [1, 1, N]. */
