@@ -1,2 +1,13 @@
-// @autosing/server has no implementation yet (issue #10); it deliberately exports nothing.
-export {};
+// The autosing HTTP server: the API, the job queue (embedded, or BullMQ on Redis), the sing page
+// and the dataset viewer. `autosing serve` and `autosing worker` are thin wrappers over these.
+export { SERVE_DEFAULTS, parseDatasetOption } from "./serve-options.js";
+export type { ServeOptions, ServedDatasetOption } from "./serve-options.js";
+export { JOB_STATES, isFinished } from "./jobs/job.js";
+export type { JobInput, JobKind, JobProgress, JobRecord, JobState, ProcessJobInput, SingJobInput, SingReference } from "./jobs/job.js";
+export { QueueFullError, ServerError } from "./jobs/job-queue.js";
+export type { JobQueue, QueueStatus } from "./jobs/job-queue.js";
+export { runJob } from "./jobs/run-job.js";
+export type { JobContext, JobOutcome } from "./jobs/run-job.js";
+export { WarmModels } from "./jobs/warm-models.js";
+export { buildApp } from "./http/app.js";
+export type { ServerContext } from "./http/server-context.js";
