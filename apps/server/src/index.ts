@@ -11,3 +11,7 @@ export type { JobContext, JobOutcome } from "./jobs/run-job.js";
 export { WarmModels } from "./jobs/warm-models.js";
 export { buildApp } from "./http/app.js";
 export type { ServerContext } from "./http/server-context.js";
+export { createBullmqQueue } from "./jobs/bullmq-queue.js";
+export type { BullmqQueueOptions } from "./jobs/bullmq-queue.js";
+export { runQueueWorker } from "./jobs/queue-worker.js";
+export type { QueueWorkerOptions, RunningQueueWorker } from "./jobs/queue-worker.js";
