@@ -11,6 +11,11 @@ export const autosingPreset = defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     pool: "forks",
+    // One module graph per worker process, shared by the files it runs: each file used to load
+    // tfjs, onnxruntime and the CLI's whole package tree again (≈5 s per file on CI's 2 cores,
+    // most of a light file's time). Tests therefore must not mock modules (vi.mock) or leave
+    // global state behind (a test that needs a tfjs backend sets it in its own beforeAll).
+    isolate: false,
     testTimeout: 300_000,
     hookTimeout: 300_000,
     passWithNoTests: false,

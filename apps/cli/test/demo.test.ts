@@ -39,7 +39,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "autosing-cli-demo-"));
   out = join(root, "demo");
   first = await cli("demo", "--out", out, "--songs", "2", "--steps", "2", "--seed", "1");
-}, 180_000);
+}, 600_000); // the whole quick-start job; CI runs every package's suite side by side on 2 cores
 
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

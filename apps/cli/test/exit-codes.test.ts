@@ -1,6 +1,8 @@
 /**
  * The exit-code table: every kind of error, thrown by a command, ends the run with its row's
- * code through the CLI's one error path, as one stderr line without a stack (bugs excepted).
+ * code through the CLI's one error path (`reportFailure`, which `runCli` calls for whatever a
+ * command throws), as one stderr line without a stack (bugs excepted). No module is mocked, so
+ * this file can share a test worker's module graph with the others (vitest `isolate: false`).
  */
 import { readFileSync } from "node:fs";
 
@@ -10,7 +12,7 @@ import { AutosingError } from "@autosing/base";
 import { EspeakLoadError, EspeakOptionError, EspeakSynthesisError } from "@autosing/espeak";
 import { LrcParseError, ModelContractError as FrameClassifierContractError } from "@autosing/lrc-align";
 import { ModelConfigError } from "@autosing/nn";
-import { AlignmentShapeError, ParquetFileError, datasetInfo } from "@autosing/parquet-io";
+import { AlignmentShapeError, ParquetFileError } from "@autosing/parquet-io";
 import { MissingInputError, ModelRequiredError, SeparatorContractError, StepOptionError } from "@autosing/processing";
 import { InvalidSemanticAudioError, SemanticModelContractError } from "@autosing/semantic-tokens";
 import { SingInputError, SingModelError, SingOptionError } from "@autosing/sing";
@@ -25,12 +27,10 @@ import {
   ModelContractError as TrainableContractError,
   TrainerConfigError,
 } from "@autosing/trainer";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { CliError, EXIT_CODES, ExitCode, NotImplementedError, exitCodeRowOf, runCli } from "../src/index.js";
-
-// `autosing dataset info <dir>` stands for every command: its library call throws what a case gives.
-vi.mock("@autosing/parquet-io", async (importOriginal) => ({ ...(await importOriginal<Record<string, unknown>>()), datasetInfo: vi.fn() }));
+import { reportFailure } from "../src/shared/user-errors.js";
 
 function errno(code: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code });
@@ -78,12 +78,12 @@ const CASES: readonly (readonly [unknown, number])[] = [
   [new CliError("autosing train: interrupted at step 3; continue with --resume-from ckpt", ExitCode.interrupted), ExitCode.interrupted],
 ];
 
+/** What the CLI does when `autosing dataset info` (standing for every command) throws `error`. */
 async function runFailing(error: unknown): Promise<{ code: number; stdout: string; stderr: string }> {
-  vi.mocked(datasetInfo).mockRejectedValueOnce(error);
   let stdout = "";
   let stderr = "";
-  const code = await runCli(["dataset", "info", "data"], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
+  const code = reportFailure(error, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) }, "dataset info");
+  return Promise.resolve({ code, stdout, stderr });
 }
 
 describe("the exit-code table", () => {
@@ -97,6 +97,14 @@ describe("the exit-code table", () => {
       expect(stderr).toBe(CliError.isInstance(error) ? `${message}\n` : `autosing dataset info: ${message}\n`);
     },
   );
+
+  it("is the path a command's real failure takes through runCli", async () => {
+    let stderr = "";
+    const code = await runCli(["dataset", "info", "/nonexistent/autosing-dataset"], { stdout: () => {}, stderr: (t) => void (stderr += t) });
+    expect(code).toBe(ExitCode.fileSystem);
+    expect(stderr).toMatch(/^autosing dataset info: .*\/nonexistent\/autosing-dataset/);
+    expect(stderr.split("\n").filter(Boolean)).toHaveLength(1);
+  });
 
   it("prints the stack of anything else, a bug, and exits 1", async () => {
     const { code, stderr } = await runFailing(new TypeError("cannot read properties of undefined"));
