@@ -235,6 +235,8 @@ describe("autosing process --models", () => {
     const aligned = await cli("process", "align", dataset, "0", "--models", onlyTokenizer);
     expect(aligned.code).toBe(0);
     expect(aligned.stderr).toMatch(/has no phoneme frame classifier \(autosing import frame-classifier <streich\/singing_va folder>\); running as without --models: no frame classifier/);
+    const separated = await cli("process", "src_sep", dataset, "0", "--models", onlyTokenizer);
+    expect(separated.stderr).toContain(`${onlyTokenizer} has no vocal separator (autosing import separator <model .ckpt> <its .yaml>); running as without --models`);
   });
 
   it("refuses a --models directory that does not exist (exit 6) or whose models.json is broken (exit 4), naming the file", async () => {

@@ -242,6 +242,19 @@ describe("resample", () => {
     expect(20 * Math.log10(rms / (0.5 / Math.SQRT2))).toBeLessThan(-60);
   });
 
+  it("resamples input longer than libsamplerate-js's buffer the same on every call (its streamed state is not shared)", async () => {
+    // 1.1 M samples (34 s at 32 kHz): past the 1 008 000 samples libsamplerate-js takes at once.
+    const x = Float32Array.from({ length: 1_100_000 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 500 * i) / 32000));
+    const first = await resample(x, 32000, 16000, { quality: "fastest" });
+    const second = await resample(x, 32000, 16000, { quality: "fastest" });
+    expect(second.length).toBe(550_000);
+    expect(second.findIndex((v, i) => v !== first[i])).toBe(-1);
+    // And it is the tone: within 1e-3 of 0.5·sin(2π·500·t) away from the edges.
+    let worst = 0;
+    for (let i = 1000; i < 549_000; i += 997) worst = Math.max(worst, Math.abs((second[i] ?? 0) - 0.5 * Math.sin((2 * Math.PI * 500 * i) / 16000)));
+    expect(worst).toBeLessThan(1e-3);
+  });
+
   it("rejects non-positive rates and NaN samples", async () => {
     await expect(resample(new Float32Array(10), 0, 16000)).rejects.toThrow(/fromRate = 0/);
     await expect(resample(new Float32Array([0, Number.NaN]), 44100, 16000)).rejects.toThrow(/sample 1 of channel 0 is NaN/);

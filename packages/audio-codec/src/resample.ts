@@ -18,6 +18,9 @@ const converterOf = {
   fastest: libsamplerate.ConverterType.SRC_SINC_FASTEST,
 } as const;
 
+/** Samples libsamplerate-js resamples in one call (its WASM buffers); longer input is streamed. */
+const LIBSAMPLERATE_BUFFER = 1_008_000;
+
 type Converter = Awaited<ReturnType<typeof libsamplerate.create>>;
 const converters = new Map<string, Promise<Converter>>();
 
@@ -55,14 +58,28 @@ export async function resample(samples: Float32Array, fromRate: number, toRate: 
   // A NaN would smear over the whole filter length: refuse it at the source.
   assertFiniteSamples(samples, "resample input");
   if (fromRate === toRate || samples.length === 0) return samples.slice();
-  const converter = await converterFor(fromRate, toRate, options.quality ?? "medium");
   // libsamplerate's simple API drops the tail still inside its filter; feed zeros past the
   // end so exactly round(n · ratio) samples come back.
   const target = Math.round(samples.length * ratio);
   const tail = Math.ceil(512 * Math.max(1, 1 / ratio)) + 64;
   const padded = new Float32Array(samples.length + tail);
   padded.set(samples);
-  const out = converter.simple(padded);
+  const quality = options.quality ?? "medium";
+  let out: Float32Array;
+  if (Math.max(padded.length, Math.ceil(padded.length * ratio)) > LIBSAMPLERATE_BUFFER) {
+    // Past its buffer, libsamplerate-js streams the input in 0.1 s blocks through src_process,
+    // whose filter state stays in the converter: a shared one would start the next long call
+    // with the last one's tail (measured: the second 40 s song at 32 kHz came back uncorrelated
+    // with its input). A long call gets a converter of its own.
+    const fresh = await libsamplerate.create(1, fromRate, toRate, { converterType: converterOf[quality] });
+    try {
+      out = fresh.simple(padded);
+    } finally {
+      fresh.destroy();
+    }
+  } else {
+    out = (await converterFor(fromRate, toRate, quality)).simple(padded);
+  }
   const result = new Float32Array(target);
   result.set(out.subarray(0, Math.min(target, out.length)));
   return result;

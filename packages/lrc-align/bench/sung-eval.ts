@@ -13,6 +13,8 @@ export interface SungReport {
   meanAbsError: number;
   medianAbsError: number;
   within250ms: number;
+  /** |aligned − true| word start per word, seconds. */
+  errors: number[];
   alignSeconds: number;
   alignCpuSeconds: number;
 }
@@ -56,6 +58,7 @@ export async function measureSung(
         meanAbsError: errors.reduce((a, b) => a + b, 0) / errors.length,
         medianAbsError: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN,
         within250ms: errors.filter((e) => e <= 0.25).length / errors.length,
+        errors,
         alignSeconds,
         alignCpuSeconds: (cpu.user + cpu.system) / 1e6,
       });

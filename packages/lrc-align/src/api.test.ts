@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { randomFrameModel } from "./__fixtures__/frame-model.js";
 import { EVAL_LYRICS, measureOnsetError, warpAudio } from "./__fixtures__/onset-eval.js";
+import { measureShiftedVoice } from "./__fixtures__/shifted-voice-eval.js";
 import { alignRow, computeActivity, computeAlignment } from "./api.js";
 import { OnnxFrameClassifier } from "./frame-classifier.js";
 import { G2p } from "./g2p.js";
@@ -21,6 +22,16 @@ describe("the no-model default (DTW against eSpeak-NG synthesis)", () => {
     expect(report.medianAbsError).toBeLessThan(0.05);
     expect(report.within250ms).toBeGreaterThanOrEqual(0.85);
     expect(report.meanAbsError).toBeLessThan(0.15);
+  });
+
+  it("finds word onsets in another voice: en-gb+f3, +300 cents, tempo 0.8, a 0.2–0.6 s gap before every word", async () => {
+    // Issue #13's set, one seed and three lines (the bench runs five seeds of all eight).
+    const report = await measureShiftedVoice(g2p, 1, EVAL_LYRICS.slice(0, 3));
+    expect(report.words).toBe(16);
+    // Measured: mean 0.020 s, median 0.010 s, 94 % within 100 ms; before word starts were moved
+    // past the pauses the warp put them in front of, mean 0.132 s and 69 % within 100 ms.
+    expect(report.meanAbsError).toBeLessThan(0.06);
+    expect(report.within100ms).toBeGreaterThanOrEqual(0.85);
   });
 
   it("aligns encoded audio to LRC: offset found, inlier ratio, per-line windows", async () => {

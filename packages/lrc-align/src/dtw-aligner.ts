@@ -6,6 +6,7 @@ import { type AlignmentResult, type LyricsInput, bestLrcOffset, readLyrics } fro
 import { type DtwResult, dtw, fullWindow, windowAroundPath } from "./dtw.js";
 import { quietFrames } from "./energy-activity.js";
 import { AlignTooManyTokensError, SilentAudioError } from "./errors.js";
+import { snapWordStartsPastPauses } from "./pause-snap.js";
 import type { G2p, TextTokens } from "./g2p.js";
 import { type FeatureMatrix, mfcc, normalizeFeatures, poolFeatures, selectDims, withDeltas } from "./mfcc.js";
 
@@ -177,9 +178,10 @@ function alignSegment(
   song: Signal,
   synth: Signal,
   segment: Segment,
-  tokens: readonly TokenTiming[],
+  words: readonly (readonly TokenTiming[])[],
   coarseFactor: number,
 ): { spans: [number, number, number][]; meanCost: number } {
+  const tokens = words.flat();
   const songFrames = loudFrames(song.quiet, segment.songFrom, Math.min(segment.songTo, song.features.frames));
   const synthFrames = loudFrames(synth.quiet, segment.synthFrom, Math.min(segment.synthTo, synth.features.frames));
   if (songFrames.length < 1 || synthFrames.length < 1) throw new AlignTooManyTokensError(tokens.length, songFrames.length);
@@ -188,21 +190,24 @@ function alignSegment(
   const path = multiscaleDtw(query, reference, coarseFactor);
   const { first, last, cost } = pathMaps(path, query.frames);
   const meanCost = path.cost.reduce((sum, c) => sum + c, 0) / Math.max(1, path.cost.length);
-  const spans = tokens.map((token): [number, number, number] => {
+  const frameSpans = { starts: new Int32Array(tokens.length), ends: new Int32Array(tokens.length) };
+  const scores = tokens.map((token, k) => {
     const a = firstAtOrAfter(synthFrames, Math.round(token.start / FRAME));
     const b = Math.max(a, firstAtOrAfter(synthFrames, Math.round(token.end / FRAME)) - 1);
     const start = songFrames[first[a] ?? 0] ?? 0;
-    const end = Math.max(start + 1, (songFrames[last[b] ?? 0] ?? 0) + 1);
+    frameSpans.starts[k] = start;
+    frameSpans.ends[k] = Math.max(start + 1, (songFrames[last[b] ?? 0] ?? 0) + 1);
     let sum = 0;
     for (let j = a; j <= b; j++) sum += cost[j] ?? 0;
-    return [start * FRAME, end * FRAME, -sum / (b - a + 1)];
+    return -sum / (b - a + 1);
   });
   // A token's last matched frame can be the next token's first; end it where the next one starts.
-  for (let k = 0; k + 1 < spans.length; k++) {
-    const span = spans[k];
-    const next = spans[k + 1];
-    if (span !== undefined && next !== undefined && span[1] > next[0] && next[0] > span[0]) span[1] = next[0];
+  for (let k = 0; k + 1 < tokens.length; k++) {
+    const next = frameSpans.starts[k + 1] ?? 0;
+    if ((frameSpans.ends[k] ?? 0) > next && next > (frameSpans.starts[k] ?? 0)) frameSpans.ends[k] = next;
   }
+  snapWordStartsPastPauses(frameSpans, words.flatMap((word) => word.map((_, i) => i === 0)), song.quiet);
+  const spans = scores.map((score, k): [number, number, number] => [(frameSpans.starts[k] ?? 0) * FRAME, (frameSpans.ends[k] ?? 0) * FRAME, score]);
   return { spans, meanCost };
 }
 
@@ -262,7 +267,7 @@ export async function alignWithDtw(options: DtwAlignOptions): Promise<AlignmentR
       songSignal,
       synthSignal,
       { songFrom: songRegion.from, songTo: songRegion.to, synthFrom: synthRegion.from, synthTo: Math.max(synthRegion.to, synthRegion.from + 1) },
-      tokenTimes.flat(),
+      tokenTimes,
       coarseFactor,
     );
     return { synthSignal, tokenTimes, global };
@@ -298,7 +303,8 @@ export async function alignWithDtw(options: DtwAlignOptions): Promise<AlignmentR
   const constrainedSpans: [number, number, number][] = [];
   let word = 0;
   perLine.forEach((line, i) => {
-    const lineTokens = tokenTimes.slice(word, word + line.words.length).flat();
+    const lineWords = tokenTimes.slice(word, word + line.words.length);
+    const lineTokens = lineWords.flat();
     word += line.words.length;
     if (lineTokens.length === 0) return;
     const lrcStart = (times[i] ?? 0) - best.offset;
@@ -312,7 +318,7 @@ export async function alignWithDtw(options: DtwAlignOptions): Promise<AlignmentR
     while (to > from + 1 && songRegion.quiet[to - 1] === true) to--;
     const synthFrom = Math.max(0, Math.floor((lineTokens[0]?.start ?? 0) / FRAME) - 5);
     const synthTo = Math.min(synth.frames, Math.ceil((lineTokens.at(-1)?.end ?? 0) / FRAME) + 5);
-    constrainedSpans.push(...alignSegment(songSignal, synthSignal, { songFrom: from, songTo: to, synthFrom, synthTo }, lineTokens, coarseFactor).spans);
+    constrainedSpans.push(...alignSegment(songSignal, synthSignal, { songFrom: from, songTo: to, synthFrom, synthTo }, lineWords, coarseFactor).spans);
   });
   const constrained = build(constrainedSpans, { inlier_ratio: best.inlierRatio, lrclib_offset: best.offset });
   return { alignment: constrained, global, constrained };

@@ -2,6 +2,7 @@ import { type InferenceSession, type SessionOptions, float32Tensor, openOnnxSess
 
 import { ModelContractError, SilentAudioError } from "./errors.js";
 import type { Emission } from "./forced-align.js";
+import { type ModelVocabulary, charsiuVocabulary, readLabelsBeside, vocabularyFromLabels } from "./frame-classifier-labels.js";
 import { NUM_PHONE_CLASSES } from "./phone-set.js";
 
 /** The frame classifier's input rate (DESIGN.md §5). */
@@ -21,8 +22,23 @@ export interface EmissionResult {
 }
 
 export interface FrameClassifierOptions extends SessionOptions {
-  /** Classes the model must output (42 for the charsiu phone set). */
+  /**
+   * The model's class names in output order. Default: the `labels.json` beside a model given by
+   * path (what `autosing import frame-classifier` writes, from config.json's vocabulary or
+   * `id2label`), else the 42-class charsiu contract.
+   */
+  readonly labels?: readonly string[];
+  /** Classes the model must output when no labels are known (default 42, the charsiu phone set). */
   readonly classes?: number;
+}
+
+/** The class axis of the output when the graph fixes it. */
+function outputWidth(session: InferenceSession, outputName: string): number | undefined {
+  const index = session.outputNames.indexOf(outputName);
+  const meta = session.outputMetadata[index];
+  if (meta === undefined || !meta.isTensor) return undefined;
+  const last = meta.shape.length === 3 ? meta.shape[2] : undefined;
+  return typeof last === "number" && last > 0 ? last : undefined;
 }
 
 /** Log-softmax of each row, in place (float64 accumulation). */
@@ -39,18 +55,37 @@ function logSoftmaxRows(data: Float32Array, classes: number): void {
 
 /**
  * A charsiu-style wav2vec2 phoneme frame classifier in ONNX (DESIGN.md §5): 16 kHz mono float32
- * `[1, N]` in, logits `[1, frames, 42]` out, `[SIL]` = 0 acting as the CTC blank.
+ * `[1, N]` in, logits `[1, frames, classes]` out. The model's vocabulary (its labels) may order
+ * or extend the charsiu phone set as it likes; emissions always come out in the charsiu order
+ * (42 classes, `[SIL]` = 0 acting as the CTC blank), which is what G2P tokens index.
  */
 export class OnnxFrameClassifier {
   private constructor(
     private readonly session: InferenceSession,
     private readonly inputName: string,
     private readonly outputName: string,
-    readonly classes: number,
+    private readonly vocabulary: ModelVocabulary,
   ) {}
 
-  /** Opens a model file or bytes; checks it has one float input and a logits output. */
+  /** Classes the model outputs (its labels' count). */
+  get classes(): number {
+    return this.vocabulary.labels.length;
+  }
+
+  /** The model's class names in its output order. */
+  get labels(): readonly string[] {
+    return this.vocabulary.labels;
+  }
+
+  /**
+   * Opens a model file or bytes; checks it has one float input and a logits output, and reads
+   * its vocabulary (`options.labels`, else `labels.json` beside the file, else charsiu's 42).
+   */
   static async open(model: string | Uint8Array, options: FrameClassifierOptions = {}): Promise<OnnxFrameClassifier> {
+    const vocabulary =
+      options.labels !== undefined
+        ? vocabularyFromLabels(options.labels, "the labels option")
+        : ((typeof model === "string" ? await readLabelsBeside(model) : undefined) ?? charsiuVocabulary(options.classes ?? NUM_PHONE_CLASSES));
     const session = await openOnnxSession(model, options);
     const inputName = session.inputNames[0];
     const outputName = session.outputNames.includes("logits") ? "logits" : session.outputNames[0];
@@ -60,7 +95,23 @@ export class OnnxFrameClassifier {
         `frame classifier must have one input (16 kHz audio [1, N]) and a logits output; got inputs [${session.inputNames.join(", ")}], outputs [${session.outputNames.join(", ")}]`,
       );
     }
-    return new OnnxFrameClassifier(session, inputName, outputName, options.classes ?? NUM_PHONE_CLASSES);
+    const classifier = new OnnxFrameClassifier(session, inputName, outputName, vocabulary);
+    // A fixed class axis in the graph is checked now, so a labels file that does not match the
+    // model fails when it is opened, not after the first 30 s of audio.
+    const width = outputWidth(session, outputName);
+    if (width !== undefined && width !== vocabulary.labels.length) {
+      await session.release();
+      throw classifier.widthError(`[1, frames, ${width}] (declared in the graph)`);
+    }
+    return classifier;
+  }
+
+  private widthError(got: string): ModelContractError {
+    const source =
+      this.vocabulary.source === undefined
+        ? ""
+        : ` (${this.vocabulary.labels.length} labels in ${this.vocabulary.source}; re-import the model with \`autosing import frame-classifier\` so its labels match, or remove that file to use the ${NUM_PHONE_CLASSES}-class charsiu contract)`;
+    return new ModelContractError(`frame classifier output ${this.outputName} must be float32 [1, frames, ${this.classes}]${source}, got ${got}`);
   }
 
   /** Logits → log-probabilities for one chunk of 16 kHz audio. */
@@ -70,13 +121,12 @@ export class OnnxFrameClassifier {
     if (logits === undefined) throw new ModelContractError(`frame classifier produced no output named ${this.outputName}`);
     const dims = logits.dims;
     if (logits.type !== "float32" || dims.length !== 3 || dims[0] !== 1 || dims[2] !== this.classes) {
-      throw new ModelContractError(
-        `frame classifier output ${this.outputName} must be float32 [1, frames, ${this.classes}], got ${logits.type} [${dims.join(", ")}]`,
-      );
+      throw this.widthError(`${logits.type} [${dims.join(", ")}]`);
     }
     const data = Float32Array.from(logits.data as Float32Array);
     logSoftmaxRows(data, this.classes);
-    return { data, frames: dims[1] ?? 0 };
+    const frames = dims[1] ?? 0;
+    return { data: this.vocabulary.toCharsiu(data, frames), frames };
   }
 
   /**
@@ -97,7 +147,7 @@ export class OnnxFrameClassifier {
       frames += part.frames;
     }
     if (frames === 0) throw new ModelContractError(`frame classifier returned 0 frames for ${n} samples`);
-    const data = new Float32Array(frames * this.classes);
+    const data = new Float32Array(frames * NUM_PHONE_CLASSES);
     let offset = 0;
     for (const part of parts) {
       data.set(part, offset);
@@ -105,7 +155,7 @@ export class OnnxFrameClassifier {
     }
     const duration = n / FRAME_CLASSIFIER_SAMPLE_RATE;
     return {
-      emission: { data, frames, classes: this.classes },
+      emission: { data, frames, classes: NUM_PHONE_CLASSES },
       frameDuration: n / (FRAME_CLASSIFIER_SAMPLE_RATE * frames),
       frameRate: Math.round(frames / duration),
       duration,

@@ -19,6 +19,7 @@ import { writeSafetensors } from "@autosing/safetensors";
 
 import { FRAME_CLASSIFIER_IMPORTER, parseWav2Vec2Config, wav2vec2Shapes } from "../src/index.js";
 import { benchOption, benchPython, benchThreads, median, mib, peakRss } from "./bench-options.js";
+import { boundLine, measureMatmulGflops, wav2vec2Flops } from "./flops-bound.js";
 
 const repeats = Number(benchOption("repeats", "3"));
 const threads = benchThreads;
@@ -98,6 +99,8 @@ try {
   });
   const ours = median(times);
   console.log(`autosing (onnxruntime-node, ${threads} threads): ${frames} frames per 30 s in ${ours.toFixed(2)} s (median of ${repeats}) = ${(SECONDS / ours).toFixed(1)}× real time; peak RSS ${mib(peakRss())}`);
+  const { flops } = wav2vec2Flops(parseWav2Vec2Config(CONFIG, "config.json"), audio.length, classes);
+  console.log(boundLine(flops / 1e9, await measureMatmulGflops(threads), ours, SECONDS));
 
   const audioPath = join(dir, "audio.f32");
   await writeFile(audioPath, new Uint8Array(audio.buffer));

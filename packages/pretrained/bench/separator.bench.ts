@@ -13,10 +13,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { Mulberry32 } from "@autosing/base";
-import { loadRoformerSeparator } from "@autosing/separation";
+import { demixPlan, loadRoformerSeparator } from "@autosing/separation";
 
-import { SEPARATOR_IMPORTER } from "../src/index.js";
+import { SEPARATOR_IMPORTER, melBandLayout, readRoformerYaml } from "../src/index.js";
 import { benchOption, benchPython, benchThreads } from "./bench-options.js";
+import { boundLine, measureMatmulGflops, melBandRoformerFlops } from "./flops-bound.js";
 
 const seconds = Number(benchOption("seconds", "8"));
 const threads = benchThreads;
@@ -53,6 +54,11 @@ try {
   const ours = (performance.now() - t0) / 1000;
   await separator.dispose();
   console.log(`autosing (onnxruntime, ${threads} threads): ${ours.toFixed(1)} s for ${seconds} s = ${(seconds / ours).toFixed(2)}× real time`);
+  const yaml = await readRoformerYaml(join(dir, "model_mel_band_roformer_bench.yaml"));
+  const chunk = yaml.hopLength * (yaml.dimT - 1);
+  const chunks = demixPlan(length, chunk, Math.trunc(8 * RATE)).chunks.length;
+  const perChunk = melBandRoformerFlops(yaml.model, melBandLayout(yaml.model), yaml.dimT);
+  console.log(`${chunks} chunks of ${(perChunk / 1e9).toFixed(0)} GFLOP; ${boundLine((chunks * perChunk) / 1e9, await measureMatmulGflops(threads), ours, seconds)}`);
   if (runTorch(dir, "run")) {
     const torch = JSON.parse(await readFile(join(dir, "torch.json"), "utf8")) as { seconds: number };
     const bytes = await readFile(join(dir, "torch-vocals.f32"));

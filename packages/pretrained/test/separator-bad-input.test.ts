@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { loadRoformerSeparator } from "@autosing/separation";
+import { loadRoformerSeparator, normalizePeak } from "@autosing/separation";
 import { describe, expect, it } from "vitest";
 
 import { PretrainedSourceError, SEPARATOR_IMPORTER } from "../src/index.js";
@@ -105,6 +105,32 @@ describe("RoFormer adapter: songs a 44.1 kHz stereo model is given", () => {
       vocals.channels.forEach((c, ch) => expect(Array.from(c)).toEqual(Array.from(whole.vocals.channels[ch]!.subarray(0, 200))));
     } finally {
       await separator.dispose();
+    }
+  });
+
+  it("the fork's normalisation: stems peak-limited on request (separate()), off with null, a threshold outside (0, 1] refused", async () => {
+    const dir = await imported();
+    const loud = mix.map((c) => c.map((v) => v * 2.5));
+    const audio = { sampleRate: 44_100, channels: loud };
+    const batched = await loadRoformerSeparator(dir, { overlapSeconds: golden.overlapSeconds, normalizationThreshold: 0.3 });
+    const written = await loadRoformerSeparator(dir, { overlapSeconds: golden.overlapSeconds, normalizationThreshold: 0.3, normalizeStems: true });
+    const off = await loadRoformerSeparator(dir, { overlapSeconds: golden.overlapSeconds, normalizationThreshold: null });
+    try {
+      const plain = await batched.separate({ id: "s_at_0", audio });
+      const limited = await written.separate({ id: "s_at_0", audio });
+      for (const stem of ["vocals", "instrumental"] as const) {
+        // Each stem through spec_utils.normalize on its own (a no-op for a stem under 0.3).
+        const expected = normalizePeak(plain[stem].channels, 0.3);
+        expect(relativeError(limited[stem].channels, expected)).toBeLessThan(1e-7);
+      }
+      const raw = await off.separate({ id: "s_at_0", audio });
+      const sum = raw.vocals.channels.map((c, ch) => c.map((v, i) => v + raw.instrumental.channels[ch]![i]!));
+      expect(relativeError(sum, loud)).toBeLessThan(1e-6);
+    } finally {
+      await Promise.all([batched.dispose(), written.dispose(), off.dispose()]);
+    }
+    for (const bad of [0, 1.5, Number.NaN]) {
+      await expect(loadRoformerSeparator(dir, { normalizationThreshold: bad })).rejects.toThrow(/normalizationThreshold .*must be greater than 0 and at most 1/);
     }
   });
 });

@@ -78,4 +78,19 @@ describe("Mel-Band RoFormer import (golden, upstream MelBandRoformer + MDXCSepar
       await separator.dispose();
     }
   });
+
+  it("scales a mix louder than the fork's 0.9 threshold to it before demixing (spec_utils.normalize), as separate_batched does", async () => {
+    const separator = await loadRoformerSeparator(dir, { overlapSeconds: golden.overlapSeconds });
+    try {
+      const loud = mix.map((c) => c.map((v) => v * golden.loudGain));
+      const { vocals, instrumental } = await separator.separate({ id: "song_at_0", audio: { sampleRate: SAMPLE_RATE, channels: loud } });
+      expect(relativeError(vocals.channels, channelsOf(readF32("loud-vocals.f32"), 2))).toBeLessThan(1e-4);
+      expect(relativeError(instrumental.channels, channelsOf(readF32("loud-instrumental.f32"), 2))).toBeLessThan(1e-4);
+      // The stems sum to the mix at the fork's level: peak 0.9, not the input's.
+      const sum = instrumental.channels.map((c, ch) => c.map((v, i) => v + vocals.channels[ch]![i]!));
+      expect(Math.max(...sum.map((c) => Math.max(...c.map(Math.abs))))).toBeCloseTo(golden.normalizationThreshold, 5);
+    } finally {
+      await separator.dispose();
+    }
+  });
 });

@@ -16,6 +16,9 @@ export interface SeparatorGolden {
   readonly numFreqsPerBand: number[];
   readonly chunkMasksShape: number[];
   readonly chunkVocalsShape: number[];
+  /** The loud-*.f32 input is mix.f32 × loudGain; the fork scales it to peak normalizationThreshold. */
+  readonly loudGain: number;
+  readonly normalizationThreshold: number;
 }
 
 export const separatorGolden = JSON.parse(readFileSync(join(separatorFixtures, "golden.json"), "utf8")) as SeparatorGolden;

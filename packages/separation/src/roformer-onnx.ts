@@ -6,12 +6,25 @@ import { type InferenceSession, OnnxModelFileError, float32Tensor, openOnnxSessi
 
 import { RoformerModelError, SeparatorOptionError } from "./errors.js";
 import { ROFORMER_GRAPH_FILE, ROFORMER_MODEL_FILE, type RoformerModelFile } from "./roformer-model-file.js";
+import { normalizePeak, peakScale } from "./peak-normalize.js";
 import { OverlapAdd, demixPlan } from "./roformer-demix.js";
 import type { SeparatedStems, SourceSeparator } from "./separator.js";
 
 export interface RoformerOptions {
   /** Seconds between chunk starts (the fork's `overlap`, default 8: chunks of ~8 s hop by 8 s). */
   readonly overlapSeconds?: number;
+  /**
+   * The fork's `normalization_threshold` (default 0.9, in (0, 1]; null: off): a mix whose peak
+   * (over both channels) is above it is scaled down to it before demixing, and the stems come
+   * from the scaled mix, as `spec_utils.normalize` does in `MixDataset` / `separate()`.
+   */
+  readonly normalizationThreshold?: number | null;
+  /**
+   * Also peak-limit each stem to the threshold, as the fork's `separate()` does before it writes
+   * them (upstream `sing`); off by default, as in `separate_batched` (upstream `src_sep`). The
+   * stems then no longer sum to the (scaled) mix when one is limited.
+   */
+  readonly normalizeStems?: boolean;
   readonly threads?: number;
   readonly name?: string;
 }
@@ -49,6 +62,10 @@ export async function loadRoformerSeparator(dir: string, options: RoformerOption
   const overlap = options.overlapSeconds ?? 8;
   const step = Math.trunc(overlap * facts.sampleRate);
   if (!(Number.isFinite(overlap) && step >= 1)) throw new SeparatorOptionError("overlap", overlap, `must be at least one sample (1 / ${facts.sampleRate} s)`);
+  const threshold = options.normalizationThreshold === undefined ? 0.9 : options.normalizationThreshold;
+  if (threshold !== null && !(Number.isFinite(threshold) && threshold > 0 && threshold <= 1)) {
+    throw new SeparatorOptionError("normalizationThreshold", threshold, "must be greater than 0 and at most 1 (the fork's normalization_threshold; default 0.9)");
+  }
   const graphPath = join(dir, ROFORMER_GRAPH_FILE);
   let session: InferenceSession;
   try {
@@ -142,7 +159,10 @@ export async function loadRoformerSeparator(dir: string, options: RoformerOption
       const { sampleRate } = audio;
       if (audio.channels.length === 0 || audioLength(audio) === 0) throw new SeparatorOptionError("audio", "empty", "the chunk has no samples");
       const atModelRate = await Promise.all(audio.channels.map((channel) => (sampleRate === facts.sampleRate ? channel : resample(channel, sampleRate, facts.sampleRate))));
-      const input = channels === 2 ? [atModelRate[0]!, atModelRate[1] ?? atModelRate[0]!] : [monoMix(atModelRate)];
+      const unscaled = channels === 2 ? [atModelRate[0]!, atModelRate[1] ?? atModelRate[0]!] : [monoMix(atModelRate)];
+      // The fork's spec_utils.normalize on the prepared mix: scaled only when too loud.
+      const scale = threshold === null ? 1 : peakScale(unscaled, threshold);
+      const input = scale === 1 ? unscaled : unscaled.map((channel) => channel.map((v) => v * scale));
       const stemAudio = await demix(input);
       const back = async (stem: Float32Array[]): Promise<Float32Array[]> => {
         const perChannel = audio.channels.length === stem.length ? stem : audio.channels.length === 1 ? [monoMix(stem)] : audio.channels.map(() => stem[0]!);
@@ -156,7 +176,7 @@ export async function loadRoformerSeparator(dir: string, options: RoformerOption
           }),
         );
       };
-      const minus = (stem: Float32Array[]): Float32Array[] => audio.channels.map((mix, c) => mix.map((v, i) => v - stem[c]![i]!));
+      const minus = (stem: Float32Array[]): Float32Array[] => audio.channels.map((mix, c) => mix.map((v, i) => Math.fround(v * scale) - stem[c]![i]!));
       const target = vocalsStem >= 0 ? vocalsStem : 0;
       const primary = await back(stemAudio[target]!);
       let vocals: Float32Array[];
@@ -169,7 +189,8 @@ export async function loadRoformerSeparator(dir: string, options: RoformerOption
         vocals = primary;
         instrumental = stems > 1 && instrumentalStem >= 0 ? await back(stemAudio[instrumentalStem]!) : minus(primary);
       }
-      const asAudio = (channelsOut: Float32Array[]): AudioData => ({ sampleRate, channels: channelsOut });
+      const limit = (stem: Float32Array[]): Float32Array[] => (threshold === null || options.normalizeStems !== true ? stem : normalizePeak(stem, threshold));
+      const asAudio = (channelsOut: Float32Array[]): AudioData => ({ sampleRate, channels: limit(channelsOut) });
       return { vocals: asAudio(vocals), instrumental: asAudio(instrumental) };
     },
     async dispose(): Promise<void> {

@@ -59,7 +59,8 @@ export async function openSeparator(spec: string, options: ResolvedSingOptions):
   const kind = colon < 0 ? spec : spec.slice(0, colon);
   const target = colon < 0 ? "" : spec.slice(colon + 1);
   if (kind === "mdx" && target !== "") return loadMdxOnnxSeparator(target, options.mdx);
-  if (kind === "roformer" && target !== "") return loadRoformerSeparator(target);
+  // Upstream sing separates with the fork's separate(), which peak-limits each stem it writes.
+  if (kind === "roformer" && target !== "") return loadRoformerSeparator(target, { normalizeStems: true });
   if (kind === "truth" && target !== "") {
     const partition = Number(basename(target));
     if (!Number.isInteger(partition) || partition < 0) throw new SingOptionError("--separator", spec, "truth:<dir> must name a song-corpus partition directory (<dataset>/<n>, holding truth.parquet)");

@@ -20,7 +20,7 @@ const HELP_AFTER = `
 Steps, in dependency order (each reads only what the steps before it wrote):
   align        index.parquet        → alignment.parquet           [--fc-model F] [--voice V] [--rate WPM]
   vad_extract  index (+ alignment)  → chunked.parquet             [--chunk-length 31] [--min-occupancy 0.8] [--fc-model F]
-  src_sep      chunked              → vocals.parquet, no_vocals.parquet  --separator mdx:<onnx> [--n-fft --dim-f --dim-t --hop-length --compensate --primary-stem] | truth
+  src_sep      chunked              → vocals.parquet, no_vocals.parquet  --separator roformer:<dir> | mdx:<onnx> [--n-fft --dim-f --dim-t --hop-length --compensate --primary-stem] | truth
   atoks        vocals / no_vocals   → atoks_<src>_<codec>.parquet  --codec default:<file>|snac:<dir> [--src vocals no_vocals]
   stoks        vocals               → stoks.parquet                --tokenizer default:<file>|bn-whisper:<onnx>
   artist_embs  atoks_vocals_<codec> → artist_embs.parquet          --embedder <export dir> [--codec <name or spec>]
@@ -33,7 +33,12 @@ Steps, in dependency order (each reads only what the steps before it wrote):
 With --models <dir> (autosing import, or autosing demo's <out>/models) each step takes its network
 from the directory unless its flag is given: atoks the codec, stoks the tokenizer, artist_embs the
 embedder (and the codec's table name), align and vad_extract the frame classifier (autosing import
-frame-classifier). src_sep has no importer yet (issue #13): it needs --separator.
+frame-classifier), src_sep the separator (autosing import separator). With both imported the front
+end runs as upstream: align and vad_extract take the wav2vec2 classifier's log-softmax over 30 s
+chunks (CTC alignment, LRC-guided; silence-class activity), src_sep the Mel-Band RoFormer as the
+audio-separator fork's separate_batched runs it (peak normalisation to 0.9, 8 s chunks, Hamming
+overlap-add, the last chunk aligned to the end). Without them: the eSpeak DTW aligner and energy
+activity (demo-grade), and src_sep needs --separator.
 
 An output that exists is skipped unless --force. A row that fails is reported on stderr with its
 file, row and id, and skipped: the run exits 0 and its summary line counts the skipped rows. With

@@ -73,8 +73,10 @@ The pipeline (port of AutoSing's sing.py):
              <output-dir>/<reference name>_<i>.<ext>
 
 With --models <dir> (autosing import, or autosing demo's <out>/models) the codec, t2s, sm2a and
-artist models (and the tokenizer when extracting) come from the directory unless their flags are
-given; the separator has no importer yet (issue #13): pass --separator or --vocals/--instrumental.
+artist models (and the tokenizer when extracting) and the separator come from the directory unless
+their flags are given. The separator is the Mel-Band RoFormer of autosing import separator (the
+audio-separator fork's default), run as roformer:<dir> as the fork's separate() runs it: 8 s chunks,
+Hamming overlap-add, peak normalisation to 0.9. Without one, pass --separator or --vocals/--instrumental.
 
 Example:
   autosing sing song.mp3 --models autosing-models --separator mdx:UVR-MDX-NET-Voc_FT.onnx \\

@@ -1,4 +1,4 @@
-/** Which network each processing step takes from `--models <dir>` (issue #13 adds the frame classifier's and separator's importers). */
+/** Which network each processing step takes from `--models <dir>`: the frame classifier and the separator are the front end's (issue #13). */
 import type { StepName } from "@autosing/processing";
 
 import type { ModelFlagRow } from "../shared/models-flag.js";

@@ -28,7 +28,7 @@ const HOW_TO_GET: Record<ModelNeed, string> = {
   sm2aModel: "autosing import sm2a <sm2a .model>",
   sm2aCheckpoint: "autosing import sm2a <sm2a .model>",
   frameClassifier: "autosing import frame-classifier <streich/singing_va folder>",
-  separator: "no importer yet (issue #13)",
+  separator: "autosing import separator <model .ckpt> <its .yaml>",
 };
 
 /** One network a command takes from the directory: which need fills which flag. */

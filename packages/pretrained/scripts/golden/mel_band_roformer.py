@@ -10,12 +10,18 @@
 #     scatter-average) and the separated chunk (the model's forward);
 #   - the separated vocals of the whole input through the fork's own `MDXCSeparator.demix` (RoFormer
 #     branch: chunk = hop_length × (dim_t − 1), step = overlap × sample_rate, Hamming-weighted
-#     overlap-add, last chunk aligned to the end), on an input longer than two chunks.
+#     overlap-add, last chunk aligned to the end), on an input longer than two chunks;
+#   - the fork's peak normalisation (spec_utils.normalize, normalization_threshold 0.9) on the same
+#     input made LOUD_GAIN× louder: the mix scaled to peak 0.9 before demix, vocals and
+#     instrumental (= normalised mix − vocals) as separate_batched gives them (AutoSing's src_sep).
+#     (separate() then normalises each stem again; with random weights no stem here reaches 0.9, so
+#     that step is tested in TypeScript against the same function's definition.)
 #
 # Fixtures (test/__fixtures__/mel-band-roformer/): model_mel_band_roformer_tiny.ckpt,
 # model_mel_band_roformer_tiny.yaml, golden.json (settings, band layout, shapes), mix.f32 (the input,
 # [2, L] float32 little-endian), chunk-masks.f32 ([1, 1, T, Σ2·f·2]), chunk-vocals.f32 ([2, chunk]),
-# vocals.f32 ([2, L], demix's output).
+# vocals.f32 ([2, L], demix's output), loud-vocals.f32 / loud-instrumental.f32 (separate_batched's
+# stems of the loud input).
 #
 # Run (from the repository root, Debian's python3-torch 1.13):
 #   PYTHONPATH=/work/upstream/python-audio-separator:/work/upstream/rotary-embedding-torch-0.6.5:/work/upstream/einops-0.8.0 \
@@ -59,6 +65,20 @@ def librosa_source(path, names):
             node.decorator_list = []
             out.append(ast.unparse(node))
     return "\n\n".join(out)
+
+
+LOUD_GAIN = 2.5
+
+
+def fork_normalize():
+    """The fork's own spec_utils.normalize, read from its source (spec_utils itself is stubbed)."""
+    with open(os.path.join(FORK, "separator", "uvr_lib_v5", "spec_utils.py")) as f:
+        tree = ast.parse(f.read())
+    scope = {"np": np}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "normalize":
+            exec(ast.unparse(node), scope)
+    return scope["normalize"]
 
 
 def install_stubs():
@@ -241,6 +261,15 @@ def main(out_dir):
         chunk_vocals = model(torch.from_numpy(mix[:, :chunk]).unsqueeze(0))[0].numpy()
     hook.remove()
 
+    # The fork's normalisation: MixDataset / separate() scale the prepared mix, demix runs on it,
+    # separate_batched's Instrumental is the normalised mix minus the vocals.
+    normalize = fork_normalize()
+    loud = normalize(wave=(mix * LOUD_GAIN).astype(np.float32), max_peak=0.9)
+    loud_vocals = separator.demix(loud)
+    loud_instrumental = loud - loud_vocals
+    loud_vocals.astype("<f4").tofile(os.path.join(out_dir, "loud-vocals.f32"))
+    loud_instrumental.astype("<f4").tofile(os.path.join(out_dir, "loud-instrumental.f32"))
+
     mix.astype("<f4").tofile(os.path.join(out_dir, "mix.f32"))
     vocals.astype("<f4").tofile(os.path.join(out_dir, "vocals.f32"))
     chunk_vocals.astype("<f4").tofile(os.path.join(out_dir, "chunk-vocals.f32"))
@@ -255,6 +284,8 @@ def main(out_dir):
         "numFreqsPerBand": model.num_freqs_per_band.tolist(),
         "chunkMasksShape": list(masks[0].shape),
         "chunkVocalsShape": list(chunk_vocals.shape),
+        "loudGain": LOUD_GAIN,
+        "normalizationThreshold": 0.9,
     }
     with open(os.path.join(out_dir, "golden.json"), "w") as f:
         json.dump(golden, f)
