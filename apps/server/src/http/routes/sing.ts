@@ -100,7 +100,11 @@ export async function registerSingRoutes(app: FastifyInstance, context: ServerCo
       const upload = request.singUpload;
       if (upload !== null && !upload.submitted) await rm(upload.folder, { recursive: true, force: true });
     };
-    scope.addHook("onResponse", cleanUp);
+    // Before the answer goes out, so a client that was refused never sees the folder of its upload.
+    scope.addHook("onSend", async (request, _reply, payload) => {
+      await cleanUp(request);
+      return payload;
+    });
     scope.addHook("onRequestAbort", cleanUp);
 
     scope.post<{ Body: SingBody }>(
