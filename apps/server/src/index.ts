@@ -13,7 +13,7 @@ export { buildApp } from "./http/app.js";
 export { isLoopbackHost, resolveServeOptions, startServer } from "./start-server.js";
 export { ServeOptionError } from "./serve-option-error.js";
 export type { RunningServer } from "./start-server.js";
-export { createEmbeddedQueue, EmbeddedQueue, MAX_ATTEMPTS } from "./jobs/embedded-queue.js";
+export { createEmbeddedQueue, EmbeddedQueue, MAX_ATTEMPTS, QueueClosedError } from "./jobs/embedded-queue.js";
 export type { EmbeddedQueueOptions } from "./jobs/embedded-queue.js";
 export { JobStore, JobFileError } from "./jobs/job-store.js";
 export { isJobId, newJobId, JOB_ID_PATTERN } from "./jobs/job-id.js";
