@@ -43,6 +43,8 @@ export interface ArrowColumn {
 export interface ArrowBridgeOptions {
   /** Keep `binary` columns (as Arrow `Binary`); by default they are dropped. */
   readonly includeBinary?: boolean;
+  /** Key/value metadata of the schema (a page's total row count, the codec of its tokens, …). */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /** The struct an `alignment` column becomes (field order as listed). */
@@ -89,7 +91,7 @@ export function rowsToArrowTable(columns: readonly ArrowColumn[], rows: readonly
   }
   // One record batch with an explicit schema keeps each field's nullability (Table's
   // record-of-vectors form would mark every field nullable).
-  const schema = new Schema(fields);
+  const schema = new Schema(fields, new Map(Object.entries(options.metadata ?? {})));
   const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: rows.length, children }));
   return new Table(schema, [batch]);
 }

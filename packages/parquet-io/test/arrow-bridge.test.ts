@@ -44,7 +44,8 @@ describe("rowsToArrowIpc", () => {
       { name: "inlier", type: "number", nullable: true },
     ];
 
-    const table = tableFromIPC(rowsToArrowIpc(columns, rows));
+    const table = tableFromIPC(rowsToArrowIpc(columns, rows, { metadata: { total: "2" } }));
+    expect(table.schema.metadata.get("total")).toBe("2");
 
     expect(table.numRows).toBe(2);
     expect(table.schema.fields.map((f) => f.name)).toEqual(["id", "alignment", "artist", "stoks", "inlier"]);
