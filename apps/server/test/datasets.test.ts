@@ -12,20 +12,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DatasetCatalog } from "../src/datasets/dataset-catalog.js";
 import { DatasetConfigError } from "../src/datasets/errors.js";
-import { type ListeningApp, listenApp } from "./helpers/listen-app.js";
+import { type RunningServer, startServer } from "../src/index.js";
 import { type ProcessedDataset, writeProcessedDataset } from "./helpers/processed-dataset.js";
 
 const root = mkdtempSync(join(tmpdir(), "autosing-datasets-"));
 let corpus: ProcessedDataset;
 let songsOnly: string;
-let server: ListeningApp;
+let server: RunningServer;
 
 beforeAll(async () => {
   corpus = await writeProcessedDataset(root, "corpus");
   songsOnly = join(root, "songs-only");
   await mkdir(songsOnly);
   await writeTestCorpus(songsOnly, { songs: 2, seconds: 9, seed: 3 });
-  server = await listenApp({ datasets: [{ name: "corpus", dir: corpus.dir }, { name: "songs", dir: songsOnly }] });
+  server = await startServer({ port: 0, datasets: [{ name: "corpus", dir: corpus.dir }, { name: "songs", dir: songsOnly }], state: join(root, "state"), log: () => {} });
 }, 120_000);
 afterAll(async () => {
   await server?.close();
@@ -132,8 +132,8 @@ describe("GET …/rows (Arrow IPC)", () => {
     for (const query of ["limit=0", "limit=100000", "offset=-1", "sort=audio", "order=up", "minInlierRatio=2", "limit=abc"]) {
       const response = await fetch(`${server.url}/api/datasets/corpus/partitions/0/rows?${query}`);
       expect(response.status, query).toBe(400);
-      const body = (await response.json()) as { error: string };
-      expect(body.error, query).toMatch(/limit|offset|sort|order|minInlierRatio|additional/);
+      const body = (await response.json()) as { message: string };
+      expect(body.message, query).toMatch(/limit|offset|sort|order|minInlierRatio|additional/);
     }
   });
 });
@@ -181,7 +181,7 @@ describe("GET …/rows/:id/audio/:track", () => {
     expect(sameBytes(await mix.arrayBuffer(), index[1]!.audio)).toBe(true);
     const vocals = await fetch(`${server.url}/api/datasets/songs/partitions/0/rows/${index[1]!.id}/audio/vocals`);
     expect(vocals.status).toBe(404);
-    expect(((await vocals.json()) as { error: string }).error).toMatch(/no vocals audio/);
+    expect(((await vocals.json()) as { message: string }).message).toMatch(/no vocals audio/);
   });
 });
 

@@ -1,19 +1,13 @@
 /**
- * Errors of the dataset API. Each carries the HTTP status the routes answer with, so a client
- * gets a 400 for a malformed name or query and a 404 for a well-formed one that is not served.
+ * Errors of the dataset API. Each is an `ApiError` carrying the HTTP status the app's error
+ * handler answers with (`{ statusCode, error, message }`): 400 for a malformed name or query,
+ * 404 for a well-formed one that is not served.
  */
+import { ApiError } from "../http/api-error.js";
 import { ServerError } from "../jobs/job-queue.js";
 
-/** Base of the dataset API's errors; `status` is the HTTP status code to answer with. */
-export class DatasetApiError extends ServerError {
-  constructor(
-    readonly status: 400 | 404 | 415 | 500,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
+/** Base of the dataset API's errors. */
+export class DatasetApiError extends ApiError {}
 
 /** A name, partition, row id or query value a client sent that can never be valid (400). */
 export class DatasetRequestError extends DatasetApiError {

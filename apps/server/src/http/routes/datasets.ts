@@ -10,30 +10,29 @@ import type {} from "@fastify/swagger";
 import type { FastifyInstance, FastifyReply } from "fastify";
 
 import { DATASET_NAME_PATTERN, DatasetCatalog, ROW_ID_PATTERN, checkRowId } from "../../datasets/dataset-catalog.js";
-import { DatasetApiError } from "../../datasets/errors.js";
+import { DatasetNotFoundError } from "../../datasets/errors.js";
+import { ApiError } from "../api-error.js";
+import { commonErrors, errorSchema } from "../api-schemas.js";
 import { parseByteRange } from "../../datasets/byte-range.js";
 import { describePartitions } from "../../datasets/partition-steps.js";
 import { MAX_ROW_LIMIT, PartitionRows, ROW_SORT_KEYS, type RowSortKey, VIEWER_ROW_COLUMNS } from "../../datasets/partition-rows.js";
-import { ROW_AUDIO_TRACKS, type RowAudioTrack, readRowAudio } from "../../datasets/row-audio.js";
+import { ROW_AUDIO_TRACKS, type RowAudioTrack, readTrackAudio } from "../../datasets/track-audio.js";
 import type { ServerContext } from "../server-context.js";
 
 export const ARROW_STREAM_TYPE = "application/vnd.apache.arrow.stream";
 
-const errorSchema = { type: "object", properties: { error: { type: "string" } }, required: ["error"] } as const;
 const nameParam = { type: "string", pattern: DATASET_NAME_PATTERN.source } as const;
 const partitionParam = { type: "string", pattern: "^(0|[1-9][0-9]{0,8})$" } as const;
 
-/** Answers a dataset API error with its status, and a table that cannot be read with 500 naming the dataset's file (not the server's path). */
-function sendError(reply: FastifyReply, catalog: DatasetCatalog, error: unknown): FastifyReply {
-  // A request that fails its JSON schema: the same `{ error }` body as every other refusal here.
-  if (error instanceof Error && (error as { validation?: unknown }).validation !== undefined) return reply.code(400).send({ error: error.message });
-  if (DatasetApiError.isInstance(error)) return reply.code(error.status).send({ error: error.message });
-  if (ParquetIoError.isInstance(error)) {
-    let message = error.message;
-    for (const dataset of catalog.list()) message = message.split(dataset.dir).join(dataset.name);
-    return reply.code(500).send({ error: `a table of the dataset cannot be read: ${message}` });
-  }
-  throw error;
+/**
+ * A table that cannot be read is the server's fault (500); its message names the dataset's file
+ * by the dataset's name, not by the server's path.
+ */
+function hidePaths(catalog: DatasetCatalog, error: unknown): unknown {
+  if (!ParquetIoError.isInstance(error)) return error;
+  let message = error.message;
+  for (const dataset of catalog.list()) message = message.split(dataset.dir).join(dataset.name);
+  return new ApiError(500, `a table of the dataset cannot be read: ${message}`, { cause: error });
 }
 
 export async function registerDatasetsRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
@@ -43,7 +42,6 @@ export async function registerDatasetsRoutes(app: FastifyInstance, context: Serv
   app.get(
     "/api/datasets",
     {
-      attachValidation: true,
       schema: {
         summary: "The served datasets (by their configured names) and their partitions",
         tags: ["datasets"],
@@ -75,7 +73,6 @@ export async function registerDatasetsRoutes(app: FastifyInstance, context: Serv
   app.get<{ Params: { name: string } }>(
     "/api/datasets/:name/partitions",
     {
-      attachValidation: true,
       schema: {
         summary: "Partitions of a dataset with the rows of each table and which processing step has run where (the missing table)",
         tags: ["datasets"],
@@ -105,18 +102,16 @@ export async function registerDatasetsRoutes(app: FastifyInstance, context: Serv
             },
             required: ["dataset", "steps", "partitions", "missing"],
           },
-          400: errorSchema,
-          404: errorSchema,
+          ...commonErrors,
         },
       },
     },
     async (request, reply) => {
       try {
-        if (request.validationError !== undefined) throw request.validationError;
         const dataset = catalog.dataset(request.params.name);
         return reply.send({ dataset: dataset.name, ...(await describePartitions(dataset.dir)) });
       } catch (error) {
-        return sendError(reply, catalog, error);
+        throw hidePaths(catalog, error);
       }
     },
   );
@@ -124,7 +119,6 @@ export async function registerDatasetsRoutes(app: FastifyInstance, context: Serv
   app.get<{ Params: { name: string; partition: string }; Querystring: { offset?: number; limit?: number; sort?: RowSortKey; order?: "asc" | "desc"; minInlierRatio?: number } }>(
     "/api/datasets/:name/partitions/:partition/rows",
     {
-      attachValidation: true,
       schema: {
         summary: "A page of a partition's rows as an Arrow IPC stream (application/vnd.apache.arrow.stream)",
         description:
@@ -142,12 +136,11 @@ export async function registerDatasetsRoutes(app: FastifyInstance, context: Serv
           },
           additionalProperties: false,
         },
-        response: { 400: errorSchema, 404: errorSchema },
+        response: commonErrors,
       },
     },
     async (request, reply) => {
       try {
-        if (request.validationError !== undefined) throw request.validationError;
         const served = await catalog.partition(request.params.name, request.params.partition);
         const page = await rows.page(served, request.query);
         const metadata = { total: String(page.total), offset: String(page.offset), base: page.base, atoks_codec: page.atoksCodec ?? "" };
@@ -160,7 +153,7 @@ export async function registerDatasetsRoutes(app: FastifyInstance, context: Serv
           .header("x-atoks-codec", page.atoksCodec ?? "")
           .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       } catch (error) {
-        return sendError(reply, catalog, error);
+        throw hidePaths(catalog, error);
       }
     },
   );
@@ -168,7 +161,6 @@ export async function registerDatasetsRoutes(app: FastifyInstance, context: Serv
   app.get<{ Params: { name: string; partition: string; id: string; track: RowAudioTrack }; Querystring: { format?: "stored" | "wav" } }>(
     "/api/datasets/:name/partitions/:partition/rows/:id/audio/:track",
     {
-      attachValidation: true,
       schema: {
         summary: "The audio of a row: mix, vocals or instrumental, as stored (its real content type) or as WAV; range requests work",
         tags: ["datasets"],
@@ -178,17 +170,16 @@ export async function registerDatasetsRoutes(app: FastifyInstance, context: Serv
           required: ["name", "partition", "id", "track"],
         },
         querystring: { type: "object", properties: { format: { type: "string", enum: ["stored", "wav"], default: "stored" } }, additionalProperties: false },
-        response: { 400: errorSchema, 404: errorSchema, 415: errorSchema },
+        response: { ...commonErrors, 415: errorSchema },
       },
     },
     async (request, reply) => {
       try {
-        if (request.validationError !== undefined) throw request.validationError;
         const served = await catalog.partition(request.params.name, request.params.partition);
         const id = checkRowId(request.params.id);
-        const audio = await readRowAudio(served, id, request.params.track, { asWav: request.query.format === "wav" });
+        const audio = await readTrackAudio(served, id, request.params.track, { asWav: request.query.format === "wav" });
         if (audio === undefined) {
-          return reply.code(404).send({ error: `dataset ${served.dataset.name} partition ${served.partition} has no ${request.params.track} audio for row ${JSON.stringify(id)}` });
+          throw new DatasetNotFoundError(`dataset ${served.dataset.name} partition ${served.partition} has no ${request.params.track} audio for row ${JSON.stringify(id)}`);
         }
         const size = audio.bytes.byteLength;
         const body = Buffer.from(audio.bytes.buffer, audio.bytes.byteOffset, size);
@@ -202,7 +193,7 @@ export async function registerDatasetsRoutes(app: FastifyInstance, context: Serv
           .header("content-length", range.end - range.start + 1)
           .send(body.subarray(range.start, range.end + 1));
       } catch (error) {
-        return sendError(reply, catalog, error);
+        throw hidePaths(catalog, error);
       }
     },
   );
