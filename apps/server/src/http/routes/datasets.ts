@@ -7,7 +7,7 @@
 import { ParquetIoError, listPartitions, rowsToArrowIpc } from "@autosing/parquet-io";
 // The swagger plugin's types add `summary`, `description` and `tags` to route schemas.
 import type {} from "@fastify/swagger";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 
 import { DATASET_NAME_PATTERN, DatasetCatalog, ROW_ID_PATTERN, checkRowId } from "../../datasets/dataset-catalog.js";
 import { DatasetNotFoundError } from "../../datasets/errors.js";
