@@ -72,6 +72,16 @@ describe("GET /api/datasets and partitions", () => {
   });
 });
 
+describe("the OpenAPI document", () => {
+  it("names the dataset routes with their parameters", async () => {
+    const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, { get?: { parameters?: { name: string }[] } }> };
+    const rows = document.paths["/api/datasets/{name}/partitions/{partition}/rows"]?.get;
+    expect(rows?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(["name", "partition", "offset", "limit", "sort", "order", "minInlierRatio"]));
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/api/datasets", "/api/datasets/{name}/partitions", "/api/datasets/{name}/partitions/{partition}/rows/{id}/audio/{track}"]));
+    expect(Object.keys(document.paths).some((path) => path.startsWith("/assets") || path === "/datasets")).toBe(false);
+  });
+});
+
 describe("GET …/rows (Arrow IPC)", () => {
   it("sends typed columns that match the partition's tables", async () => {
     const { response, table } = await rowsOf("/api/datasets/corpus/partitions/0/rows");

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { type RunningServer, startServer } from "../src/index.js";
+import { type RunningServer, buildApp, startServer } from "../src/index.js";
 import { type HeadlessChromium, chromiumAvailable, launchChromium } from "./helpers/headless-chromium.js";
 import { type ProcessedDataset, writeProcessedDataset } from "./helpers/processed-dataset.js";
 import { type SingFixtures, makeSingFixtures } from "./helpers/sing-fixtures.js";
@@ -53,9 +53,8 @@ async function screenshot(name: string): Promise<string> {
 
 beforeAll(async () => {
   if (!available) return;
-  [corpus, fixtures] = await Promise.all([writeProcessedDataset(root, "corpus"), makeSingFixtures(join(root, "sing"))]);
+  [corpus, fixtures, chromium] = await Promise.all([writeProcessedDataset(root, "corpus"), makeSingFixtures(join(root, "sing")), launchChromium()]);
   server = await startServer({ port: 0, models: fixtures.models, datasets: [{ name: "corpus", dir: corpus.dir }], state: join(root, "state"), workers: 1, log: () => {} });
-  chromium = await launchChromium();
   page = await chromium.context.newPage();
   page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
 }, 120_000);
@@ -174,11 +173,24 @@ describe.skipIf(!available)("the pages in headless Chromium", () => {
     await screenshot("server-sing.png");
   }, 60_000);
 
+  it("sing page: offers the rows of a served dataset that hold both stems", async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByLabel("A song of a served dataset").check();
+    await page.locator("#ref-row option").first().waitFor({ state: "attached" });
+    expect(await page.locator("#ref-dataset").inputValue()).toBe("corpus");
+    const offered = await page.locator("#ref-row option").evaluateAll((options) => options.map((option) => (option as unknown as { value: string }).value));
+    expect(offered).toEqual([...corpus.chunkIds]);
+    expect(await page.locator("#upload-fields").isHidden()).toBe(true);
+  });
+
   it("sing page: says which models are missing and how to get them", async () => {
-    const bare = await startServer({ port: 0, state: join(root, "bare-state"), log: () => {} });
+    // The same app on the same queue, as a server started without --models renders it.
+    const bare = await buildApp({ queue: server.queue, datasets: [], modelsDir: undefined, stateDir: join(root, "state"), maxUploadBytes: 1_000_000, log: () => {} });
+    const url = await bare.listen({ host: "127.0.0.1", port: 0 });
     try {
-      await page.goto(`${bare.url}/`);
+      await page.goto(`${url}/`);
       const notice = page.locator("#models-notice");
+      expect(await notice.getAttribute("role")).toBe("alert");
       expect(await notice.textContent()).toMatch(/no models directory.*--models/s);
       expect(await notice.textContent()).toMatch(/autosing demo/);
       expect(await notice.textContent()).toMatch(/autosing import/);
