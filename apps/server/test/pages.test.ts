@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import type { Page } from "playwright-core";
+import type { Dialog, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { type RunningServer, buildApp, startServer } from "../src/index.js";
@@ -27,6 +27,7 @@ interface HTMLAudioElement {
 declare const Audio: new (src: string) => HTMLAudioElement;
 declare const document: { querySelector(selector: string): { textContent: string | null } | null; querySelectorAll(selector: string): { length: number } };
 declare const window: { scrollTo(x: number, y: number): void };
+declare const localStorage: { clear(): void };
 
 const available = chromiumAvailable("apps/server pages.test.ts (headless Chromium)");
 const root = mkdtempSync(join(tmpdir(), "autosing-pages-"));
@@ -196,6 +197,40 @@ describe.skipIf(!available)("the pages in headless Chromium", () => {
       expect(await notice.textContent()).toMatch(/autosing import/);
     } finally {
       await bare.close();
+    }
+  });
+
+  it("with a token: the viewer asks for it once, sends it, and plays audio fetched with it", async () => {
+    const token = "pages-test-token";
+    const guarded = await buildApp({ queue: server.queue, datasets: [{ name: "corpus", dir: corpus.dir }], modelsDir: undefined, stateDir: join(root, "state"), maxUploadBytes: 1_000_000, log: () => {}, token });
+    const url = await guarded.listen({ host: "127.0.0.1", port: 0 });
+    const prompts: string[] = [];
+    const answer = (dialog: Dialog): void => {
+      prompts.push(dialog.message());
+      void dialog.accept(token);
+    };
+    page.on("dialog", answer);
+    try {
+      await page.goto(`${url}/datasets?dataset=corpus`);
+      await page.locator("#partitions table").waitFor();
+      expect(prompts).toHaveLength(1);
+      expect(prompts[0]).toMatch(/access token/);
+      await page.getByRole("button", { name: "Show the rows of partition 0" }).click();
+      const mix = page.locator('article.row audio[data-track="mix"]').first();
+      await mix.waitFor({ state: "attached" });
+      await expect.poll(() => mix.getAttribute("src")).toMatch(/^blob:/);
+      const played = await mix.evaluate(async (audio: HTMLAudioElement) => {
+        await audio.play();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        audio.pause();
+        return audio.currentTime;
+      });
+      expect(played).toBeGreaterThan(0.05);
+      expect(prompts).toHaveLength(1);
+    } finally {
+      page.off("dialog", answer);
+      await page.evaluate(() => localStorage.clear());
+      await guarded.close();
     }
   });
 });
