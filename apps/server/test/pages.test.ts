@@ -39,6 +39,8 @@ let fixtures: SingFixtures;
 let server: RunningServer;
 let chromium: HeadlessChromium;
 let page: Page;
+/** Uncaught errors and console errors of the pages (a Content-Security-Policy violation lands here). */
+const pageErrors: string[] = [];
 
 /** Saves a screenshot under the test's temp dir, and into docs/images with AUTOSING_UPDATE_SCREENSHOTS=1. */
 async function screenshot(name: string): Promise<string> {
@@ -57,7 +59,10 @@ beforeAll(async () => {
   [corpus, fixtures, chromium] = await Promise.all([writeProcessedDataset(root, "corpus"), makeSingFixtures(join(root, "sing")), launchChromium()]);
   server = await startServer({ port: 0, models: fixtures.models, datasets: [{ name: "corpus", dir: corpus.dir }], state: join(root, "state"), workers: 1, log: () => {} });
   page = await chromium.context.newPage();
-  page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") pageErrors.push(`${message.text()} (${message.location().url})`);
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -141,6 +146,7 @@ describe.skipIf(!available)("the pages in headless Chromium", () => {
       audio.pause();
     });
     await screenshot("server-viewer.png");
+    expect(pageErrors).toEqual([]);
   }, 30_000);
 
   it("sing page: upload a song with its stems, watch the stages, get playable variations with spectrograms", async () => {
@@ -172,6 +178,7 @@ describe.skipIf(!available)("the pages in headless Chromium", () => {
     expect(played.time).toBeGreaterThan(0.05);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot("server-sing.png");
+    expect(pageErrors).toEqual([]);
   }, 60_000);
 
   it("sing page: offers the rows of a served dataset that hold both stems", async () => {

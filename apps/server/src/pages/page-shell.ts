@@ -30,6 +30,7 @@ export function renderPage(shell: PageShell): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(shell.title)} · autosing</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/pages.css">
 ${shell.arrow === true ? '<script src="/vendor/apache-arrow.js"></script>\n' : ""}<script type="module" src="/assets/client/${shell.script}"></script>
 </head>

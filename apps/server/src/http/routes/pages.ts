@@ -23,6 +23,12 @@ const CLIENT_DIR = fileURLToPath(new URL("../../../dist/pages/client/", import.m
 const ARROW_BUNDLE = join(dirname(createRequire(import.meta.url).resolve("apache-arrow")), "Arrow.esnext.min.js");
 
 const HTML = "text/html; charset=utf-8";
+/**
+ * The pages load only this server's own scripts, styles and data (no inline script or style):
+ * an injected string in a dataset's lyrics or an id cannot run. Audio may come from object URLs
+ * (players behind a token fetch it themselves).
+ */
+const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; media-src 'self' blob:; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const hidden = { schema: { hide: true } } as const;
 
 /** The compiled browser modules by file name (read once; a missing build is a clear 503). */
@@ -34,7 +40,7 @@ async function loadClientFiles(): Promise<Map<string, Buffer>> {
 }
 
 function sendHtml(reply: FastifyReply, html: string): FastifyReply {
-  return reply.header("content-type", HTML).header("cache-control", "no-cache").send(html);
+  return reply.header("content-type", HTML).header("cache-control", "no-cache").header("content-security-policy", CONTENT_SECURITY_POLICY).header("x-content-type-options", "nosniff").send(html);
 }
 
 export async function registerPagesRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
