@@ -23,6 +23,7 @@ import { ModelRequiredError, ProcessingError, StepOptionError } from "@autosing/
 import { SafetensorsError } from "@autosing/safetensors";
 import { SemanticModelContractError, SemanticTokensError, TokenizerFileError, TokenizerSpecError } from "@autosing/semantic-tokens";
 import { SeparationError, SeparatorContractError, SeparatorOptionError } from "@autosing/separation";
+import { ServeOptionError } from "@autosing/server/errors";
 import { SingError, SingModelError, SingModelPathError, SingOptionError, SingOutputError } from "@autosing/sing";
 import { SM2AModelError } from "@autosing/sm2a-model";
 import { CorpusOptionError, CorpusWriteError, SongCorpusError } from "@autosing/song-corpus";
@@ -91,6 +92,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       ModelsUsageError,
       // Only a backend named by --backend can be missing: the automatic choice ends at cpu, which always loads.
       BackendUnavailableError,
+      // serve: a non-loopback --host without --token/--insecure, a taken --port, two datasets of one name.
+      ServeOptionError,
     ],
   }),
   row(ExitCode.notImplemented, "not-implemented", "a command or option that is planned but not built yet"),

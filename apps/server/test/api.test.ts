@@ -85,12 +85,14 @@ describe("the API", () => {
     expect(Object.keys(health.models).some((key) => key.startsWith("sing:"))).toBe(true);
   }, 90_000);
 
-  it("sings a served dataset's row with the stems of its src_sep tables", async () => {
+  it("sings a served dataset's row with the stems of its src_sep tables, blending an uploaded spkfile", async () => {
     const form = new FormData();
     form.set("lyrics", "one line here\nand another one");
     form.set("referenceId", `corpus/0/${fixtures.datasetRowId}`);
     form.set("length", "1.6");
     form.set("batchSize", "1");
+    form.set("spkAlpha", "0.5");
+    form.set("spkfile", new Blob([fixtures.vocals]), "other-singer.wav");
     const response = await api("/api/sing", { method: "POST", body: form });
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: string };
@@ -141,6 +143,12 @@ describe("the API", () => {
     const response = await api("/api/sing", { method: "POST", body: noStems });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { message: string }).message).toMatch(/^reference: an uploaded song needs a separator .* vocals and instrumental/);
+    const unknownRow = new FormData();
+    unknownRow.set("lyrics", "a b\nc d");
+    unknownRow.set("referenceId", "corpus/0/no-such-row");
+    const noRow = await api("/api/sing", { method: "POST", body: unknownRow });
+    expect(noRow.status).toBe(400);
+    expect(((await noRow.json()) as { message: string }).message).toMatch(/^referenceId: dataset "corpus" partition 0 has no separated row "no-such-row"/);
     const oneLine = await api("/api/sing", { method: "POST", body: singForm(fixtures, { lyrics: "only one line" }) });
     expect(oneLine.status).toBe(400);
     expect(((await oneLine.json()) as { message: string }).message).toMatch(/^lyrics: /);

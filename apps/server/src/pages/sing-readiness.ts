@@ -5,7 +5,7 @@
  */
 import { AutosingError } from "@autosing/base";
 
-import { resolveServerModels, separatorOf, singNetworks } from "../jobs/sing-job.js";
+import { resolveServerModels, separatorOf, singNetworks } from "../jobs/sing-models.js";
 import type { SingReadiness } from "./sing-page.js";
 
 export async function singReadiness(modelsDir: string | undefined): Promise<SingReadiness> {
