@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { SING_STAGES } from "@autosing/sing";
 import type { Dialog, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -165,6 +166,7 @@ describe.skipIf(!available)("the pages in headless Chromium", () => {
     await page.waitForFunction(() => document.querySelectorAll('figure[data-spectrogram="drawn"]').length === 2 || /Failed/.test(document.querySelector("#job-state")?.textContent ?? ""), undefined, { timeout: 45_000 });
     expect(await page.locator("#job-state").textContent()).toMatch(/done/);
     expect(await page.locator('.stages li[data-state="done"]').count()).toBe(await page.locator(".stages li").count());
+    expect(await page.locator(".stages li").evaluateAll((items) => items.map((li) => (li as unknown as { dataset: { stage: string } }).dataset.stage))).toEqual([...SING_STAGES]);
     const figures = page.locator("#variations figure");
     expect(await figures.count()).toBe(2);
     expect(await figures.first().locator("a[download]").getAttribute("href")).toMatch(/^\/api\/jobs\/[^/]+\/outputs\/0$/);

@@ -64,12 +64,3 @@ export {
   stoksTable,
 } from "./step-tables.js";
 export { type WriterOptions, TableWriter, createTableWriter, writeTable } from "./writer.js";
-export {
-  ARROW_ALIGNMENT_TYPE,
-  type ArrowBridgeOptions,
-  type ArrowColumn,
-  type ArrowColumnType,
-  arrowTypeOf,
-  rowsToArrowIpc,
-  rowsToArrowTable,
-} from "./arrow-bridge.js";

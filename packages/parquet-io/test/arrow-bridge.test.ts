@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { type ArrowColumn, chunkedTable, makeAlignment, readTable, rowsToArrowIpc, rowsToArrowTable, stoksTable, writeTable } from "../src/index.js";
+import { type ArrowColumn, rowsToArrowIpc, rowsToArrowTable } from "../src/arrow.js";
+import { chunkedTable, makeAlignment, readTable, stoksTable, writeTable } from "../src/index.js";
 import { tempDir } from "./helpers.js";
 
 let dir: string;

@@ -8,7 +8,8 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 
-import { type AlignmentRecord, type ArrowColumn, alignmentTable, atoksTable, chunkedTable, indexTable, stemTable, stepPath, stoksTable } from "@autosing/parquet-io";
+import type { ArrowColumn } from "@autosing/parquet-io/arrow";
+import { type AlignmentRecord, alignmentTable, atoksTable, chunkedTable, indexTable, stemTable, stepPath, stoksTable } from "@autosing/parquet-io";
 
 import type { ServedPartition } from "./dataset-catalog.js";
 import { DatasetRequestError } from "./errors.js";

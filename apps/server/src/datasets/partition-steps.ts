@@ -5,13 +5,13 @@
  * codec a dataset was tokenised with is the dataset's choice.
  */
 import { datasetInfo } from "@autosing/parquet-io";
-import { STEPS, missingPartitions, stepOutputTables } from "@autosing/processing";
+import type { StepName } from "@autosing/processing";
 
 /** One column of the table: a step (or an atoks variant) and the tables it writes. */
 export interface StepColumn {
   /** `align`, `vad_extract`, `src_sep`, `atoks_<source>_<codec>`, `stoks`, `artist_embs`. */
   readonly name: string;
-  readonly step: (typeof STEPS)[number];
+  readonly step: StepName;
   readonly tables: readonly string[];
 }
 
@@ -32,6 +32,9 @@ export interface DatasetPartitions {
 
 /** Reads the footers of every partition of `dir` and tells which steps are done where. */
 export async function describePartitions(dir: string): Promise<DatasetPartitions> {
+  // Loaded on the first request: the processing package pulls in every step's libraries, which the
+  // HTTP process should not pay for at start (it starts in well under 2 s without them).
+  const { STEPS, missingPartitions, stepOutputTables } = await import("@autosing/processing");
   const info = await datasetInfo(dir);
   const atoksVariants = new Set<string>();
   for (const partition of info.partitions) for (const file of partition.steps) if (/^atoks_(chunked|vocals|no_vocals)_.+$/.test(file.step)) atoksVariants.add(file.step);

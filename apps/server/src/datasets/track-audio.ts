@@ -6,7 +6,7 @@
  */
 import { access } from "node:fs/promises";
 
-import { type AudioFormat, decodeAudio, detectAudioFormat, encodeWav } from "@autosing/audio-codec";
+import type { AudioFormat } from "@autosing/audio-codec";
 import { stepPath } from "@autosing/parquet-io";
 
 import type { ServedPartition } from "./dataset-catalog.js";
@@ -50,6 +50,7 @@ async function trackTable(served: ServedPartition, track: RowAudioTrack): Promis
  * row or the track's table does not exist; RowAudioError when the bytes are no format we know.
  */
 export async function readTrackAudio(served: ServedPartition, id: string, track: RowAudioTrack, options: { asWav?: boolean } = {}): Promise<TrackAudio | undefined> {
+  const { decodeAudio, detectAudioFormat, encodeWav } = await import("@autosing/audio-codec");
   const table = await trackTable(served, track);
   const bytes = await readRowAudio(served.dataset.dir, served.partition, table, id);
   if (bytes === undefined) return undefined;

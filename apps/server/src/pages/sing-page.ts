@@ -3,11 +3,17 @@
  * dataset holds), two lyric lines, the main `sing` options under the library's names, live
  * progress per stage, and one player with its spectrogram and a download link per variation.
  */
-import { SING_STAGES } from "@autosing/sing";
+import type { SingStage } from "@autosing/sing";
 
 import { escapeHtml, renderPage } from "./page-shell.js";
 
 /** What the server knows about its models when it renders the page. */
+/**
+ * `@autosing/sing`'s SING_STAGES in order, spelled out so that rendering the page does not load
+ * the sing library into the HTTP process (test/pages.test.ts checks they are the same).
+ */
+export const PAGE_SING_STAGES: readonly SingStage[] = ["load", "separate", "music", "embedding", "semantic", "acoustic", "decode"];
+
 export interface SingReadiness {
   /** Why this server cannot sing yet, and how to fix it; undefined when it can. */
   readonly missingModels: string | undefined;
@@ -24,7 +30,7 @@ export function renderSingPage(readiness: SingReadiness): string {
   const stemsHint = readiness.hasSeparator
     ? "The server separates the vocals itself; you may still give the stems."
     : "This server has no separator (autosing import separator …): give the song's vocals and instrumental beside it.";
-  const stages = SING_STAGES.map(
+  const stages = PAGE_SING_STAGES.map(
     (stage) => `<li data-stage="${stage}" data-state="waiting"><span>${stage}</span><progress max="1" value="0" aria-label="${stage} progress"></progress><span class="hint" data-status>waiting</span></li>`,
   ).join("");
   const main = `<h1>Sing</h1>

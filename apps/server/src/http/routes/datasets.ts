@@ -4,7 +4,7 @@
  * Names, partitions and row ids are looked up in the configuration and on disk, never joined
  * into a path as given.
  */
-import { ParquetIoError, listPartitions, rowsToArrowIpc } from "@autosing/parquet-io";
+import { ParquetIoError, listPartitions } from "@autosing/parquet-io";
 // The swagger plugin's types add `summary`, `description` and `tags` to route schemas.
 import type {} from "@fastify/swagger";
 import type { FastifyInstance } from "fastify";
@@ -144,6 +144,8 @@ export async function registerDatasetsRoutes(app: FastifyInstance, context: Serv
         const served = await catalog.partition(request.params.name, request.params.partition);
         const page = await rows.page(served, request.query);
         const metadata = { total: String(page.total), offset: String(page.offset), base: page.base, atoks_codec: page.atoksCodec ?? "" };
+        // apache-arrow is loaded with the first page of rows, not when the server starts.
+        const { rowsToArrowIpc } = await import("@autosing/parquet-io/arrow");
         const bytes = rowsToArrowIpc(VIEWER_ROW_COLUMNS, page.rows as unknown as Record<string, unknown>[], { metadata });
         return reply
           .header("content-type", ARROW_STREAM_TYPE)

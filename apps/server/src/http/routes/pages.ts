@@ -13,7 +13,6 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 
 import { PAGES_CSS } from "../../pages/pages-css.js";
 import { renderSingPage } from "../../pages/sing-page.js";
-import { singReadiness } from "../../pages/sing-readiness.js";
 import { renderViewerPage } from "../../pages/viewer-page.js";
 import { ApiError } from "../api-error.js";
 import type { ServerContext } from "../server-context.js";
@@ -47,7 +46,11 @@ export async function registerPagesRoutes(app: FastifyInstance, context: ServerC
   let client: Promise<Map<string, Buffer>> | undefined;
   let arrow: Promise<Buffer> | undefined;
 
-  app.get("/", hidden, async (_request, reply) => sendHtml(reply, renderSingPage(await singReadiness(context.modelsDir))));
+  app.get("/", hidden, async (_request, reply) => {
+    // The models check reads the models directory with @autosing/pretrained, loaded on the first visit.
+    const { singReadiness } = await import("../../pages/sing-readiness.js");
+    return sendHtml(reply, renderSingPage(await singReadiness(context.modelsDir)));
+  });
   app.get("/datasets", hidden, async (_request, reply) => sendHtml(reply, renderViewerPage()));
   app.get("/assets/pages.css", hidden, async (_request, reply) => reply.header("content-type", "text/css; charset=utf-8").send(PAGES_CSS));
 
