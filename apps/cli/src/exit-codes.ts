@@ -21,6 +21,7 @@ import { ConstructOptionError, DatasetFolderError, OutputFolderError, ParquetIoE
 import { ModelsDirectoryError, ModelsManifestError, ModelsUsageError, PretrainedSourceError } from "@autosing/pretrained";
 import { ModelRequiredError, ProcessingError, StepOptionError } from "@autosing/processing";
 import { SafetensorsError } from "@autosing/safetensors";
+import { QueueUrlError, RedisUnreachableError } from "@autosing/server";
 import { SemanticModelContractError, SemanticTokensError, TokenizerFileError, TokenizerSpecError } from "@autosing/semantic-tokens";
 import { SeparationError, SeparatorContractError, SeparatorOptionError } from "@autosing/separation";
 import { SingError, SingModelError, SingModelPathError, SingOptionError, SingOutputError } from "@autosing/sing";
@@ -46,6 +47,7 @@ export const ExitCode = {
   modelProblem: 5,
   fileSystem: 6,
   outOfMemory: 7,
+  serviceUnavailable: 8,
   interrupted: 130,
 } as const;
 
@@ -91,6 +93,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       ModelsUsageError,
       // Only a backend named by --backend can be missing: the automatic choice ends at cpu, which always loads.
       BackendUnavailableError,
+      // worker, serve: --queue that is not a redis:// URL.
+      QueueUrlError,
     ],
   }),
   row(ExitCode.notImplemented, "not-implemented", "a command or option that is planned but not built yet"),
@@ -143,6 +147,9 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   }),
   row(ExitCode.outOfMemory, "out-of-memory", "the training backend ran out of memory: lower --batch-size or use a native backend", {
     errorClasses: [BackendOutOfMemoryError],
+  }),
+  row(ExitCode.serviceUnavailable, "service-unavailable", "a service the command needs did not answer: the Redis of --queue (worker, serve); start it or fix the URL, then run again", {
+    errorClasses: [RedisUnreachableError],
   }),
   row(ExitCode.interrupted, "interrupted", "stopped by SIGINT or SIGTERM; train saved a checkpoint to --resume-from"),
 ];

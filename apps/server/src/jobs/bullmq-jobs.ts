@@ -1,0 +1,111 @@
+/**
+ * What the BullMQ queue (the server side) and `autosing worker` (the worker side) agree on: the
+ * queue's name, the data a BullMQ job carries, the cancel channel and marker, where a job's folder
+ * is, and how a BullMQ job reads as a `JobRecord`.
+ */
+import { join, resolve } from "node:path";
+
+import type { Job } from "bullmq";
+
+import { type JobInput, type JobProgress, type JobRecord, type JobState } from "./job.js";
+import { ServerError } from "./job-queue.js";
+
+/** The BullMQ queue every server and worker of one deployment share. */
+export const QUEUE_NAME = "autosing-jobs";
+/** BullMQ's key prefix (its default), so `bull:autosing-jobs:*` are the queue's keys. */
+export const QUEUE_PREFIX = "bull";
+
+/** The data of a BullMQ job: our input and when it was accepted. */
+export interface QueuedJobData {
+  readonly input: JobInput;
+  readonly createdAt: string;
+}
+
+/** The return value of a finished job. */
+export interface QueuedJobResult {
+  readonly outputs: readonly string[];
+}
+
+/** Pub/sub channel on which the server names a running job to cancel; every worker listens. */
+export const CANCEL_CHANNEL = `${QUEUE_PREFIX}:${QUEUE_NAME}:autosing:cancel`;
+
+/** Key holding why a job was cancelled (JSON {@link CancelMarker}); its presence makes the job `cancelled`. */
+export function cancelKey(id: string): string {
+  return `${QUEUE_PREFIX}:${QUEUE_NAME}:autosing:cancelled:${id}`;
+}
+
+/** Key under which a worker publishes the models it keeps warm (the health endpoint's `models`). */
+export function workerModelsKey(worker: string): string {
+  return `${QUEUE_PREFIX}:${QUEUE_NAME}:autosing:models:${worker}`;
+}
+export const WORKER_MODELS_PATTERN = `${QUEUE_PREFIX}:${QUEUE_NAME}:autosing:models:*`;
+
+/** A cancelled job: when and why, and the record as it stood (a queued job is removed from BullMQ, so this is all that is left of it). */
+export interface CancelMarker {
+  readonly at: string;
+  readonly reason: string;
+  readonly record?: JobRecord;
+}
+
+/** Job ids as BullMQ job ids: never a number (BullMQ refuses those), never a path. */
+const JOB_ID = /^[A-Za-z0-9_-]{16}$/;
+
+export function isQueueJobId(id: string): boolean {
+  return JOB_ID.test(id) && !/^\d+$/.test(id);
+}
+
+/** `<state>/jobs/<id>`: the job's uploads and outputs, on the directory every machine shares. */
+export function jobFolderPath(stateDir: string, id: string): string {
+  if (!isQueueJobId(id)) throw new ServerError(`"${id}" is not a job id`);
+  return join(resolve(stateDir), "jobs", id);
+}
+
+/** BullMQ's reason for a job whose worker stopped renewing its lock more than `maxStalledCount` times. */
+const STALLED_REASON = /stalled more than allowable limit/;
+
+function isJobProgress(value: unknown): value is JobProgress {
+  if (typeof value !== "object" || value === null) return false;
+  const progress = value as Record<string, unknown>;
+  return typeof progress["stage"] === "string" && typeof progress["step"] === "number" && typeof progress["total"] === "number";
+}
+
+function stateOf(bullState: string): JobState {
+  switch (bullState) {
+    case "active":
+      return "running";
+    case "completed":
+      return "done";
+    case "failed":
+      return "failed";
+    default:
+      // waiting, prioritized, delayed (a job put back by a worker that shut down), waiting-children.
+      return "queued";
+  }
+}
+
+const iso = (milliseconds: number | undefined): string | null => (milliseconds === undefined || milliseconds === 0 ? null : new Date(milliseconds).toISOString());
+
+/** The record of a BullMQ job in state `bullState`; `cancel` when the job was cancelled. */
+export function recordOfJob(job: Job<QueuedJobData, QueuedJobResult>, bullState: string, cancel: CancelMarker | undefined): JobRecord {
+  let state = stateOf(bullState);
+  let error: string | null = null;
+  if (state === "failed") error = STALLED_REASON.test(job.failedReason) ? "the worker running this job stopped twice (killed, or cut off from Redis); it was retried once, then failed" : job.failedReason;
+  // A cancel that came after the job finished changes nothing; one that came before stands, even while the worker winds down.
+  if (cancel !== undefined && state !== "done") {
+    state = "cancelled";
+    error = cancel.reason;
+  }
+  const result = job.returnvalue as QueuedJobResult | null | undefined;
+  return {
+    id: job.id as string,
+    input: job.data.input,
+    state,
+    progress: isJobProgress(job.progress) ? job.progress : null,
+    outputs: state === "done" && Array.isArray(result?.outputs) ? result.outputs : [],
+    error,
+    attempts: job.attemptsStarted ?? 0,
+    createdAt: job.data.createdAt,
+    startedAt: iso(job.processedOn),
+    finishedAt: state === "cancelled" ? (iso(job.finishedOn) ?? cancel?.at ?? null) : iso(job.finishedOn),
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Scale-out on a real `redis-server`: the server's HTTP API with the BullMQ queue, and two
+ * `autosing worker` processes (the built CLI) splitting one process job per partition of a
+ * song-corpus dataset — every job done, both workers took some, the tables written.
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { alignmentTable, readTable, stepPath } from "@autosing/parquet-io";
+import { makeCorpus } from "@autosing/song-corpus";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { type JobQueue, type JobRecord, buildApp, createBullmqQueue, isFinished } from "../src/index.js";
+import { type SpawnedWorker, spawnWorker } from "./helpers/cli-worker.js";
+import { type RunningRedis, redisServerOrSkip, startRedisServer } from "./helpers/redis-server.js";
+
+const redisBinary = redisServerOrSkip("apps/server test/bullmq.test.ts");
+const PARTITIONS = 4;
+
+async function waitFinished(queue: JobQueue, ids: readonly string[], timeoutMs = 45_000): Promise<JobRecord[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const records = await Promise.all(ids.map(async (id) => (await queue.get(id)) as JobRecord));
+    if (records.every((record) => isFinished(record.state))) return records;
+    if (Date.now() > deadline) throw new Error(`jobs not finished in ${timeoutMs} ms: ${JSON.stringify(records.map((r) => [r.id, r.state, r.error]))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe.skipIf(redisBinary === undefined)("BullMQ on redis-server with two autosing worker processes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "autosing-bullmq-"));
+  const dataset = join(dir, "corpus");
+  const state = join(dir, "state");
+  let redis: RunningRedis;
+  let queue: JobQueue;
+  let app: FastifyInstance;
+  let base: string;
+  const workers: SpawnedWorker[] = [];
+  const serverLog: string[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer(redisBinary as string);
+    await mkdir(dataset, { recursive: true });
+    await makeCorpus(dataset, { songs: PARTITIONS, partitions: PARTITIONS, seed: 7, seconds: 9, format: "wav" });
+    for (let i = 0; i < 2; i++) workers.push(spawnWorker(["--queue", redis.url, "--dataset", `corpus=${dataset}`, "--state", state]));
+    queue = await createBullmqQueue({ url: redis.url, stateDir: state, backlog: 100, log: (line) => serverLog.push(line) });
+    app = await buildApp({ queue, datasets: [{ name: "corpus", dir: dataset }], modelsDir: undefined, stateDir: state, maxUploadBytes: 1e6, log: (line) => serverLog.push(line) });
+    base = await app.listen({ host: "127.0.0.1", port: 0 });
+    await Promise.all(workers.map((worker) => worker.waitFor(/taking jobs from "autosing-jobs"/)));
+  });
+
+  afterAll(async () => {
+    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill("SIGKILL");
+    await app?.close();
+    await queue?.close();
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("splits one align job per partition between the two workers; every job done, every table written", async () => {
+    const response = await fetch(`${base}/api/process`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ dataset: "corpus", step: "align", partitions: "all" }) });
+    expect(response.status).toBe(202);
+    const { ids } = (await response.json()) as { ids: string[] };
+    expect(ids).toHaveLength(PARTITIONS);
+    expect(new Set(ids).size).toBe(PARTITIONS);
+
+    const records = await waitFinished(queue, ids);
+    for (const [partition, record] of records.entries()) {
+      expect(record.error).toBeNull();
+      expect(record.state).toBe("done");
+      expect(record.input).toEqual({ kind: "process", dataset: "corpus", step: "align", partition });
+      expect(record.outputs).toEqual([`${partition}/alignment.parquet`]);
+      expect(record.attempts).toBe(1);
+      expect(record.progress).toEqual({ stage: "align", step: 1, total: 1 });
+      expect(record.startedAt! <= record.finishedAt!).toBe(true);
+      // One song per partition, aligned by the no-model default (eSpeak DTW).
+      const rows = await readTable(stepPath(dataset, partition, "alignment"), alignmentTable);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]?.alignment?.words.length).toBeGreaterThan(0);
+    }
+    // Each worker logged the jobs it ran: together all of them, each some.
+    const taken = workers.map((worker) => ids.filter((id) => new RegExp(`job ${id} process align corpus/\\d: done`).test(worker.log())));
+    expect(taken[0]!.length + taken[1]!.length).toBe(PARTITIONS);
+    expect(taken[0]!.length).toBeGreaterThan(0);
+    expect(taken[1]!.length).toBeGreaterThan(0);
+
+    const status = await queue.status();
+    expect(status).toMatchObject({ kind: "bullmq", queued: 0, running: 0, workers: 2 });
+    expect(Object.values(status.models).join(" ")).toMatch(/process align: no model/);
+  });
+
+  it("names an unknown dataset, step or partition in a 404/400 and queues nothing", async () => {
+    const post = async (body: unknown): Promise<{ status: number; message: string }> => {
+      const response = await fetch(`${base}/api/process`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: response.status, message: ((await response.json()) as { message: string }).message };
+    };
+    expect(await post({ dataset: "nope", step: "align", partitions: [0] })).toEqual({ status: 404, message: 'dataset: no served dataset is named "nope"; the server serves "corpus"' });
+    expect(await post({ dataset: "corpus", step: "tokenize", partitions: [0] })).toEqual({ status: 400, message: 'step: unknown step "tokenize"; expected one of align, vad_extract, src_sep, atoks, stoks, artist_embs' });
+    expect(await post({ dataset: "corpus", step: "align", partitions: [0, 9] })).toEqual({ status: 404, message: 'partitions: dataset "corpus" has no partition 9; its partitions are 0, 1, 2, 3' });
+    expect((await post({ dataset: "corpus", step: "align", partitions: [-1] })).status).toBe(400);
+    expect((await post({ dataset: "corpus", step: "align", partitions: "some" })).status).toBe(400);
+    expect((await post({ dataset: "../corpus", step: "align", partitions: [0] })).status).toBe(404);
+    expect((await queue.status()).queued).toBe(0);
+  });
+
+  it("a job whose model the worker lacks fails with the reason; the other jobs run on", async () => {
+    const response = await fetch(`${base}/api/process`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ dataset: "corpus", step: "atoks", partitions: [0] }) });
+    const { ids } = (await response.json()) as { ids: string[] };
+    const [record] = await waitFinished(queue, ids);
+    expect(record?.state).toBe("failed");
+    expect(record?.error).toBe("process atoks needs the acoustic codec, and this worker was started without --models; start it with --models <dir> holding one (autosing import snac <dir>, or autosing demo)");
+    expect(record?.attempts).toBe(1);
+  });
+
+  it("SIGTERM: each worker stops taking jobs and exits 0; a queued job waits in Redis and can be cancelled", async () => {
+    for (const worker of workers) worker.child.kill("SIGTERM");
+    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0]);
+    for (const worker of workers) expect(worker.log()).toMatch(/SIGTERM: finishing or putting back the running job[\s\S]*stopped/);
+
+    const queued = await queue.submit({ kind: "process", dataset: "corpus", step: "align", partition: 0 });
+    expect(queued.state).toBe("queued");
+    expect(existsSync(queue.jobFolder(queued.id))).toBe(true);
+    expect((await queue.get(queued.id))?.state).toBe("queued");
+    const cancelled = await queue.cancel(queued.id);
+    expect(cancelled).toMatchObject({ state: "cancelled", error: "cancelled by request" });
+    expect(await queue.get(queued.id)).toMatchObject({ id: queued.id, state: "cancelled" });
+    expect((await queue.status()).queued).toBe(0);
+    expect(await queue.get("AAAAAAAAAAAAAAAA")).toBeUndefined();
+  });
+
+  it("refuses past the backlog with QueueFullError (the API's 429)", async () => {
+    const small = await createBullmqQueue({ url: redis.url, stateDir: state, backlog: 2, log: () => undefined });
+    try {
+      await small.submit({ kind: "process", dataset: "corpus", step: "align", partition: 0 });
+      await small.submit({ kind: "process", dataset: "corpus", step: "align", partition: 1 });
+      const smallApp = await buildApp({ queue: small, datasets: [{ name: "corpus", dir: dataset }], modelsDir: undefined, stateDir: state, maxUploadBytes: 1e6, log: () => undefined });
+      const response = await smallApp.inject({ method: "POST", url: "/api/process", payload: { dataset: "corpus", step: "align", partitions: [2] } });
+      expect(response.statusCode).toBe(429);
+      expect(response.headers["retry-after"]).toBe("5");
+      expect(response.json()).toMatchObject({ ids: [], message: expect.stringMatching(/^the job queue is full \(2 jobs waiting\)/) });
+      await smallApp.close();
+    } finally {
+      await small.close();
+    }
+  });
+
+  it("autosing worker with an unreachable Redis exits 8 naming the URL", async () => {
+    const worker = spawnWorker(["--queue", `redis://127.0.0.1:${redis.port + 1}`, "--state", state]);
+    expect(await worker.exited).toBe(8);
+    expect(worker.log()).toMatch(new RegExp(`^autosing worker: cannot reach Redis at redis://127\\.0\\.0\\.1:${redis.port + 1}: .*start redis-server there or pass the right --queue`, "m"));
+  });
+});
