@@ -10,7 +10,7 @@ export { runJob } from "./jobs/run-job.js";
 export type { JobContext, JobOutcome } from "./jobs/run-job.js";
 export { WarmModels } from "./jobs/warm-models.js";
 export { runProcessJob } from "./jobs/process-job.js";
-export { JobAbortedError, ProcessModelMissingError, UnknownDatasetError, UnknownPartitionError } from "./jobs/process-errors.js";
+export { ProcessModelMissingError, UnknownDatasetError, UnknownPartitionError } from "./jobs/process-errors.js";
 export { buildApp } from "./http/app.js";
 export { ServeOptionError, isLoopbackHost, resolveServeOptions, startServer } from "./start-server.js";
 export type { RunningServer } from "./start-server.js";

@@ -10,11 +10,11 @@ import { join } from "node:path";
 
 import { alignmentTable, readTable, stepPath } from "@autosing/parquet-io";
 import { makeCorpus } from "@autosing/song-corpus";
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { type JobQueue, type JobRecord, buildApp, createBullmqQueue, isFinished } from "../src/index.js";
+import { type JobQueue, type JobRecord, type RunningServer, buildApp, createBullmqQueue, isFinished, startServer } from "../src/index.js";
 import { type SpawnedWorker, spawnWorker } from "./helpers/cli-worker.js";
+import { waitForJob } from "./helpers/job-client.js";
 import { type RunningRedis, redisServerOrSkip, startRedisServer } from "./helpers/redis-server.js";
 
 const redisBinary = redisServerOrSkip("apps/server test/bullmq.test.ts");
@@ -35,8 +35,8 @@ describe.skipIf(redisBinary === undefined)("BullMQ on redis-server with two auto
   const dataset = join(dir, "corpus");
   const state = join(dir, "state");
   let redis: RunningRedis;
+  let server: RunningServer;
   let queue: JobQueue;
-  let app: FastifyInstance;
   let base: string;
   const workers: SpawnedWorker[] = [];
   const serverLog: string[] = [];
@@ -46,16 +46,15 @@ describe.skipIf(redisBinary === undefined)("BullMQ on redis-server with two auto
     await mkdir(dataset, { recursive: true });
     await makeCorpus(dataset, { songs: PARTITIONS, partitions: PARTITIONS, seed: 7, seconds: 9, format: "wav" });
     for (let i = 0; i < 2; i++) workers.push(spawnWorker(["--queue", redis.url, "--dataset", `corpus=${dataset}`, "--state", state]));
-    queue = await createBullmqQueue({ url: redis.url, stateDir: state, backlog: 100, log: (line) => serverLog.push(line) });
-    app = await buildApp({ queue, datasets: [{ name: "corpus", dir: dataset }], modelsDir: undefined, stateDir: state, maxUploadBytes: 1e6, log: (line) => serverLog.push(line) });
-    base = await app.listen({ host: "127.0.0.1", port: 0 });
+    server = await startServer({ port: 0, queue: redis.url, datasets: [{ name: "corpus", dir: dataset }], state, log: (line) => serverLog.push(line) });
+    base = server.url;
+    queue = server.queue;
     await Promise.all(workers.map((worker) => worker.waitFor(/taking jobs from "autosing-jobs"/)));
   });
 
   afterAll(async () => {
     for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill("SIGKILL");
-    await app?.close();
-    await queue?.close();
+    await server?.close();
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -68,6 +67,12 @@ describe.skipIf(redisBinary === undefined)("BullMQ on redis-server with two auto
     expect(new Set(ids).size).toBe(PARTITIONS);
 
     const records = await waitFinished(queue, ids);
+    // The API reports the same: done, with the table as its output (served from the dataset's folder).
+    const view = await waitForJob(base, ids[0]!);
+    expect(view).toMatchObject({ kind: "process", state: "done", outputs: [`/api/jobs/${ids[0]}/outputs/0`], error: null });
+    const table = await fetch(`${base}${view.outputs[0]}`);
+    expect(table.status).toBe(200);
+    expect(Buffer.from(await table.arrayBuffer()).subarray(0, 4).toString()).toBe("PAR1");
     for (const [partition, record] of records.entries()) {
       expect(record.error).toBeNull();
       expect(record.state).toBe("done");
@@ -87,9 +92,10 @@ describe.skipIf(redisBinary === undefined)("BullMQ on redis-server with two auto
     expect(taken[0]!.length).toBeGreaterThan(0);
     expect(taken[1]!.length).toBeGreaterThan(0);
 
-    const status = await queue.status();
-    expect(status).toMatchObject({ kind: "bullmq", queued: 0, running: 0, workers: 2 });
-    expect(Object.values(status.models).join(" ")).toMatch(/process align: no model/);
+    // Health: the queue on Redis, both workers, and what they keep warm.
+    const health = (await (await fetch(`${base}/api/health`)).json()) as { queue: unknown; models: Record<string, string> };
+    expect(health.queue).toEqual({ kind: "bullmq", queued: 0, running: 0, workers: 2 });
+    expect(Object.values(health.models).join(" ")).toMatch(/process align: no model/);
   });
 
   it("names an unknown dataset, step or partition in a 404/400 and queues nothing", async () => {
@@ -111,6 +117,7 @@ describe.skipIf(redisBinary === undefined)("BullMQ on redis-server with two auto
     const { ids } = (await response.json()) as { ids: string[] };
     const [record] = await waitFinished(queue, ids);
     expect(record?.state).toBe("failed");
+    expect((await waitForJob(base, ids[0]!)).error).toBe(record?.error);
     expect(record?.error).toBe("process atoks needs the acoustic codec, and this worker was started without --models; start it with --models <dir> holding one (autosing import snac <dir>, or autosing demo)");
     expect(record?.attempts).toBe(1);
   });
@@ -124,8 +131,8 @@ describe.skipIf(redisBinary === undefined)("BullMQ on redis-server with two auto
     expect(queued.state).toBe("queued");
     expect(existsSync(queue.jobFolder(queued.id))).toBe(true);
     expect((await queue.get(queued.id))?.state).toBe("queued");
-    const cancelled = await queue.cancel(queued.id);
-    expect(cancelled).toMatchObject({ state: "cancelled", error: "cancelled by request" });
+    const cancelled = await fetch(`${base}/api/jobs/${queued.id}`, { method: "DELETE" });
+    expect(await cancelled.json()).toMatchObject({ state: "cancelled", error: "cancelled by request" });
     expect(await queue.get(queued.id)).toMatchObject({ id: queued.id, state: "cancelled" });
     expect((await queue.status()).queued).toBe(0);
     expect(await queue.get("AAAAAAAAAAAAAAAA")).toBeUndefined();

@@ -3,12 +3,10 @@
  * queue's name, the data a BullMQ job carries, the cancel channel and marker, where a job's folder
  * is, and how a BullMQ job reads as a `JobRecord`.
  */
-import { join, resolve } from "node:path";
-
 import type { Job } from "bullmq";
 
-import { type JobInput, type JobProgress, type JobRecord, type JobState } from "./job.js";
-import { ServerError } from "./job-queue.js";
+import type { JobInput, JobProgress, JobRecord, JobState } from "./job.js";
+import { JobStore } from "./job-store.js";
 
 /** The BullMQ queue every server and worker of one deployment share. */
 export const QUEUE_NAME = "autosing-jobs";
@@ -47,17 +45,9 @@ export interface CancelMarker {
   readonly record?: JobRecord;
 }
 
-/** Job ids as BullMQ job ids: never a number (BullMQ refuses those), never a path. */
-const JOB_ID = /^[A-Za-z0-9_-]{16}$/;
-
-export function isQueueJobId(id: string): boolean {
-  return JOB_ID.test(id) && !/^\d+$/.test(id);
-}
-
-/** `<state>/jobs/<id>`: the job's uploads and outputs, on the directory every machine shares. */
+/** `<state>/jobs/<id>` as the embedded queue lays it out: the job's uploads and outputs, on the directory every machine shares. */
 export function jobFolderPath(stateDir: string, id: string): string {
-  if (!isQueueJobId(id)) throw new ServerError(`"${id}" is not a job id`);
-  return join(resolve(stateDir), "jobs", id);
+  return new JobStore(stateDir).folder(id);
 }
 
 /** BullMQ's reason for a job whose worker stopped renewing its lock more than `maxStalledCount` times. */

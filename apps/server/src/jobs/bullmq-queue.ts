@@ -4,7 +4,6 @@
  * progress, return value, failed reason); a cancelled job also has a cancel marker. Job folders
  * are under the state directory every machine shares.
  */
-import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 
 import { Job, Queue, QueueEvents } from "bullmq";
@@ -12,6 +11,7 @@ import type { Redis } from "ioredis";
 
 import { CANCEL_CHANNEL, type CancelMarker, QUEUE_NAME, QUEUE_PREFIX, type QueuedJobData, type QueuedJobResult, WORKER_MODELS_PATTERN, cancelKey, jobFolderPath, recordOfJob } from "./bullmq-jobs.js";
 import type { JobInput, JobRecord } from "./job.js";
+import { newJobId } from "./job-id.js";
 import { type JobQueue, QueueFullError, type QueueStatus } from "./job-queue.js";
 import { probeRedis, redactUrl, redisClient } from "./redis-connection.js";
 
@@ -35,13 +35,6 @@ export const BULLMQ_JOB_OPTIONS = {
 
 /** What a 429 asks a client to wait: about one short job. */
 const RETRY_AFTER_SECONDS = 5;
-
-function newJobId(): string {
-  for (;;) {
-    const id = randomBytes(12).toString("base64url");
-    if (!/^\d+$/.test(id)) return id;
-  }
-}
 
 export async function createBullmqQueue(options: BullmqQueueOptions): Promise<JobQueue> {
   await probeRedis(options.url);

@@ -37,10 +37,3 @@ export class ProcessModelMissingError extends ServerError {
     );
   }
 }
-
-/** The job was cancelled (or its worker is shutting down) while it ran. */
-export class JobAbortedError extends ServerError {
-  constructor(readonly reason: string) {
-    super(reason);
-  }
-}

@@ -11,7 +11,8 @@ import { type StepModelSpecs, type StepModels, type StepName, openStepModels, re
 
 import type { ServedDatasetOption } from "../serve-options.js";
 import type { ProcessJobInput } from "./job.js";
-import { JobAbortedError, ProcessModelMissingError, UnknownDatasetError } from "./process-errors.js";
+import { ProcessModelMissingError, UnknownDatasetError } from "./process-errors.js";
+import { JobAbortedError } from "./worker-pool.js";
 import type { JobContext, JobOutcome } from "./run-job.js";
 
 /** One network a step takes from the models directory: the need, the spec it fills, and whether the step runs without it. */
@@ -72,7 +73,9 @@ function describeSpecs(step: StepName, specs: StepModelSpecs): string {
 export async function runProcessJob(input: ProcessJobInput, context: JobContext): Promise<JobOutcome> {
   const dataset = servedDataset(context.datasets, input.dataset);
   const specs = await processModelSpecs(input.step, context.modelsDir);
-  const warm = await context.warm.get(`process:${input.step}:${JSON.stringify(specs)}`, describeSpecs(input.step, specs), async () => new WarmStepModels(await openStepModels(input.step, specs)));
+  const warm = await context.warm.get(`process:${input.step}:${JSON.stringify(specs)}`, describeSpecs(input.step, specs), async () =>
+    new WarmStepModels(await openStepModels(input.step, specs, context.threads === undefined ? {} : { threads: context.threads })),
+  );
   context.signal.throwIfAborted();
   const results = await runStepOnPartition(input.step, dataset.dir, input.partition, {
     models: warm.models,

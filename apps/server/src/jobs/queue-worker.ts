@@ -12,7 +12,7 @@ import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
 import type { ServedDatasetOption } from "../serve-options.js";
 import { CANCEL_CHANNEL, QUEUE_NAME, QUEUE_PREFIX, type QueuedJobData, type QueuedJobResult, cancelKey, jobFolderPath, workerModelsKey } from "./bullmq-jobs.js";
 import type { JobInput } from "./job.js";
-import { JobAbortedError } from "./process-errors.js";
+import { JobAbortedError } from "./worker-pool.js";
 import { probeRedis, redactUrl, redisClient } from "./redis-connection.js";
 import { runJob } from "./run-job.js";
 import { WarmModels } from "./warm-models.js";

@@ -5,13 +5,13 @@
  */
 import { listPartitions } from "@autosing/parquet-io";
 import { STEPS, type StepName } from "@autosing/processing";
-import { STATUS_CODES } from "node:http";
-
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 
 import { QueueFullError } from "../../jobs/job-queue.js";
 import { UnknownDatasetError, UnknownPartitionError } from "../../jobs/process-errors.js";
 import { servedDataset } from "../../jobs/process-job.js";
+import { ApiError } from "../api-error.js";
+import { commonErrors, errorSchema } from "../api-schemas.js";
 import type { ServerContext } from "../server-context.js";
 
 interface ProcessBody {
@@ -23,8 +23,11 @@ interface ProcessBody {
 /** Partition numbers are folder names; this bounds one request's fan-out. */
 const MAX_PARTITIONS_PER_REQUEST = 10_000;
 
+const idsSchema = { type: "array", items: { type: "string" }, description: "the queued jobs' ids, one per partition in the order asked (GET /api/jobs/:id)" } as const;
+
 const PROCESS_SCHEMA = {
-  summary: "Queue one processing step per partition of a served dataset",
+  summary: "queues one dataset processing step (autosing process) per partition of a served dataset",
+  tags: ["process"],
   body: {
     type: "object",
     required: ["dataset", "step", "partitions"],
@@ -43,47 +46,40 @@ const PROCESS_SCHEMA = {
     },
   },
   response: {
-    202: { type: "object", required: ["ids"], additionalProperties: false, properties: { ids: { type: "array", items: { type: "string" } } } },
-    // Fastify's error shape, so a body that fails the schema keeps its detail (code, message).
-    "4xx": {
-      type: "object",
-      required: ["statusCode", "error", "message"],
-      properties: { statusCode: { type: "integer" }, error: { type: "string" }, message: { type: "string" }, code: { type: "string" }, ids: { type: "array", items: { type: "string" } } },
-    },
+    202: { type: "object", required: ["ids"], additionalProperties: false, properties: { ids: idsSchema } },
+    // Past the backlog: the jobs queued before it filled stay queued, and their ids come back.
+    429: { ...errorSchema, properties: { ...errorSchema.properties, ids: idsSchema } },
+    ...commonErrors,
   },
 } as const;
-
-/** An answer other than success, in Fastify's own error shape `{ statusCode, error, message }`. */
-function refuse(reply: FastifyReply, statusCode: number, message: string, extra: { ids?: string[] } = {}): FastifyReply {
-  return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? "Error", message, ...extra });
-}
 
 export async function registerProcessRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
   app.post<{ Body: ProcessBody }>("/api/process", { schema: PROCESS_SCHEMA }, async (request, reply) => {
     const { dataset: name, step, partitions: asked } = request.body;
-    if (!(STEPS as readonly string[]).includes(step)) return refuse(reply, 400, `step: unknown step "${step}"; expected one of ${STEPS.join(", ")}`);
+    if (!(STEPS as readonly string[]).includes(step)) throw new ApiError(400, `step: unknown step "${step}"; expected one of ${STEPS.join(", ")}`);
     let dir: string;
     try {
       dir = servedDataset(context.datasets, name).dir;
     } catch (error) {
-      if (UnknownDatasetError.isInstance(error)) return refuse(reply, 404, `dataset: ${error.message}`);
+      if (UnknownDatasetError.isInstance(error)) throw new ApiError(404, `dataset: ${error.message}`, { cause: error });
       throw error;
     }
     const present = await listPartitions(dir);
     const partitions = asked === "all" ? present : [...new Set(asked)];
     const absent = partitions.find((partition) => !present.includes(partition));
-    if (absent !== undefined) return refuse(reply, 404, `partitions: ${new UnknownPartitionError(name, absent, present).message}`);
-    if (partitions.length === 0) return refuse(reply, 404, `partitions: dataset "${name}" has no partitions (no <n>/ folders under its directory)`);
+    if (absent !== undefined) throw new ApiError(404, `partitions: ${new UnknownPartitionError(name, absent, present).message}`);
+    if (partitions.length === 0) throw new ApiError(404, `partitions: dataset "${name}" has no partitions (no <n>/ folders in its directory)`);
     const ids: string[] = [];
     for (const partition of partitions) {
       try {
         ids.push((await context.queue.submit({ kind: "process", dataset: name, step: step as StepName, partition })).id);
       } catch (error) {
         if (!QueueFullError.isInstance(error)) throw error;
-        // The jobs queued before the backlog filled stay queued: their ids come back with the 429.
         context.log(`POST /api/process: ${ids.length} of ${partitions.length} jobs queued before the backlog filled`);
-        reply.header("retry-after", String(error.retryAfterSeconds));
-        return refuse(reply, 429, `${error.message}; ${ids.length} of the ${partitions.length} jobs were queued (their ids are in "ids")`, { ids });
+        return reply
+          .code(429)
+          .header("retry-after", String(error.retryAfterSeconds))
+          .send({ statusCode: 429, error: "Too Many Requests", message: `${error.message}; ${ids.length} of the ${partitions.length} jobs were queued (their ids are in "ids")`, ids });
       }
     }
     return reply.code(202).send({ ids });
