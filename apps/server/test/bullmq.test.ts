@@ -4,7 +4,7 @@
  * song-corpus dataset — every job done, both workers took some, the tables written.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -18,7 +18,28 @@ import { waitForJob } from "./helpers/job-client.js";
 import { type RunningRedis, redisServerOrSkip, startRedisServer } from "./helpers/redis-server.js";
 
 const redisBinary = redisServerOrSkip("apps/server test/bullmq.test.ts");
+let queue: JobQueue;
+let base: string;
 const PARTITIONS = 4;
+/** Songs of the one partition of "long": its job runs long enough (a row a second or so) to be stopped between two rows. */
+const LONG_SONGS = 4;
+
+async function postProcess(body: unknown): Promise<string[]> {
+  const response = await fetch(`${base}/api/process`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const answer = (await response.json()) as { ids: string[]; message?: string };
+  expect(response.status, answer.message).toBe(202);
+  return answer.ids;
+}
+
+async function waitFor(id: string, until: (record: JobRecord) => boolean, timeoutMs = 30_000): Promise<JobRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const record = (await queue.get(id)) as JobRecord;
+    if (until(record)) return record;
+    if (isFinished(record.state) || Date.now() > deadline) throw new Error(`job ${id} never got there: ${JSON.stringify(record)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
 
 async function waitFinished(queue: JobQueue, ids: readonly string[], timeoutMs = 45_000): Promise<JobRecord[]> {
   const deadline = Date.now() + timeoutMs;
@@ -33,11 +54,11 @@ async function waitFinished(queue: JobQueue, ids: readonly string[], timeoutMs =
 describe.skipIf(redisBinary === undefined)("BullMQ on redis-server with two autosing worker processes", () => {
   const dir = mkdtempSync(join(tmpdir(), "autosing-bullmq-"));
   const dataset = join(dir, "corpus");
+  // One partition of several songs, for the jobs that are stopped half-way.
+  const long = join(dir, "long");
   const state = join(dir, "state");
   let redis: RunningRedis;
   let server: RunningServer;
-  let queue: JobQueue;
-  let base: string;
   const workers: SpawnedWorker[] = [];
   const serverLog: string[] = [];
 
@@ -45,8 +66,14 @@ describe.skipIf(redisBinary === undefined)("BullMQ on redis-server with two auto
     redis = await startRedisServer(redisBinary as string);
     await mkdir(dataset, { recursive: true });
     await makeCorpus(dataset, { songs: PARTITIONS, partitions: PARTITIONS, seed: 7, seconds: 9, format: "wav" });
-    for (let i = 0; i < 2; i++) workers.push(spawnWorker(["--queue", redis.url, "--dataset", `corpus=${dataset}`, "--state", state]));
-    server = await startServer({ port: 0, queue: redis.url, datasets: [{ name: "corpus", dir: dataset }], state, log: (line) => serverLog.push(line) });
+    await mkdir(long);
+    await makeCorpus(long, { songs: LONG_SONGS, partitions: 1, seed: 8, seconds: 9, format: "wav" });
+    for (let i = 0; i < 2; i++) workers.push(spawnWorker(["--queue", redis.url, "--dataset", `corpus=${dataset}`, "--dataset", `long=${long}`, "--state", state]));
+    const datasets = [
+      { name: "corpus", dir: dataset },
+      { name: "long", dir: long },
+    ];
+    server = await startServer({ port: 0, queue: redis.url, datasets, state, log: (line) => serverLog.push(line) });
     base = server.url;
     queue = server.queue;
     await Promise.all(workers.map((worker) => worker.waitFor(/taking jobs from "autosing-jobs"/)));
@@ -103,7 +130,7 @@ describe.skipIf(redisBinary === undefined)("BullMQ on redis-server with two auto
       const response = await fetch(`${base}/api/process`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       return { status: response.status, message: ((await response.json()) as { message: string }).message };
     };
-    expect(await post({ dataset: "nope", step: "align", partitions: [0] })).toEqual({ status: 404, message: 'dataset: no served dataset is named "nope"; the server serves "corpus"' });
+    expect(await post({ dataset: "nope", step: "align", partitions: [0] })).toEqual({ status: 404, message: 'dataset: no served dataset is named "nope"; the server serves "corpus", "long"' });
     expect(await post({ dataset: "corpus", step: "tokenize", partitions: [0] })).toEqual({ status: 400, message: 'step: unknown step "tokenize"; expected one of align, vad_extract, src_sep, atoks, stoks, artist_embs' });
     expect(await post({ dataset: "corpus", step: "align", partitions: [0, 9] })).toEqual({ status: 404, message: 'partitions: dataset "corpus" has no partition 9; its partitions are 0, 1, 2, 3' });
     expect((await post({ dataset: "corpus", step: "align", partitions: [-1] })).status).toBe(400);
@@ -122,11 +149,39 @@ describe.skipIf(redisBinary === undefined)("BullMQ on redis-server with two auto
     expect(record?.attempts).toBe(1);
   });
 
-  it("SIGTERM: each worker stops taking jobs and exits 0; a queued job waits in Redis and can be cancelled", async () => {
-    for (const worker of workers) worker.child.kill("SIGTERM");
-    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0]);
-    for (const worker of workers) expect(worker.log()).toMatch(/SIGTERM: finishing or putting back the running job[\s\S]*stopped/);
+  it("cancels a running job: its worker stops it between two rows and writes no table", async () => {
+    const [id] = await postProcess({ dataset: "long", step: "align", partitions: [0] });
+    await waitFor(id!, (record) => record.state === "running" && (record.progress?.step ?? 0) >= 1);
+    const response = await fetch(`${base}/api/jobs/${id}`, { method: "DELETE" });
+    expect(response.status).toBe(200);
+    // Asked, not yet stopped: the worker stops at the end of its row.
+    expect(await response.json()).toMatchObject({ state: "running" });
+    const [record] = await waitFinished(queue, [id!]);
+    expect(record).toMatchObject({ state: "cancelled", error: "cancelled by request", outputs: [] });
+    expect(record!.progress!.step).toBeLessThan(LONG_SONGS);
+    expect(workers.some((worker) => new RegExp(`job ${id} process align long/0: cancelled after [\\d.]+ s: cancelled by request`).test(worker.log()))).toBe(true);
+    expect((await readdir(join(long, "0"))).sort()).toEqual(["index.parquet", "truth.parquet"]);
+  });
 
+  it("SIGTERM mid-job: the worker puts the job back and exits 0; the other worker finishes it", async () => {
+    const [id] = await postProcess({ dataset: "long", step: "align", partitions: [0] });
+    await waitFor(id!, (record) => record.state === "running" && (record.progress?.step ?? 0) >= 1);
+    const holder = workers.find((worker) => worker.log().includes(`job ${id} process align long/0: started`));
+    const other = workers.find((worker) => worker !== holder);
+    holder!.child.kill("SIGTERM");
+    expect(await holder!.exited).toBe(0);
+    expect(holder!.log()).toMatch(new RegExp(`job ${id} process align long/0: put back in the queue after [\\d.]+ s \\(the worker is shutting down\\)[\\s\\S]*stopped`));
+    const [record] = await waitFinished(queue, [id!]);
+    expect(record).toMatchObject({ state: "done", attempts: 2, outputs: ["0/alignment.parquet"], error: null });
+    expect(other!.log()).toMatch(new RegExp(`job ${id} process align long/0: started \\(attempt 2\\)[\\s\\S]*job ${id} process align long/0: done`));
+    expect(await readTable(stepPath(long, 0, "alignment"), alignmentTable)).toHaveLength(LONG_SONGS);
+
+    other!.child.kill("SIGTERM");
+    expect(await other!.exited).toBe(0);
+    expect(other!.log()).toMatch(/SIGTERM: finishing or putting back the running job[\s\S]*stopped/);
+  });
+
+  it("with no worker, a job waits in Redis and can be cancelled there", async () => {
     const queued = await queue.submit({ kind: "process", dataset: "corpus", step: "align", partition: 0 });
     expect(queued.state).toBe("queued");
     expect(existsSync(queue.jobFolder(queued.id))).toBe(true);

@@ -80,8 +80,9 @@ export function recordOfJob(job: Job<QueuedJobData, QueuedJobResult>, bullState:
   let state = stateOf(bullState);
   let error: string | null = null;
   if (state === "failed") error = STALLED_REASON.test(job.failedReason) ? "the worker running this job stopped twice (killed, or cut off from Redis); it was retried once, then failed" : job.failedReason;
-  // A cancel that came after the job finished changes nothing; one that came before stands, even while the worker winds down.
-  if (cancel !== undefined && state !== "done") {
+  // A running job stays "running" until its worker has stopped it (at the end of a row or a stage);
+  // one that finishes first is done: the cancel came too late.
+  if (cancel !== undefined && (state === "failed" || state === "queued")) {
     state = "cancelled";
     error = cancel.reason;
   }
