@@ -79,7 +79,14 @@ const iso = (milliseconds: number | undefined): string | null => (milliseconds =
 export function recordOfJob(job: Job<QueuedJobData, QueuedJobResult>, bullState: string, cancel: CancelMarker | undefined): JobRecord {
   let state = stateOf(bullState);
   let error: string | null = null;
-  if (state === "failed") error = STALLED_REASON.test(job.failedReason) ? "the worker running this job stopped twice (killed, or cut off from Redis); it was retried once, then failed" : job.failedReason;
+  let attempts = job.attemptsStarted ?? 0;
+  if (state === "failed" && STALLED_REASON.test(job.failedReason)) {
+    error = "the worker running this job stopped twice (killed, or cut off from Redis); it was retried once, then failed";
+    // BullMQ 6 fails such a job when a worker next takes it, which counts as a start but runs nothing.
+    attempts = Math.max(0, attempts - 1);
+  } else if (state === "failed") {
+    error = job.failedReason;
+  }
   // A running job stays "running" until its worker has stopped it (at the end of a row or a stage);
   // one that finishes first is done: the cancel came too late.
   if (cancel !== undefined && (state === "failed" || state === "queued")) {
@@ -94,7 +101,7 @@ export function recordOfJob(job: Job<QueuedJobData, QueuedJobResult>, bullState:
     progress: isJobProgress(job.progress) ? job.progress : null,
     outputs: state === "done" && Array.isArray(result?.outputs) ? result.outputs : [],
     error,
-    attempts: job.attemptsStarted ?? 0,
+    attempts,
     createdAt: job.data.createdAt,
     startedAt: iso(job.processedOn),
     finishedAt: state === "cancelled" ? (iso(job.finishedOn) ?? cancel?.at ?? null) : iso(job.finishedOn),

@@ -13,12 +13,18 @@ export interface SpawnedWorker {
   log(): string;
   /** Resolves when its stderr holds a line matching `pattern`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  /** Resolves with the exit code. */
+  /** Resolves with the exit code once its output is all read. */
   exited: Promise<number | null>;
 }
 
+/** `autosing worker <args>` from the built CLI. */
 export function spawnWorker(args: readonly string[]): SpawnedWorker {
-  const child = spawn(process.execPath, [CLI_BIN, "worker", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
+  return spawnProcess([CLI_BIN, "worker", ...args]);
+}
+
+/** `node <args>`, its output collected. */
+export function spawnProcess(args: readonly string[]): SpawnedWorker {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
   let output = "";
   const waiters = new Set<() => void>();
   const collect = (chunk: Buffer): void => {
@@ -27,7 +33,8 @@ export function spawnWorker(args: readonly string[]): SpawnedWorker {
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // "close", not "exit": by then everything it wrote has been read.
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   return {
     child,
     log: () => output,
