@@ -27,6 +27,7 @@ describe("autosing binary", () => {
       "export",
       "sing",
       "serve",
+      "worker",
       "dataset",
       "codec",
       "align",
