@@ -21,9 +21,9 @@ import { ConstructOptionError, DatasetFolderError, OutputFolderError, ParquetIoE
 import { ModelsDirectoryError, ModelsManifestError, ModelsUsageError, PretrainedSourceError } from "@autosing/pretrained";
 import { ModelRequiredError, ProcessingError, StepOptionError } from "@autosing/processing";
 import { SafetensorsError } from "@autosing/safetensors";
-import { QueueUrlError, RedisUnreachableError } from "@autosing/server";
 import { SemanticModelContractError, SemanticTokensError, TokenizerFileError, TokenizerSpecError } from "@autosing/semantic-tokens";
 import { SeparationError, SeparatorContractError, SeparatorOptionError } from "@autosing/separation";
+import { QueueUrlError, RedisUnreachableError, ServeOptionError } from "@autosing/server/errors";
 import { SingError, SingModelError, SingModelPathError, SingOptionError, SingOutputError } from "@autosing/sing";
 import { SM2AModelError } from "@autosing/sm2a-model";
 import { CorpusOptionError, CorpusWriteError, SongCorpusError } from "@autosing/song-corpus";
@@ -93,7 +93,9 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       ModelsUsageError,
       // Only a backend named by --backend can be missing: the automatic choice ends at cpu, which always loads.
       BackendUnavailableError,
-      // worker, serve: --queue that is not a redis:// URL.
+      // serve: a non-loopback --host without --token/--insecure, a taken --port, two datasets of one name.
+      ServeOptionError,
+      // worker: --queue that is not a redis:// URL.
       QueueUrlError,
     ],
   }),

@@ -6,26 +6,17 @@
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { isIP } from "node:net";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 
-import { resolveModels } from "@autosing/pretrained";
 import type { FastifyInstance } from "fastify";
 
 import { buildApp } from "./http/app.js";
 import type { ServerContext } from "./http/server-context.js";
 import { createEmbeddedQueue } from "./jobs/embedded-queue.js";
-import { type JobQueue, ServerError } from "./jobs/job-queue.js";
+import type { JobQueue } from "./jobs/job-queue.js";
+import { ServeOptionError } from "./serve-option-error.js";
 import { SERVE_DEFAULTS, type ServeOptions, type ServedDatasetOption } from "./serve-options.js";
 
-/** An option `startServer` cannot use: names the option (as `autosing serve` spells it) and how to fix it. */
-export class ServeOptionError extends ServerError {
-  constructor(
-    readonly option: string,
-    problem: string,
-  ) {
-    super(`${option}: ${problem}`);
-  }
-}
 
 export interface RunningServer {
   /** `http://host:port` (the port the system chose when `port` was 0). */
@@ -72,8 +63,10 @@ export async function resolveServeOptions(options: ServeOptions): Promise<Requir
   const queue = options.queue;
   if (queue !== undefined && !/^rediss?:\/\//.test(queue)) throw new ServeOptionError("--queue", `expected redis://host:port[/db], got "${queue}"`);
   const models = options.models === undefined ? undefined : resolve(options.models);
-  // A models directory that is missing or has a bad manifest fails now, not at the first job.
-  if (models !== undefined) await resolveModels(models);
+  // A models directory without its manifest fails now, not at the first job (the manifest itself is read at the first job: its library loads slowly).
+  if (models !== undefined && !(await stat(join(models, "models.json")).then((info) => info.isFile(), () => false))) {
+    throw new ServeOptionError("--models", `${models} has no models.json: give the folder autosing demo (<out>/models) or autosing import wrote`);
+  }
   const maxUploadBytes = options.maxUploadBytes ?? SERVE_DEFAULTS.maxUploadBytes;
   if (!Number.isFinite(maxUploadBytes) || maxUploadBytes < 1) throw new ServeOptionError("--max-upload-mb", `expected a size > 0, got ${maxUploadBytes} bytes`);
   return {
@@ -112,6 +105,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     address = await app.listen({ host: resolved.host, port: resolved.port });
   } catch (error) {
     await queue.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new ServeOptionError("--port", `${resolved.port} is already in use on ${resolved.host}; choose another port (0 picks a free one)`);
+    if (code === "EACCES") throw new ServeOptionError("--port", `${resolved.port} may not be opened by this user on ${resolved.host} (ports below 1024 need privileges); choose a port from 1024`);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new ServeOptionError("--host", `${resolved.host} is not an address of this machine`);
     throw error;
   }
   let closing: Promise<void> | undefined;

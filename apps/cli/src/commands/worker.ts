@@ -8,7 +8,7 @@ import { mkdir } from "node:fs/promises";
 
 import { assertDatasetFolder } from "@autosing/parquet-io";
 import { resolveModels } from "@autosing/pretrained";
-import { SERVE_DEFAULTS, type ServedDatasetOption, parseDatasetOption, runQueueWorker } from "@autosing/server";
+import type { ServedDatasetOption } from "@autosing/server";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
@@ -19,18 +19,27 @@ import { asUserError } from "../shared/user-errors.js";
 interface WorkerFlags {
   queue: string;
   models?: string;
-  dataset: ServedDatasetOption[];
+  dataset: string[];
   state: string;
 }
 
+/** As `autosing serve`'s default (SERVE_DEFAULTS.state), so a worker beside a server finds its jobs' folders. */
+const DEFAULT_STATE = "autosing-state";
+
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
-/** `--dataset [name=]<dir>`, repeatable; names must be unique (they are how jobs name datasets). */
-function collectDataset(value: string, previous: ServedDatasetOption[]): ServedDatasetOption[] {
-  const dataset = parseDatasetOption(value);
-  if (!/^[A-Za-z0-9._-]+$/.test(dataset.name)) throw new CliError(`autosing worker: --dataset ${value}: the name "${dataset.name}" may only hold letters, digits, ".", "_" and "-"; name it with --dataset <name>=<dir>`);
-  if (previous.some((other) => other.name === dataset.name)) throw new CliError(`autosing worker: --dataset ${value}: the name "${dataset.name}" is taken by another --dataset; name one of them with --dataset <name>=<dir>`);
-  return [...previous, dataset];
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `--dataset [name=]<dir>` values as served datasets; names must be unique (they are how jobs name datasets). */
+function servedDatasets(values: readonly string[], parse: (value: string) => ServedDatasetOption): ServedDatasetOption[] {
+  const datasets: ServedDatasetOption[] = [];
+  for (const value of values) {
+    const dataset = parse(value);
+    if (!/^[A-Za-z0-9._-]+$/.test(dataset.name)) throw new CliError(`autosing worker: --dataset ${value}: the name "${dataset.name}" may only hold letters, digits, ".", "_" and "-"; name it with --dataset <name>=<dir>`);
+    if (datasets.some((other) => other.name === dataset.name)) throw new CliError(`autosing worker: --dataset ${value}: the name "${dataset.name}" is taken by another --dataset; name one of them with --dataset <name>=<dir>`);
+    datasets.push(dataset);
+  }
+  return datasets;
 }
 
 /** Resolves once on the first SIGTERM or SIGINT; a second one ends the process at once (code 130). */
@@ -62,19 +71,22 @@ export function registerWorkerCommand(program: Command, io: CliIo): void {
     )
     .requiredOption("--queue <url>", "the Redis of the server's --queue: redis://[user:password@]host:port[/db]")
     .option("--models <dir>", "the models directory (autosing import, autosing demo's <out>/models) the jobs' networks come from")
-    .option("--dataset <[name=]dir>", "a dataset the jobs may process, under the name the server gives it (default: the folder's name); repeatable", collectDataset, [])
-    .option("--state <dir>", "the server's state directory (job folders: uploads and outputs), shared by every machine", SERVE_DEFAULTS.state)
+    .option("--dataset <[name=]dir>", "a dataset the jobs may process, under the name the server gives it (default: the folder's name); repeatable", collect, [])
+    .option("--state <dir>", "the server's state directory (job folders: uploads and outputs), shared by every machine", DEFAULT_STATE)
     .action(async (flags: WorkerFlags) => {
       const log = (line: string): void => io.stderr(`autosing worker: ${line}\n`);
       const signals = firstSignal(io);
       try {
         let worker;
         try {
-          for (const dataset of flags.dataset) await assertDatasetFolder(dataset.dir);
+          // Loaded here, so other commands never pay for the server's import.
+          const { parseDatasetOption, runQueueWorker } = await import("@autosing/server");
+          const datasets = servedDatasets(flags.dataset, parseDatasetOption);
+          for (const dataset of datasets) await assertDatasetFolder(dataset.dir);
           // A bad models directory fails now, not in the first job.
           if (flags.models !== undefined) await resolveModels(flags.models);
           await mkdir(flags.state, { recursive: true });
-          worker = await runQueueWorker({ url: flags.queue, stateDir: flags.state, modelsDir: flags.models, datasets: flags.dataset, log });
+          worker = await runQueueWorker({ url: flags.queue, stateDir: flags.state, modelsDir: flags.models, datasets, log });
         } catch (error) {
           throw asUserError("worker", error);
         }

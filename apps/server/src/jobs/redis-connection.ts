@@ -6,31 +6,11 @@
  */
 import { Redis } from "ioredis";
 
-import { ServerError } from "./job-queue.js";
+import { QueueUrlError, RedisUnreachableError, redactUrl } from "./redis-errors.js";
 
-/** `--queue` is not a `redis://` / `rediss://` URL. */
-export class QueueUrlError extends ServerError {
-  constructor(readonly url: string) {
-    super(`--queue ${url}: expected a Redis URL, redis://[user:password@]host:port[/db] (or rediss:// for TLS)`);
-  }
-}
+export { redactUrl };
 
-/** Redis did not answer at the URL (down, wrong host or port, refused credentials). */
-export class RedisUnreachableError extends ServerError {
-  constructor(
-    readonly url: string,
-    reason: string,
-    options?: ErrorOptions,
-  ) {
-    super(`cannot reach Redis at ${redactUrl(url)}: ${reason}; start redis-server there or pass the right --queue redis://host:port`, options);
-  }
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
-}
-
+/** Throws `QueueUrlError` unless `url` is a `redis://` or `rediss://` URL with a host. */
 export function checkQueueUrl(url: string): void {
   let parsed: URL;
   try {

@@ -7,53 +7,15 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { MODEL_NEEDS, type ModelNeed, type ResolvedModels, networkFor, resolveModels } from "@autosing/pretrained";
+import type { ResolvedModels } from "@autosing/pretrained";
 import { type SingModels, type SingOptions, type SingStage, loadSingModels, sing } from "@autosing/sing";
 
 import { readRowAudio } from "../datasets/row-audio.js";
 import type { ServedDatasetOption } from "../serve-options.js";
 import type { SingJobInput } from "./job.js";
-import { ServerError } from "./job-queue.js";
 import type { JobContext, JobOutcome } from "./run-job.js";
+import { SingJobError, resolveServerModels, separatorOf, singNetworks } from "./sing-models.js";
 import type { WarmModels } from "./warm-models.js";
-
-/** A sing job that cannot run as asked: the reason names what is missing and how to get it. */
-export class SingJobError extends ServerError {}
-
-/** Where the outputs of a job go, under its folder. */
-export const OUTPUTS_FOLDER = "outputs";
-
-/** The networks a sing job takes from the models directory, and how a user gets each. */
-const SING_NEEDS: readonly { need: ModelNeed; howToGet: string }[] = [
-  { need: "codec", howToGet: "autosing import snac <snac_32khz folder> (or autosing demo)" },
-  { need: "t2sModel", howToGet: "autosing import t2s <t2s .model> (or autosing demo)" },
-  { need: "sm2aModel", howToGet: "autosing import sm2a <sm2a .model> (or autosing demo)" },
-  { need: "artistModel", howToGet: "autosing import artist-emb <artist_emb.model> (or autosing demo)" },
-];
-
-/** The separator spec of the models directory (`roformer:<dir>`), if it has one. */
-export function separatorOf(models: ResolvedModels): string | undefined {
-  return networkFor(models, "separator")?.value;
-}
-
-/** The paths of the sing networks in the directory, or an error naming each one missing and how to get it. */
-export function singNetworks(models: ResolvedModels): { codec: string; t2sModel: string; sm2aModel: string; artistModel: string } {
-  const found: Partial<Record<ModelNeed, string>> = {};
-  const missing: string[] = [];
-  for (const { need, howToGet } of SING_NEEDS) {
-    const network = networkFor(models, need);
-    if (network === undefined) missing.push(`${MODEL_NEEDS[need]} (${howToGet})`);
-    else found[need] = network.value;
-  }
-  if (missing.length > 0) throw new SingJobError(`the models directory ${models.directory} has no ${missing.join(", no ")}`);
-  return { codec: found.codec as string, t2sModel: found.t2sModel as string, sm2aModel: found.sm2aModel as string, artistModel: found.artistModel as string };
-}
-
-/** The server's models directory, resolved; a server without one cannot sing. */
-export async function resolveServerModels(modelsDir: string | undefined): Promise<ResolvedModels> {
-  if (modelsDir === undefined) throw new SingJobError("the server has no models directory: start it with --models <dir> (autosing demo writes <out>/models; autosing import adds upstream models)");
-  return resolveModels(modelsDir);
-}
 
 /** The worker's loaded sing networks (loaded on first use, then kept warm). */
 async function warmSingModels(modelsDir: string | undefined, warm: WarmModels, threads: number | undefined): Promise<{ models: SingModels; paths: ReturnType<typeof singNetworks> }> {
@@ -106,6 +68,9 @@ async function referenceOptions(input: SingJobInput, context: JobContext, models
   const stem = reference.id.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "") || "reference";
   return { reference: join(context.folder, `${stem}.audio`), vocals: stems.vocals, instrumental: stems.no_vocals };
 }
+
+/** Where the outputs of a job go, under its folder. */
+export const OUTPUTS_FOLDER = "outputs";
 
 export async function runSingJob(input: SingJobInput, context: JobContext): Promise<JobOutcome> {
   const resolved = await resolveServerModels(context.modelsDir);

@@ -3,16 +3,13 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 
-import { decodeAudio } from "@autosing/audio-codec";
 import multipart, { type MultipartFile } from "@fastify/multipart";
-import { lyricLines } from "@autosing/sing";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 
-import { readRowAudio } from "../../datasets/row-audio.js";
 import type { SingJobInput, SingReference } from "../../jobs/job.js";
 import { newJobId } from "../../jobs/job-id.js";
-import { resolveServerModels, separatorOf, singNetworks } from "../../jobs/sing-job.js";
 import { ApiError, badField } from "../api-error.js";
+import type * as SingChecksModule from "../sing-checks.js";
 import { acceptedSchema, commonErrors, errorSchema, singBodySchema } from "../api-schemas.js";
 import type { ServerContext } from "../server-context.js";
 
@@ -63,14 +60,18 @@ function parseReferenceId(value: string, context: ServerContext): Extract<SingRe
   return { kind: "dataset", dataset, partition: Number(partition), id };
 }
 
+type SingChecks = typeof SingChecksModule;
+let singChecks: Promise<SingChecks> | undefined;
+/** The heavy checks, loaded on the first submission (see sing-checks.ts). */
+function loadSingChecks(): Promise<SingChecks> {
+  singChecks ??= import("../sing-checks.js");
+  return singChecks;
+}
+
 /** Checks an uploaded file by decoding it (never by its name or type): a bad one is a 400 naming the field. */
-async function checkAudio(field: FileField, file: string): Promise<void> {
-  const bytes = await readFile(file);
-  try {
-    await decodeAudio(bytes, { source: field });
-  } catch (error) {
-    throw badField(field, `is not audio the server can decode (wav, flac, mp3, ogg): ${(error as Error).message}`, { cause: error });
-  }
+async function checkAudio(checks: SingChecks, field: FileField, file: string): Promise<void> {
+  const problem = await checks.decodeProblem(await readFile(file), field);
+  if (problem !== undefined) throw badField(field, `is not audio the server can decode (wav, flac, mp3, ogg): ${problem}`);
 }
 
 /** `POST /api/sing`: a reference (upload or dataset row), lyrics and the sing options → 202 `{ id }`. */
@@ -99,7 +100,11 @@ export async function registerSingRoutes(app: FastifyInstance, context: ServerCo
       const upload = request.singUpload;
       if (upload !== null && !upload.submitted) await rm(upload.folder, { recursive: true, force: true });
     };
-    scope.addHook("onResponse", cleanUp);
+    // Before the answer goes out, so a client that was refused never sees the folder of its upload.
+    scope.addHook("onSend", async (request, _reply, payload) => {
+      await cleanUp(request);
+      return payload;
+    });
     scope.addHook("onRequestAbort", cleanUp);
 
     scope.post<{ Body: SingBody }>(
@@ -126,20 +131,16 @@ export async function registerSingRoutes(app: FastifyInstance, context: ServerCo
         for (const field of FILE_FIELDS) {
           if (body[field] !== undefined && !upload.files.has(field)) throw badField(field, "must be a file (multipart/form-data file part)");
         }
-        try {
-          lyricLines(body.lyrics);
-        } catch (error) {
-          throw badField("lyrics", "expected two non-empty lines separated by a newline (the first sung over the first 15 s, the second over the last 15 s)", { cause: error });
-        }
+        const checks = await loadSingChecks();
+        if (checks.lyricsProblem(body.lyrics) !== undefined) throw badField("lyrics", "expected two non-empty lines separated by a newline (the first sung over the first 15 s, the second over the last 15 s)");
         const has = (field: FileField): boolean => upload.files.has(field);
         if (has("reference") === (body.referenceId !== undefined)) throw badField("reference", "give either a reference file or a referenceId (<dataset>/<partition>/<row id>), not both or neither");
         if (has("vocals") !== has("instrumental")) throw badField(has("vocals") ? "instrumental" : "vocals", "upload both stems (vocals and instrumental) or neither");
         if (body.referenceId !== undefined && has("vocals")) throw badField("vocals", "a dataset row's stems come from the dataset; upload stems only with a reference file");
 
-        let models;
+        let separator: string | undefined;
         try {
-          models = await resolveServerModels(context.modelsDir);
-          singNetworks(models);
+          ({ separator } = await checks.singModelsOf(context.modelsDir));
         } catch (error) {
           throw new ApiError(503, `the server cannot sing: ${(error as Error).message}`, { cause: error });
         }
@@ -147,17 +148,17 @@ export async function registerSingRoutes(app: FastifyInstance, context: ServerCo
         if (body.referenceId !== undefined) {
           reference = parseReferenceId(body.referenceId, context);
           const dataset = context.datasets.find((candidate) => candidate.name === (reference as { dataset: string }).dataset);
-          const vocals = dataset === undefined ? undefined : await readRowAudio(dataset.dir, reference.partition, "vocals", reference.id);
+          const vocals = dataset === undefined ? undefined : await checks.readRowAudio(dataset.dir, reference.partition, "vocals", reference.id);
           if (vocals === undefined) throw badField("referenceId", `dataset "${reference.dataset}" partition ${reference.partition} has no separated row "${reference.id}" (its vocals table lacks it; run autosing process src_sep)`);
         } else {
           const file = upload.files.get("reference") as string;
           const stems = has("vocals") ? { vocals: upload.files.get("vocals") as string, instrumental: upload.files.get("instrumental") as string } : undefined;
-          if (stems === undefined && separatorOf(models) === undefined) {
+          if (stems === undefined && separator === undefined) {
             throw badField("reference", `an uploaded song needs a separator in the models directory (autosing import separator <Mel-Band RoFormer checkpoint>) or its stems uploaded beside it: the vocals and instrumental fields`);
           }
           reference = { kind: "upload", file, ...stems };
         }
-        for (const [field, name] of upload.files) await checkAudio(field, join(upload.folder, name));
+        for (const [field, name] of upload.files) await checkAudio(checks, field, join(upload.folder, name));
 
         const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
         const input: SingJobInput = defined({
