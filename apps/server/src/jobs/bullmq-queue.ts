@@ -57,7 +57,13 @@ export async function createBullmqQueue(options: BullmqQueueOptions): Promise<Jo
   async function get(id: string): Promise<JobRecord | undefined> {
     const [job, cancel] = await Promise.all([Job.fromId<QueuedJobData, QueuedJobResult>(queue, id), readCancel(id)]);
     if (job === undefined) return cancel?.record;
-    return recordOfJob(job, await job.getState(), cancel);
+    const state = await job.getState();
+    // The job finished between the two reads: read it again, for its result or failed reason.
+    if ((state === "completed" || state === "failed") && job.finishedOn === undefined) {
+      const finished = await Job.fromId<QueuedJobData, QueuedJobResult>(queue, id);
+      if (finished !== undefined) return recordOfJob(finished, state, cancel);
+    }
+    return recordOfJob(job, state, cancel);
   }
 
   async function notify(id: string): Promise<void> {

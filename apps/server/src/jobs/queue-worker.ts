@@ -69,13 +69,14 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Runni
     const started = performance.now();
     const what = describeInput(job.data.input);
     const seconds = (): string => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-    if ((await commands.exists(cancelKey(id))) === 1) {
-      options.log(`job ${id} ${what}: cancelled before it started`);
-      throw new UnrecoverableError("cancelled by request");
-    }
     const controller = new AbortController();
+    // Registered before the marker is read: a cancel published from here on reaches the controller.
     running.set(id, controller);
     try {
+      if ((await commands.exists(cancelKey(id))) === 1) {
+        options.log(`job ${id} ${what}: cancelled before it started`);
+        throw new UnrecoverableError("cancelled by request");
+      }
       const folder = jobFolderPath(options.stateDir, id);
       await mkdir(folder, { recursive: true });
       options.log(`job ${id} ${what}: started (attempt ${job.attemptsStarted})`);
@@ -93,6 +94,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Runni
       options.log(`job ${id} ${what}: done in ${seconds()}${outcome.outputs.length === 0 ? "" : `: ${outcome.outputs.join(", ")}`}`);
       return { outputs: outcome.outputs };
     } catch (error) {
+      if (error instanceof UnrecoverableError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       if (controller.signal.aborted && shuttingDown && (await commands.exists(cancelKey(id))) === 0) {
         // Stopped between two rows by SIGTERM: back to the queue for another worker (or this one, restarted).
