@@ -47,7 +47,8 @@ export async function registerJobsRoutes(app: FastifyInstance, context: ServerCo
       const first = await known(request.params.id);
       const stream = new PassThrough();
       const send = (record: JobRecord): void => {
-        stream.write(`event: job\ndata: ${JSON.stringify(jobView(record))}\n\n`);
+        // Unnamed events: a browser's EventSource delivers them to `onmessage`.
+        stream.write(`data: ${JSON.stringify(jobView(record))}\n\n`);
         if (isFinished(record.state)) stop();
       };
       const keepalive = setInterval(() => stream.write(": keepalive\n\n"), KEEPALIVE_MS);
