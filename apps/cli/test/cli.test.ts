@@ -2,8 +2,11 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 
+import { addPlannedCommand } from "../src/commands/planned.js";
+import { NotImplementedError } from "../src/errors.js";
 import { ExitCode, NOT_IMPLEMENTED_EXIT_CODE, runCli } from "../src/index.js";
 
 const binPath = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
@@ -27,6 +30,7 @@ describe("autosing binary", () => {
       "export",
       "sing",
       "serve",
+      "worker",
       "dataset",
       "codec",
       "align",
@@ -71,9 +75,21 @@ describe("autosing binary", () => {
 
 describe("runCli", () => {
   it("reports a planned command as not implemented, in one line, with a non-zero code", async () => {
+    const program = new Command().exitOverride();
+    addPlannedCommand(program, { name: "someday", summary: "a command still planned", issue: 99 });
+    const error = await program.parseAsync(["someday"], { from: "user" }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(NotImplementedError.isInstance(error)).toBe(true);
+    expect((error as NotImplementedError).exitCode).toBe(NOT_IMPLEMENTED_EXIT_CODE);
+    expect((error as Error).message).toBe("autosing someday: not implemented yet (tracked in issue #99).");
+  });
+
+  it("refuses serve on a non-loopback host without a token, naming the flag, with the usage code", async () => {
     const stderr: string[] = [];
-    const code = await runCli(["serve"], { stdout: () => {}, stderr: (t) => stderr.push(t) });
-    expect(code).toBe(NOT_IMPLEMENTED_EXIT_CODE);
-    expect(stderr.join("")).toBe("autosing serve: not implemented yet.\n");
+    const code = await runCli(["serve", "--host", "0.0.0.0", "--port", "0", "--state", "unused-state"], { stdout: () => {}, stderr: (t) => stderr.push(t) });
+    expect(code).toBe(2);
+    expect(stderr.join("")).toMatch(/^autosing serve: --host: 0\.0\.0\.0 is reachable from other machines: give --token <secret>.* or --insecure/);
   });
 });

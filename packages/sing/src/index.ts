@@ -1,7 +1,7 @@
 // The autosing inference pipeline (port of autosing/sing.py): reference song + two lyric lines
 // → separation → music tokens, artist embedding, semantic tokens → acoustic tokens → mix.
 export { sing } from "./sing.js";
-export type { SingResult } from "./sing.js";
+export type { SingResult, SingRunModels } from "./sing.js";
 export { lyricLines, resolveSingOptions, SING_DEFAULTS, SING_OUTPUT_EXTENSIONS, SING_OUTPUT_FORMATS } from "./options.js";
 export type { ResolvedSingOptions, SingOptions, SingOutputFormat } from "./options.js";
 export { SING_STAGES } from "./progress.js";
@@ -15,7 +15,7 @@ export { checkLyricsFit, extractSemantic, generateSemantic, SEMANTIC_TOKENS } fr
 export { checkOutputDirectory } from "./output-dir.js";
 export { decodeMixAndWrite, mixOver } from "./mix.js";
 export { loadSingModels } from "./models.js";
-export type { SingModels } from "./models.js";
+export type { SingModelPaths, SingModels } from "./models.js";
 export { openSeparator, prepareReference, referenceSpanSeconds, referenceStem } from "./reference.js";
 export type { ReferenceStems } from "./reference.js";
 export { SingError, SingInputError, SingModelError, SingModelPathError, SingOptionError, SingOutputError } from "./errors.js";

@@ -44,7 +44,7 @@ async function open<T>(flag: string, path: string, load: () => Promise<T>): Prom
 }
 
 /** Checks that the models were made for one another and for the codec (upstream: one training setup). */
-function checkCompatible(models: Omit<SingModels, "dispose">, options: ResolvedSingOptions): void {
+function checkCompatible(models: Omit<SingModels, "dispose">, options: SingModelPaths): void {
   const { codec, t2s, sm2a, artist } = models;
   // The bricks patterns and the flattened layout are SNAC 32 kHz's: a 3-level codec is refused by name first.
   assertFourLevelCodec(codec, "sing (--codec)");
@@ -65,8 +65,14 @@ function checkCompatible(models: Omit<SingModels, "dispose">, options: ResolvedS
   }
 }
 
-/** Loads the codec, the models a run uses and (when extracting semantic tokens) the tokenizer. */
-export async function loadSingModels(options: ResolvedSingOptions): Promise<SingModels> {
+/** What {@link loadSingModels} reads of the options: the model paths, the threads and which semantic path runs. */
+export type SingModelPaths = Pick<ResolvedSingOptions, "codec" | "t2sModel" | "sm2aModel" | "artistModel" | "tokenizer" | "threads" | "generateSemantic">;
+
+/**
+ * Loads the codec, the models a run uses and (when extracting semantic tokens) the tokenizer.
+ * Pass the result to `sing(options, { models })` to run many times on one loaded set.
+ */
+export async function loadSingModels(options: SingModelPaths): Promise<SingModels> {
   const session = options.threads === undefined ? {} : { threads: options.threads };
   const generate = options.generateSemantic;
   const t2sModel = options.t2sModel ?? "";

@@ -69,10 +69,12 @@ export interface SingOptions {
   threads?: number;
   /** Called when a stage starts and ends, and after each decoding step. */
   onProgress?: (progress: SingProgress) => void;
+  /** Aborts the run between stages and decoding steps (a server's cancel); the run throws the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Options with every default filled in and every value checked. */
-export interface ResolvedSingOptions extends Omit<Required<SingOptions>, "lyrics" | "t2sModel" | "separator" | "stemCache" | "mdx" | "vocals" | "instrumental" | "spkfile" | "semfile" | "tokenizer" | "threads" | "onProgress"> {
+export interface ResolvedSingOptions extends Omit<Required<SingOptions>, "lyrics" | "t2sModel" | "separator" | "stemCache" | "mdx" | "vocals" | "instrumental" | "spkfile" | "semfile" | "tokenizer" | "threads" | "onProgress" | "signal"> {
   separator: string | undefined;
   stemCache: string | undefined;
   mdx: MdxOnnxOptions;
@@ -83,6 +85,7 @@ export interface ResolvedSingOptions extends Omit<Required<SingOptions>, "lyrics
   tokenizer: string | undefined;
   threads: number | undefined;
   onProgress: ((progress: SingProgress) => void) | undefined;
+  signal: AbortSignal | undefined;
   /** The two lyric lines; undefined when semantic tokens are extracted instead of generated. */
   lyricLines: readonly [string, string] | undefined;
   t2sModel: string | undefined;
@@ -179,5 +182,6 @@ export function resolveSingOptions(options: SingOptions): ResolvedSingOptions {
     seed: finite("--seed", options.seed ?? SING_DEFAULTS.seed, (n) => Number.isInteger(n) && n >= 0, "expected a non-negative integer"),
     threads: options.threads === undefined ? undefined : finite("--threads", options.threads, (n) => Number.isInteger(n) && n >= 1, "expected a positive integer"),
     onProgress: options.onProgress,
+    signal: options.signal,
   };
 }

@@ -12,9 +12,13 @@ export type SingProgress =
 export class StageClock {
   readonly timings: Partial<Record<SingStage, number>> = {};
 
-  constructor(private readonly report: ((progress: SingProgress) => void) | undefined) {}
+  constructor(
+    private readonly report: ((progress: SingProgress) => void) | undefined,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   async run<T>(stage: SingStage, work: () => Promise<T>): Promise<T> {
+    this.signal?.throwIfAborted();
     this.report?.({ kind: "start", stage });
     const started = performance.now();
     const result = await work();
@@ -25,6 +29,8 @@ export class StageClock {
   }
 
   step(stage: "semantic" | "acoustic", step: number, total: number): void {
+    // Decoding steps are where a run spends its time: a cancel lands within one step.
+    this.signal?.throwIfAborted();
     this.report?.({ kind: "step", stage, step, total });
   }
 }

@@ -3,9 +3,10 @@ import type { AudioData } from "@autosing/audio-codec";
 import { type AcousticPlan, generateAcoustic, planAcoustic } from "./acoustic.js";
 import { artistEmbedding, blendEmbeddings } from "./embedding.js";
 import { decodeMixAndWrite } from "./mix.js";
-import { loadSingModels } from "./models.js";
+import { type SingModels, loadSingModels } from "./models.js";
 import { encodeMusic } from "./music.js";
 import { type SingOptions, resolveSingOptions } from "./options.js";
+import { SingOptionError } from "./errors.js";
 import { checkOutputDirectory } from "./output-dir.js";
 import { type SingStage, StageClock } from "./progress.js";
 import { prepareReference, readAudioFile, referenceStem, sliceSeconds } from "./reference.js";
@@ -29,18 +30,29 @@ export interface SingResult {
   readonly timings: Partial<Record<SingStage, number>>;
 }
 
+/** How {@link sing} gets its models. */
+export interface SingRunModels {
+  /**
+   * Models already loaded by {@link loadSingModels} (a server's worker keeps them warm between
+   * jobs): the run neither loads nor disposes them, and the options' model paths are not opened.
+   */
+  readonly models?: SingModels;
+}
+
 /**
  * Lyrics plus a reference song in, new singing over the song's accompaniment out. Port of
  * autosing/sing.py: separate → instrumental codec tokens → artist embedding of the vocals →
  * semantic tokens (t2s from the lyrics, or extracted) → acoustic tokens (sm2a) → decode → mix.
  */
-export async function sing(options: SingOptions): Promise<SingResult> {
+export async function sing(options: SingOptions, run: SingRunModels = {}): Promise<SingResult> {
   const resolved = resolveSingOptions(options);
   // Cheap checks before the models load: a file in the way of the outputs used to surface only after the whole pipeline.
   await checkOutputDirectory("--output-dir", resolved.outputDir);
   if (resolved.stemCache !== undefined) await checkOutputDirectory("--stem-cache", resolved.stemCache);
-  const clock = new StageClock(resolved.onProgress);
-  const models = await clock.run("load", () => loadSingModels(resolved));
+  const clock = new StageClock(resolved.onProgress, resolved.signal);
+  const given = run.models;
+  if (given !== undefined) checkLoadedModelsFit(given, resolved.generateSemantic);
+  const models = given ?? (await clock.run("load", () => loadSingModels(resolved)));
   try {
     const { codec, sm2a, artist } = models;
     // Sizes first, so a bad --length or over-long lyrics fail before any heavy work.
@@ -91,7 +103,14 @@ export async function sing(options: SingOptions): Promise<SingResult> {
     const samples = outputs[0]?.channels[0]?.length ?? 0;
     return { files, outputs, sampleRate: codec.sampleRate, seconds: samples / codec.sampleRate, semanticTokens, artistEmbedding: embedding, plan, timings: clock.timings };
   } finally {
-    await models.dispose();
+    // Models the caller loaded stay loaded: the caller disposes them.
+    if (given === undefined) await models.dispose();
   }
+}
+
+/** Loaded models must hold what this run uses: t2s to generate, a tokenizer to extract. */
+function checkLoadedModelsFit(models: SingModels, generateSemantic: boolean): void {
+  if (generateSemantic && models.t2s === undefined) throw new SingOptionError("--t2s-model", undefined, "the loaded models have no t2s model to generate semantic tokens from the lyrics; load them with one");
+  if (!generateSemantic && models.tokenizer === undefined) throw new SingOptionError("--tokenizer", undefined, "the loaded models have no semantic tokenizer to extract semantic tokens; load them with one");
 }
 

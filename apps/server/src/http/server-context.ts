@@ -10,4 +10,6 @@ export interface ServerContext {
   readonly stateDir: string;
   readonly maxUploadBytes: number;
   readonly log: (line: string) => void;
+  /** Bearer token every `/api` request must carry (`--token`); undefined: none asked. */
+  readonly token?: string;
 }

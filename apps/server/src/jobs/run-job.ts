@@ -17,6 +17,8 @@ export interface JobContext {
   readonly modelsDir: string | undefined;
   readonly datasets: readonly ServedDatasetOption[];
   readonly warm: WarmModels;
+  /** onnxruntime threads per session (the embedded queue shares the cores among its workers); default: all cores. */
+  readonly threads?: number;
   /** Aborted when the job is cancelled or the worker shuts down. */
   readonly signal: AbortSignal;
   reportProgress(progress: JobProgress): void;
