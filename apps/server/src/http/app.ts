@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from "fastify";
 
+import { QueueClosedError } from "../jobs/embedded-queue.js";
 import { QueueFullError } from "../jobs/job-queue.js";
 import { ApiError } from "./api-error.js";
 import { registerDatasetsRoutes } from "./routes/datasets.js";
@@ -79,7 +80,7 @@ export async function buildApp(context: ServerContext): Promise<FastifyInstance>
     if (QueueFullError.isInstance(error)) {
       status = 429;
       reply.header("retry-after", String(error.retryAfterSeconds));
-    } else if (ApiError.isInstance(error)) {
+    } else if (ApiError.isInstance(error) || QueueClosedError.isInstance(error)) {
       status = error.statusCode;
     } else if (error.validation !== undefined) {
       status = 400;

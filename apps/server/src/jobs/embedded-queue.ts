@@ -14,6 +14,11 @@ import { type JobQueue, QueueFullError, type QueueStatus, ServerError } from "./
 import { JobStore } from "./job-store.js";
 import { JobAbortedError, JobFailedError, WorkerCrashedError, WorkerPool } from "./worker-pool.js";
 
+/** The queue is closing (SIGTERM): it takes no new jobs; the API answers 503. */
+export class QueueClosedError extends ServerError {
+  readonly statusCode = 503;
+}
+
 /** A job is started at most this many times: a worker or server that dies under it once gets one retry. */
 export const MAX_ATTEMPTS = 2;
 
@@ -86,7 +91,7 @@ export class EmbeddedQueue implements JobQueue {
   }
 
   async submit(input: JobInput, id: string = newJobId()): Promise<JobRecord> {
-    if (this.closing) throw new ServerError("the server is shutting down and takes no new jobs");
+    if (this.closing) throw new QueueClosedError("the server is shutting down and takes no new jobs; submit again once it is back");
     if (!isJobId(id) || this.records.has(id)) throw new ServerError(`"${id}" is not a new job id`);
     if (this.waiting.length >= this.options.backlog) throw new QueueFullError(this.options.backlog, this.retryAfterSeconds());
     const record: JobRecord = { id, input, state: "queued", progress: null, outputs: [], error: null, attempts: 0, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null };
@@ -130,7 +135,9 @@ export class EmbeddedQueue implements JobQueue {
   }
 
   async status(): Promise<QueueStatus> {
-    return { kind: "embedded", queued: this.waiting.length, running: this.running.size, workers: this.options.workers, models: this.pool.models() };
+    // Counted from the records, so a job the API already shows finished is never still counted as running.
+    const running = [...this.running.keys()].filter((id) => this.records.get(id)?.state === "running").length;
+    return { kind: "embedded", queued: this.waiting.length, running, workers: this.options.workers, models: this.pool.models() };
   }
 
   /** Starts queued jobs while a worker is free. */

@@ -5,8 +5,9 @@ import { PassThrough } from "node:stream";
 
 import type { FastifyInstance } from "fastify";
 
+import { parseByteRange } from "../../datasets/byte-range.js";
 import { type JobRecord, isFinished } from "../../jobs/job.js";
-import { servedDataset } from "../../jobs/process-job.js";
+import { servedDataset } from "../../jobs/served-dataset.js";
 import { ApiError } from "../api-error.js";
 import { commonErrors, errorSchema, jobIdParams, jobOutputParams, jobSchema } from "../api-schemas.js";
 import { jobView } from "../job-view.js";
@@ -16,27 +17,6 @@ import type { ServerContext } from "../server-context.js";
 const KEEPALIVE_MS = 15_000;
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = { wav: "audio/wav", flac: "audio/flac", mp3: "audio/mpeg", ogg: "audio/ogg" };
-
-/** `bytes=a-b` / `bytes=a-` / `bytes=-n` against a file of `size` bytes: the inclusive range, "unsatisfiable", or undefined (serve it whole). */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
-  if (header === undefined) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  // Several ranges or another unit: RFC 9110 lets a server ignore the header and send it all.
-  if (match === null) return undefined;
-  const [, from = "", to = ""] = match;
-  if (from === "" && to === "") return undefined;
-  let start: number;
-  let end: number;
-  if (from === "") {
-    start = Math.max(0, size - Number(to));
-    end = size - 1;
-  } else {
-    start = Number(from);
-    end = to === "" ? size - 1 : Math.min(Number(to), size - 1);
-  }
-  if (start >= size || start > end) return "unsatisfiable";
-  return { start, end };
-}
 
 /** `GET /api/jobs/:id`, its event stream, its outputs, and `DELETE` to cancel. */
 export async function registerJobsRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
@@ -110,7 +90,7 @@ export async function registerJobsRoutes(app: FastifyInstance, context: ServerCo
       if (!info?.isFile()) throw new ApiError(404, `output ${request.params.n} of job ${record.id} is gone`);
       const type = CONTENT_TYPES[name.slice(name.lastIndexOf(".") + 1)] ?? "application/octet-stream";
       reply.header("accept-ranges", "bytes").header("content-type", type).header("cache-control", "private, max-age=3600");
-      const range = parseRange(request.headers.range, info.size);
+      const range = parseByteRange(request.headers.range, info.size);
       if (range === "unsatisfiable") {
         reply.header("content-range", `bytes */${info.size}`);
         throw new ApiError(416, `the range ${request.headers.range ?? ""} is outside the ${info.size} bytes of output ${request.params.n}`);
