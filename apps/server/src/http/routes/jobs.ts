@@ -7,7 +7,6 @@ import type { FastifyInstance } from "fastify";
 
 import { parseByteRange } from "../../datasets/byte-range.js";
 import { type JobRecord, isFinished } from "../../jobs/job.js";
-import { servedDataset } from "../../jobs/served-dataset.js";
 import { ApiError } from "../api-error.js";
 import { commonErrors, errorSchema, jobIdParams, jobOutputParams, jobSchema } from "../api-schemas.js";
 import { jobView } from "../job-view.js";
@@ -48,7 +47,8 @@ export async function registerJobsRoutes(app: FastifyInstance, context: ServerCo
       const first = await known(request.params.id);
       const stream = new PassThrough();
       const send = (record: JobRecord): void => {
-        stream.write(`event: job\ndata: ${JSON.stringify(jobView(record))}\n\n`);
+        // Unnamed events: a browser's EventSource delivers them to `onmessage`.
+        stream.write(`data: ${JSON.stringify(jobView(record))}\n\n`);
         if (isFinished(record.state)) stop();
       };
       const keepalive = setInterval(() => stream.write(": keepalive\n\n"), KEEPALIVE_MS);
@@ -85,7 +85,11 @@ export async function registerJobsRoutes(app: FastifyInstance, context: ServerCo
       if (name === undefined) throw new ApiError(404, `job ${record.id} has ${record.outputs.length} output${record.outputs.length === 1 ? "" : "s"}${record.state === "done" ? "" : ` (it is ${record.state})`}`);
       // The name comes from the job's own record (never from the request): a file the worker wrote in the job's folder.
       // A process job's outputs are its step's tables, relative to the served dataset's folder (process-job.ts).
-      const file = join(record.input.kind === "process" ? servedDataset(context.datasets, record.input.dataset).dir : queue.jobFolder(record.id), name);
+      const input = record.input;
+      // (A lookup here, not process-job.ts's: that module loads the processing steps, which the HTTP process should not pay for.)
+      const dataset = input.kind === "process" ? context.datasets.find((candidate) => candidate.name === input.dataset) : undefined;
+      if (input.kind === "process" && dataset === undefined) throw new ApiError(404, `job ${record.id} wrote into dataset "${input.dataset}", which this server does not serve`);
+      const file = join(dataset?.dir ?? queue.jobFolder(record.id), name);
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) throw new ApiError(404, `output ${request.params.n} of job ${record.id} is gone`);
       const type = CONTENT_TYPES[name.slice(name.lastIndexOf(".") + 1)] ?? "application/octet-stream";
