@@ -14,7 +14,8 @@ import { type RunningServer, startServer } from "../src/index.js";
 import { type SpawnedWorker, spawnWorker } from "./helpers/cli-worker.js";
 import { waitForJob } from "./helpers/job-client.js";
 import { type RunningRedis, redisServerOrSkip, startRedisServer } from "./helpers/redis-server.js";
-import { type SingFixtures, makeSingFixtures, singForm } from "./helpers/sing-fixtures.js";
+import { sharedSingFixtures } from "./helpers/shared-sing-fixtures.js";
+import { type SingFixtures, singForm } from "./helpers/sing-fixtures.js";
 
 const redisBinary = redisServerOrSkip("apps/server test/bullmq-sing.test.ts");
 
@@ -28,7 +29,7 @@ describe.skipIf(redisBinary === undefined)("a sing job on BullMQ, sung by autosi
 
   beforeAll(async () => {
     redis = await startRedisServer(redisBinary as string);
-    fixtures = await makeSingFixtures(root);
+    fixtures = await sharedSingFixtures();
     worker = spawnWorker(["--queue", redis.url, "--models", fixtures.models, "--dataset", `corpus=${fixtures.dataset}`, "--state", state]);
     server = await startServer({ port: 0, queue: redis.url, models: fixtures.models, datasets: [{ name: "corpus", dir: fixtures.dataset }], state, log: () => undefined });
     await worker.waitFor(/taking jobs from "autosing-jobs"/);

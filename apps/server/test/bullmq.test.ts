@@ -120,12 +120,12 @@ describe.skipIf(redisBinary === undefined)("BullMQ on redis-server with two auto
       const response = await fetch(`${base}/api/process`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       return { status: response.status, message: ((await response.json()) as { message: string }).message };
     };
-    expect(await post({ dataset: "nope", step: "align", partitions: [0] })).toEqual({ status: 404, message: 'dataset: no served dataset is named "nope"; the server serves "corpus", "long"' });
+    expect(await post({ dataset: "nope", step: "align", partitions: [0] })).toEqual({ status: 404, message: 'dataset "nope" is not served (served: corpus, long)' });
     expect(await post({ dataset: "corpus", step: "tokenize", partitions: [0] })).toEqual({ status: 400, message: 'step: unknown step "tokenize"; expected one of align, vad_extract, src_sep, atoks, stoks, artist_embs' });
     expect(await post({ dataset: "corpus", step: "align", partitions: [0, 9] })).toEqual({ status: 404, message: 'partitions: dataset "corpus" has no partition 9; its partitions are 0, 1, 2' });
     expect((await post({ dataset: "corpus", step: "align", partitions: [-1] })).status).toBe(400);
     expect((await post({ dataset: "corpus", step: "align", partitions: "some" })).status).toBe(400);
-    expect((await post({ dataset: "../corpus", step: "align", partitions: [0] })).status).toBe(404);
+    expect((await post({ dataset: "../corpus", step: "align", partitions: [0] })).status).toBe(400);
     expect((await queue.status()).queued).toBe(0);
   });
 

@@ -9,11 +9,11 @@ import { relative, sep } from "node:path";
 import { MODEL_NEEDS, type ModelNeed, networkFor, resolveModels } from "@autosing/pretrained";
 import { type StepModelSpecs, type StepModels, type StepName, openStepModels, releaseStepModels, runStepOnPartition } from "@autosing/processing";
 
-import type { ServedDatasetOption } from "../serve-options.js";
 import type { ProcessJobInput } from "./job.js";
-import { ProcessModelMissingError, UnknownDatasetError } from "./process-errors.js";
+import { ProcessModelMissingError } from "./process-errors.js";
 import { JobAbortedError } from "./worker-pool.js";
 import type { JobContext, JobOutcome } from "./run-job.js";
+import { servedDataset } from "./served-dataset.js";
 
 /** One network a step takes from the models directory: the need, the spec it fills, and whether the step runs without it. */
 interface StepNeed {
@@ -37,13 +37,6 @@ const STEP_NEEDS: Readonly<Record<StepName, readonly StepNeed[]>> = {
     { need: "codec", spec: "codec", required: false, howToGetIt: "autosing import snac <dir>" },
   ],
 };
-
-/** The served dataset of that name (the server's configuration, never a client path). */
-export function servedDataset(datasets: readonly ServedDatasetOption[], name: string): ServedDatasetOption {
-  const found = datasets.find((dataset) => dataset.name === name);
-  if (found === undefined) throw new UnknownDatasetError(name, datasets.map((dataset) => dataset.name));
-  return found;
-}
 
 /** The step's model specs from the models directory; a network the step cannot run without is an error naming it. */
 export async function processModelSpecs(step: StepName, modelsDir: string | undefined): Promise<StepModelSpecs> {

@@ -124,7 +124,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Runni
   });
   worker.on("error", (error) => options.log(`bullmq worker: ${error.message}`));
   await worker.waitUntilReady();
-  options.log(`autosing worker ${name}: taking jobs from "${QUEUE_NAME}" on ${redactUrl(options.url)}`);
+  options.log(`${name}: taking jobs from "${QUEUE_NAME}" on ${redactUrl(options.url)}`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -139,7 +139,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Runni
         await subscriber.quit().catch(() => undefined);
         await commands.quit().catch(() => undefined);
         await workerConnection.quit().catch(() => undefined);
-        options.log(`autosing worker ${name}: stopped`);
+        options.log(`${name}: stopped`);
       })();
       return closing;
     },

@@ -4,12 +4,12 @@
  * `autosing worker` processes on other machines.
  */
 import { listPartitions } from "@autosing/parquet-io";
-import { STEPS, type StepName } from "@autosing/processing";
+import type { StepName } from "@autosing/processing";
 import type { FastifyInstance } from "fastify";
 
+import { DatasetCatalog } from "../../datasets/dataset-catalog.js";
 import { QueueFullError } from "../../jobs/job-queue.js";
-import { UnknownDatasetError, UnknownPartitionError } from "../../jobs/process-errors.js";
-import { servedDataset } from "../../jobs/process-job.js";
+import { UnknownPartitionError } from "../../jobs/process-errors.js";
 import { ApiError } from "../api-error.js";
 import { commonErrors, errorSchema } from "../api-schemas.js";
 import type { ServerContext } from "../server-context.js";
@@ -34,7 +34,7 @@ const PROCESS_SCHEMA = {
     additionalProperties: false,
     properties: {
       dataset: { type: "string", minLength: 1, maxLength: 200, description: "a dataset name the server serves (GET /api/datasets)" },
-      step: { type: "string", minLength: 1, maxLength: 50, description: `one of ${STEPS.join(", ")}` },
+      step: { type: "string", minLength: 1, maxLength: 50, description: "an autosing process step: align, vad_extract, src_sep, atoks, stoks or artist_embs" },
       partitions: {
         // "all" first: the array branch would coerce a string into a one-element array.
         anyOf: [
@@ -54,16 +54,14 @@ const PROCESS_SCHEMA = {
 } as const;
 
 export async function registerProcessRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
+  const catalog = new DatasetCatalog(context.datasets);
   app.post<{ Body: ProcessBody }>("/api/process", { schema: PROCESS_SCHEMA }, async (request, reply) => {
     const { dataset: name, step, partitions: asked } = request.body;
+    // Loaded on the first request: the processing package pulls in every step's libraries, which the HTTP process does not need to start.
+    const { STEPS } = await import("@autosing/processing");
     if (!(STEPS as readonly string[]).includes(step)) throw new ApiError(400, `step: unknown step "${step}"; expected one of ${STEPS.join(", ")}`);
-    let dir: string;
-    try {
-      dir = servedDataset(context.datasets, name).dir;
-    } catch (error) {
-      if (UnknownDatasetError.isInstance(error)) throw new ApiError(404, `dataset: ${error.message}`, { cause: error });
-      throw error;
-    }
+    // 400 for a name that could never be one (a path), 404 for one the server does not serve.
+    const { dir } = catalog.dataset(name);
     const present = await listPartitions(dir);
     const partitions = asked === "all" ? present : [...new Set(asked)];
     const absent = partitions.find((partition) => !present.includes(partition));
