@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { installInterruptHandler } from "./interrupt.js";
 import { processIo } from "./io.js";
-import { runCli } from "./program.js";
 
 installInterruptHandler(processIo);
-process.exitCode = await runCli(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// The long-running commands start on their own light tree (server-program.ts); the rest on the full one.
+const { SERVER_COMMANDS, runServerCommand } = await import("./server-program.js");
+const run = SERVER_COMMANDS.includes(argv[0] ?? "") ? runServerCommand : (await import("./program.js")).runCli;
+process.exitCode = await run(argv);

@@ -1,6 +1,6 @@
 import { AutosingError } from "@autosing/base";
 
-import { ExitCode } from "./exit-codes.js";
+import { ExitCode } from "./exit-code.js";
 
 /**
  * A failure the CLI reports as one line on stderr, without a stack trace, ending the run with

@@ -37,19 +37,11 @@ import {
   TrainerError,
 } from "@autosing/trainer";
 
-/** The codes by name, for code that ends a run on purpose (`new CliError(message, ExitCode.badInput)`). */
-export const ExitCode = {
-  success: 0,
-  internalError: 1,
-  usage: 2,
-  notImplemented: 3,
-  badInput: 4,
-  modelProblem: 5,
-  fileSystem: 6,
-  outOfMemory: 7,
-  serviceUnavailable: 8,
-  interrupted: 130,
-} as const;
+// The codes by name live in their own light module (no library imports), so code that only
+// needs a code — the interrupt handler, `serve`, `worker` — never loads this table's packages.
+import { ExitCode } from "./exit-code.js";
+
+export { ExitCode };
 
 /** A library error class as the table sees it: every autosing package's error classes have `isInstance`. */
 export interface RecognisedErrorClass {

@@ -9,7 +9,7 @@
  */
 import { cleanUpAfterInterrupt } from "@autosing/base";
 
-import { ExitCode } from "./exit-codes.js";
+import { ExitCode } from "./exit-code.js";
 import type { CliIo } from "./io.js";
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;

@@ -6,11 +6,11 @@ import { LrcParseError, type LyricsInput, OnnxFrameClassifier, type TimedSpan, c
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import type { CliIo } from "../io.js";
 import { POSITIVE_INTEGER, WORDS_PER_MINUTE, parseNumberFlag } from "../shared/number-flags.js";
 import { type ModelFlagRow, addModelsOption, withModelsDirectory } from "../shared/models-flag.js";
-import { withUserErrors } from "../shared/user-errors.js";
+import { withUserErrors } from "../shared/with-user-errors.js";
 
 interface AlignOptions {
   lrc?: string;

@@ -17,12 +17,12 @@ import { defineColumn, defineTable, readTable } from "@autosing/parquet-io";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import type { CliIo } from "../io.js";
 import { INTEGER, POSITIVE_INTEGER, integerInRange, numberFlag } from "../shared/number-flags.js";
 import { loadCodecFlag } from "../shared/codec-flag.js";
 import { parseTokensFile, tokensFileBody } from "../shared/tokens-file.js";
-import { withUserErrors } from "../shared/user-errors.js";
+import { withUserErrors } from "../shared/with-user-errors.js";
 
 const AUDIO_EXTENSIONS = new Set([".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus"]);
 /** Dataset step tables whose `audio` column `codec fit` reads (DESIGN.md §1). */

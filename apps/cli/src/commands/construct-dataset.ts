@@ -2,7 +2,7 @@ import { EarlierRunError, TooFewRowsError, constructDataset } from "@autosing/pa
 import { type Command, InvalidArgumentError } from "commander";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import type { CliIo } from "../io.js";
 import { INTEGER, NON_NEGATIVE_INTEGER, POSITIVE_INTEGER, numberArgument } from "../shared/number-flags.js";
 import { asUserError } from "../shared/user-errors.js";

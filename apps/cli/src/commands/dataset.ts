@@ -4,7 +4,7 @@ import { type DatasetInfo, datasetInfo } from "@autosing/parquet-io";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import type { CliIo } from "../io.js";
 import { asUserError } from "../shared/user-errors.js";
 

@@ -18,7 +18,7 @@ import { eachPartition, stageRunner } from "../demo/stages.js";
 import { type DemoTraining, trainAndExport } from "../demo/train-and-export.js";
 import { recordDemoModels } from "../demo/record-models.js";
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import type { CliIo } from "../io.js";
 import { integerAtLeast, parseNumberFlag } from "../shared/number-flags.js";
 import { singFlagsWithModels, singOptionsFromFlags } from "./sing.js";

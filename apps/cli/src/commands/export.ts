@@ -3,7 +3,7 @@ import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
 import type { CliIo } from "../io.js";
-import { withUserErrors } from "../shared/user-errors.js";
+import { withUserErrors } from "../shared/with-user-errors.js";
 import { TRAINING_TASKS, isModelKind } from "../training/registry.js";
 
 interface ExportFlags {

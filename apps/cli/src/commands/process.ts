@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import type { CliIo } from "../io.js";
 import type { ProcessFlags } from "../process/process-flags.js";
 import { DEFAULT_PROGRESS_SECONDS, progressReporter } from "../process/progress.js";

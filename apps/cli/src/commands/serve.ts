@@ -7,7 +7,7 @@ import type { Command } from "commander";
 
 import type { CliIo } from "../io.js";
 import { numberFlag, integerInRange, POSITIVE_NUMBER } from "../shared/number-flags.js";
-import { withUserErrors } from "../shared/user-errors.js";
+import { withUserErrors } from "../shared/with-user-errors.js";
 
 interface ServeFlags {
   host?: string;

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import type { CliIo } from "../io.js";
 import { type MdxFlags, addMdxOptions, mdxSettingsFromFlags } from "../shared/mdx-flags.js";
 import { type ModelFlagRow, addModelsOption, withModelsDirectory } from "../shared/models-flag.js";

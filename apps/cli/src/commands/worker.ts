@@ -7,14 +7,12 @@
 import { mkdir } from "node:fs/promises";
 
 import { assertDatasetFolder } from "@autosing/parquet-io";
-import { resolveModels } from "@autosing/pretrained";
 import type { ServedDatasetOption } from "@autosing/server";
 import type { Command } from "commander";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import type { CliIo } from "../io.js";
-import { asUserError } from "../shared/user-errors.js";
 
 interface WorkerFlags {
   queue: string;
@@ -84,10 +82,12 @@ export function registerWorkerCommand(program: Command, io: CliIo): void {
           const datasets = servedDatasets(flags.dataset, parseDatasetOption);
           for (const dataset of datasets) await assertDatasetFolder(dataset.dir);
           // A bad models directory fails now, not in the first job.
-          if (flags.models !== undefined) await resolveModels(flags.models);
+          if (flags.models !== undefined) await (await import("@autosing/pretrained")).resolveModels(flags.models);
           await mkdir(flags.state, { recursive: true });
           worker = await runQueueWorker({ url: flags.queue, stateDir: flags.state, modelsDir: flags.models, datasets, log });
         } catch (error) {
+          // The exit-code table loads every package: only a failure pays for it.
+          const { asUserError } = await import("../shared/user-errors.js");
           throw asUserError("worker", error);
         }
         const signal = await signals.received;

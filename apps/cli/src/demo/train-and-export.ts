@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 
 import { exportModel } from "../commands/export.js";
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import type { TaskName } from "../training/registry.js";
 import { type TrainingRequest, type TrainingSummary, type TunablesInput, runTraining } from "../training/run-training.js";
 import type { TrainedModelFolders } from "./layout.js";

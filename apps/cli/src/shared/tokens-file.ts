@@ -8,7 +8,7 @@
 import type { AcousticCodec, Tokens } from "@autosing/audio-codec";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 
 export const TOKENS_FORMAT = "autosing.tokens";
 

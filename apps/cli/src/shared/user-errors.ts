@@ -34,12 +34,3 @@ export function reportFailure(error: unknown, io: CliIo, commandName?: string): 
   io.stderr(`autosing: unexpected error: ${message}\n`);
   return ExitCode.internalError;
 }
-
-/** Runs `work`, turning its user errors into CliErrors named after `commandName` (see `asUserError`). */
-export async function withUserErrors<T>(commandName: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw asUserError(commandName, error);
-  }
-}

@@ -19,7 +19,7 @@ import { type ArtistEmbHostBatch, ArtistEmbeddingDataset, readArtistFile } from 
 import { z } from "zod";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import { partitionOptions } from "./constructed-dataset.js";
 import { datasetPath, positiveInteger, requiredString, tunablesOf } from "./option-schemas.js";
 import { readSavedConfig, withLoadedWeights } from "./saved-model.js";

@@ -3,7 +3,7 @@ import { PartitionedDataset, type PartitionedDatasetOptions, type TrainingDatase
 import { z } from "zod";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import type { TaskContext } from "./task.js";
 
 /** The `--dataset-config` keys every task shares. */

@@ -11,7 +11,7 @@ import { type TfBackendChoice, describeTfBackend } from "@autosing/nn";
 import { type JsonValue, type LrScheduleName, ProgressBar, selectBackend, train } from "@autosing/trainer";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import { asUserError } from "../shared/user-errors.js";
 import { readFlagObject } from "./json-flags.js";
 import { replicaModelModule } from "./replica-model.js";

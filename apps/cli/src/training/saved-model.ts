@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type TrainableModel, loadModelWeights } from "@autosing/trainer";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import type { ModelKind } from "./task.js";
 
 /** The `config.json` of a model saved by a previous run (`{ model, config, tunables }`). */

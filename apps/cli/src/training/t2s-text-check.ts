@@ -7,7 +7,7 @@
 import { DEFAULT_MIN_INLIER_RATIO, surveyT2STextSources } from "@autosing/trainer";
 
 import { CliError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
+import { ExitCode } from "../exit-code.js";
 import type { PartitionConfig } from "./constructed-dataset.js";
 import type { TaskContext } from "./task.js";
 
