@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 
 import { SING_STAGES } from "@autosing/sing";
 import type { Dialog, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { type RunningServer, buildApp, startServer } from "../src/index.js";
 import { type HeadlessChromium, chromiumAvailable, launchChromium } from "./helpers/headless-chromium.js";
@@ -240,6 +240,25 @@ describe.skipIf(!available)("the pages in headless Chromium", () => {
       page.off("dialog", answer);
       await page.evaluate(() => localStorage.clear());
       await guarded.close();
+    }
+  });
+});
+
+describe("without Chromium", () => {
+  it("says so in one loud line and skips, or fails under CI=true", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const ci = process.env.CI;
+    try {
+      delete process.env.CI;
+      expect(chromiumAvailable("suite", "/nonexistent/chromium")).toBe(false);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/^!!! suite: SKIPPED — no Chromium at \/nonexistent\/chromium/);
+      process.env.CI = "true";
+      expect(() => chromiumAvailable("suite", "/nonexistent/chromium")).toThrow(/CI=true needs it/);
+    } finally {
+      if (ci === undefined) delete process.env.CI;
+      else process.env.CI = ci;
+      warn.mockRestore();
     }
   });
 });
