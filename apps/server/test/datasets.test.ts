@@ -1,6 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -14,6 +13,7 @@ import { DatasetCatalog } from "../src/datasets/dataset-catalog.js";
 import { DatasetConfigError } from "../src/datasets/errors.js";
 import { type RunningServer, startServer } from "../src/index.js";
 import { type ProcessedDataset, writeProcessedDataset } from "./helpers/processed-dataset.js";
+import { rawRequest } from "./helpers/raw-request.js";
 
 const root = mkdtempSync(join(tmpdir(), "autosing-datasets-"));
 let corpus: ProcessedDataset;
@@ -219,17 +219,10 @@ describe("names from clients are looked up, never joined into a path", () => {
   });
 
   it("answers 400 to a literal .. that a raw client sends unresolved", async () => {
-    const { port } = new URL(server.url);
-    for (const path of ["/api/datasets/../partitions", "/api/datasets/corpus/partitions/0/rows/../audio/mix"]) {
-      const status = await new Promise<number>((resolve, reject) => {
-        request({ host: "127.0.0.1", port, path }, (response) => {
-          response.resume();
-          resolve(response.statusCode ?? 0);
-        })
-          .on("error", reject)
-          .end();
-      });
+    for (const path of ["/api/datasets/../partitions", "/api/datasets/corpus/partitions/0/rows/../audio/mix", "/api/datasets/corpus/partitions/0/rows/..%5c..%5cindex/audio/mix"]) {
+      const { status, body } = await rawRequest(server.url, path);
       expect(status, path).toBe(400);
+      expect(body).not.toContain(root);
     }
   });
 
