@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -25,7 +25,10 @@ beforeAll(async () => {
   songsOnly = join(root, "songs-only");
   await mkdir(songsOnly);
   await writeTestCorpus(songsOnly, { songs: 2, seconds: 9, seed: 3 });
-  server = await startServer({ port: 0, datasets: [{ name: "corpus", dir: corpus.dir }, { name: "songs", dir: songsOnly }], state: join(root, "state"), log: () => {} });
+  // A dataset whose chunk table is not Parquet at all.
+  await mkdir(join(root, "broken", "0"), { recursive: true });
+  await writeFile(join(root, "broken", "0", "chunked.parquet"), "not parquet");
+  server = await startServer({ port: 0, datasets: [{ name: "corpus", dir: corpus.dir }, { name: "songs", dir: songsOnly }, { name: "broken", dir: join(root, "broken") }], state: join(root, "state"), log: () => {} });
 }, 120_000);
 afterAll(async () => {
   await server?.close();
@@ -54,7 +57,7 @@ async function rowsOf(path: string): Promise<{ response: Response; table: Table 
 describe("GET /api/datasets and partitions", () => {
   it("lists the served datasets by their configured names", async () => {
     const body = (await (await fetch(`${server.url}/api/datasets`)).json()) as unknown;
-    expect(body).toEqual({ datasets: [{ name: "corpus", partitions: [0] }, { name: "songs", partitions: [0] }] });
+    expect(body).toEqual({ datasets: [{ name: "corpus", partitions: [0] }, { name: "songs", partitions: [0] }, { name: "broken", partitions: [0] }] });
   });
 
   it("tells which step has run on which partition (the missing table)", async () => {
@@ -136,6 +139,14 @@ describe("GET …/rows (Arrow IPC)", () => {
     expect(table.get(0)!.lyrics).toBe(index[0]!.raw_lyrics);
     expect(table.get(0)!.alignment).toBeNull();
     expect(table.get(0)!.stoks).toBeNull();
+  });
+
+  it("answers 500 naming the dataset's file, not the server's path, when a table cannot be read", async () => {
+    const response = await fetch(`${server.url}/api/datasets/broken/partitions/0/rows`);
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { message: string };
+    expect(body.message).toMatch(/^a table of the dataset cannot be read: broken\/0\/chunked\.parquet: /);
+    expect(body.message).not.toContain(root);
   });
 
   it("refuses bad queries with 400 naming the field", async () => {
