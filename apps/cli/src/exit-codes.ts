@@ -23,7 +23,7 @@ import { ModelRequiredError, ProcessingError, StepOptionError } from "@autosing/
 import { SafetensorsError } from "@autosing/safetensors";
 import { SemanticModelContractError, SemanticTokensError, TokenizerFileError, TokenizerSpecError } from "@autosing/semantic-tokens";
 import { SeparationError, SeparatorContractError, SeparatorOptionError } from "@autosing/separation";
-import { ServeOptionError } from "@autosing/server/errors";
+import { QueueUrlError, RedisUnreachableError, ServeOptionError } from "@autosing/server/errors";
 import { SingError, SingModelError, SingModelPathError, SingOptionError, SingOutputError } from "@autosing/sing";
 import { SM2AModelError } from "@autosing/sm2a-model";
 import { CorpusOptionError, CorpusWriteError, SongCorpusError } from "@autosing/song-corpus";
@@ -47,6 +47,7 @@ export const ExitCode = {
   modelProblem: 5,
   fileSystem: 6,
   outOfMemory: 7,
+  serviceUnavailable: 8,
   interrupted: 130,
 } as const;
 
@@ -94,6 +95,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       BackendUnavailableError,
       // serve: a non-loopback --host without --token/--insecure, a taken --port, two datasets of one name.
       ServeOptionError,
+      // worker: --queue that is not a redis:// URL.
+      QueueUrlError,
     ],
   }),
   row(ExitCode.notImplemented, "not-implemented", "a command or option that is planned but not built yet"),
@@ -146,6 +149,9 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   }),
   row(ExitCode.outOfMemory, "out-of-memory", "the training backend ran out of memory: lower --batch-size or use a native backend", {
     errorClasses: [BackendOutOfMemoryError],
+  }),
+  row(ExitCode.serviceUnavailable, "service-unavailable", "a service the command needs did not answer: the Redis of --queue (worker, serve); start it or fix the URL, then run again", {
+    errorClasses: [RedisUnreachableError],
   }),
   row(ExitCode.interrupted, "interrupted", "stopped by SIGINT or SIGTERM; train saved a checkpoint to --resume-from"),
 ];

@@ -15,6 +15,7 @@ import { registerProcessCommand } from "./commands/process.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerSingCommand } from "./commands/sing.js";
 import { registerTrainCommand } from "./commands/train.js";
+import { registerWorkerCommand } from "./commands/worker.js";
 import { ExitCode } from "./exit-codes.js";
 import { processIo } from "./io.js";
 import type { CliIo } from "./io.js";
@@ -42,6 +43,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerExportCommand(program, io);
   registerSingCommand(program, io);
   registerServeCommand(program, io);
+  registerWorkerCommand(program, io);
   registerDatasetCommands(program, io);
   registerCodecCommands(program, io);
   registerAlignCommand(program, io);

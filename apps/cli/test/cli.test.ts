@@ -30,6 +30,7 @@ describe("autosing binary", () => {
       "export",
       "sing",
       "serve",
+      "worker",
       "dataset",
       "codec",
       "align",

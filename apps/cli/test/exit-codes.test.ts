@@ -13,6 +13,7 @@ import { ModelConfigError } from "@autosing/nn";
 import { AlignmentShapeError, ParquetFileError, datasetInfo } from "@autosing/parquet-io";
 import { MissingInputError, ModelRequiredError, SeparatorContractError, StepOptionError } from "@autosing/processing";
 import { InvalidSemanticAudioError, SemanticModelContractError } from "@autosing/semantic-tokens";
+import { QueueUrlError, RedisUnreachableError } from "@autosing/server";
 import { SingInputError, SingModelError, SingOptionError } from "@autosing/sing";
 import { SM2AConfigError } from "@autosing/sm2a-model";
 import { CorpusOptionError, CorpusWriteError, SongRenderError } from "@autosing/song-corpus";
@@ -38,6 +39,8 @@ function errno(code: string, message: string): NodeJS.ErrnoException {
 
 /** One error of each family (and each subclass a row names), with the code the table gives it. */
 const CASES: readonly (readonly [unknown, number])[] = [
+  [new QueueUrlError("http://localhost:6379"), ExitCode.usage],
+  [new RedisUnreachableError("redis://127.0.0.1:1", "connect ECONNREFUSED 127.0.0.1:1"), ExitCode.serviceUnavailable],
   [new StepOptionError("vad_extract", "chunk length", 0, "must be positive"), ExitCode.usage],
   [new ModelRequiredError("artist_embs", "an artist embedder", "pass --embedder"), ExitCode.usage],
   [new SingOptionError("--length", -1, "seconds > 0"), ExitCode.usage],

@@ -6,7 +6,8 @@ import { decodeWav } from "@autosing/audio-codec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { type RunningServer, startServer } from "../src/index.js";
-import { type SingFixtures, makeSingFixtures, singForm } from "./helpers/sing-fixtures.js";
+import { sharedSingFixtures } from "./helpers/shared-sing-fixtures.js";
+import { type SingFixtures, singForm } from "./helpers/sing-fixtures.js";
 import { readEvents, waitForJob } from "./helpers/job-client.js";
 
 let root: string;
@@ -16,9 +17,9 @@ const log: string[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "autosing-server-api-"));
-  fixtures = await makeSingFixtures(root);
+  fixtures = await sharedSingFixtures();
   server = await startServer({ port: 0, models: fixtures.models, datasets: [{ name: "corpus", dir: fixtures.dataset }], state: join(root, "state"), workers: 1, log: (line) => log.push(line) });
-}, 120_000);
+});
 
 afterAll(async () => {
   await server?.close();
@@ -83,7 +84,7 @@ describe("the API", () => {
 
     const health = (await (await api("/api/health")).json()) as { models: Record<string, string> };
     expect(Object.keys(health.models).some((key) => key.startsWith("sing:"))).toBe(true);
-  }, 90_000);
+  });
 
   it("sings a served dataset's row with the stems of its src_sep tables, blending an uploaded spkfile", async () => {
     const form = new FormData();
@@ -99,7 +100,7 @@ describe("the API", () => {
     const job = await waitForJob(server.url, id);
     expect(job.state, job.error ?? "").toBe("done");
     expect(job.outputs).toHaveLength(1);
-  }, 90_000);
+  });
 
   it("cancels a queued job, and a finished job stays as it was", async () => {
     // One worker: the first job runs, the second waits and is cancelled before it starts.
@@ -111,7 +112,7 @@ describe("the API", () => {
     expect(done.state).toBe("done");
     const again = (await (await api(`/api/jobs/${first}`, { method: "DELETE" })).json()) as { state: string };
     expect(again.state).toBe("done");
-  }, 90_000);
+  });
 
   it("cancels a running job: it stops and reports why", async () => {
     const id = await submit({ batchSize: "4" });
@@ -127,7 +128,7 @@ describe("the API", () => {
     // The worker stops at its next step, well before the 5 s after which it would be killed.
     expect(Date.now() - cancelledAt).toBeLessThan(4000);
     expect((await (await api("/api/health")).json()) as unknown).toMatchObject({ queue: { workers: 1 } });
-  }, 90_000);
+  });
 
   it("answers 404 for an unknown job and 400 for a malformed id", async () => {
     expect((await api("/api/jobs/AAAAAAAAAAAAAAAA")).status).toBe(404);

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { type RunningServer, startServer } from "../src/index.js";
 import { waitForJob } from "./helpers/job-client.js";
-import { type SingFixtures, makeSingFixtures, singForm } from "./helpers/sing-fixtures.js";
+import { sharedSingFixtures } from "./helpers/shared-sing-fixtures.js";
+import { type SingFixtures, singForm } from "./helpers/sing-fixtures.js";
 
 const SUBMISSIONS = 50;
 const BACKLOG = 4;
@@ -17,9 +18,9 @@ let server: RunningServer;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "autosing-server-load-"));
-  fixtures = await makeSingFixtures(root);
+  fixtures = await sharedSingFixtures();
   server = await startServer({ port: 0, models: fixtures.models, state: join(root, "state"), workers: 1, backlog: BACKLOG, log: () => undefined });
-}, 120_000);
+});
 
 afterAll(async () => {
   await server?.close();
@@ -54,5 +55,5 @@ describe(`${SUBMISSIONS} concurrent sing submissions`, () => {
     expect(grownMb).toBeLessThan(400);
     const health = (await (await fetch(`${server.url}/api/health`)).json()) as { queue: { queued: number; running: number } };
     expect(health.queue).toMatchObject({ queued: 0, running: 0 });
-  }, 110_000);
+  }, 120_000);
 });

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { type RunningServer, startServer } from "../src/index.js";
 import { waitForJob } from "./helpers/job-client.js";
-import { type SingFixtures, makeSingFixtures, singForm } from "./helpers/sing-fixtures.js";
+import { sharedSingFixtures } from "./helpers/shared-sing-fixtures.js";
+import { type SingFixtures, singForm } from "./helpers/sing-fixtures.js";
 import { workerPids } from "./helpers/worker-pids.js";
 
 let root: string;
@@ -15,9 +16,9 @@ let server: RunningServer;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "autosing-server-worker-crash-"));
-  fixtures = await makeSingFixtures(root);
+  fixtures = await sharedSingFixtures();
   server = await startServer({ port: 0, models: fixtures.models, state: join(root, "state"), workers: 1, log: () => undefined });
-}, 120_000);
+});
 
 afterAll(async () => {
   await server?.close();
@@ -52,5 +53,5 @@ describe("a worker process that dies mid-job", () => {
     // The job behind it runs on the next replacement.
     expect(await waitForJob(server.url, after)).toMatchObject({ state: "done", attempts: 1 });
     expect(await workerPids()).toHaveLength(1);
-  }, 120_000);
+  });
 });

@@ -10,7 +10,8 @@ import { newJobId } from "../src/jobs/job-id.js";
 import type { JobRecord } from "../src/jobs/job.js";
 import { waitForJob } from "./helpers/job-client.js";
 import { type ServerProcess, exited, spawnServer } from "./helpers/serve-process.js";
-import { type SingFixtures, makeSingFixtures, singForm } from "./helpers/sing-fixtures.js";
+import { sharedSingFixtures } from "./helpers/shared-sing-fixtures.js";
+import { type SingFixtures, singForm } from "./helpers/sing-fixtures.js";
 
 let root: string;
 let fixtures: SingFixtures;
@@ -18,8 +19,8 @@ let server: ServerProcess | undefined;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "autosing-server-restart-"));
-  fixtures = await makeSingFixtures(root);
-}, 120_000);
+  fixtures = await sharedSingFixtures();
+});
 
 afterAll(async () => {
   server?.child.kill("SIGKILL");
@@ -88,5 +89,5 @@ describe("a server killed with SIGKILL mid-queue", () => {
     const onDisk = JSON.parse(await readFile(join(state, "jobs", last, "job.json"), "utf8")) as JobRecord;
     expect(onDisk).toMatchObject({ state: "done", attempts: 1 });
     expect(decodeWav(await readFile(join(state, "jobs", last, onDisk.outputs[0] ?? ""))).sampleRate).toBe(32000);
-  }, 150_000);
+  });
 });

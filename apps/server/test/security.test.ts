@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, ServeOptionError, resolveServeOptions, startServer } from "../src/index.js";
 import { waitForJob } from "./helpers/job-client.js";
 import { rawRequest } from "./helpers/raw-request.js";
-import { type SingFixtures, makeSingFixtures, singForm } from "./helpers/sing-fixtures.js";
+import { sharedSingFixtures } from "./helpers/shared-sing-fixtures.js";
+import { type SingFixtures, singForm } from "./helpers/sing-fixtures.js";
 
 let root: string;
 let fixtures: SingFixtures;
@@ -20,7 +21,7 @@ const SECRET = "top-secret-contents-never-served";
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "autosing-server-security-"));
-  fixtures = await makeSingFixtures(root);
+  fixtures = await sharedSingFixtures();
   // A file beside the state directory that no request may read.
   await writeFile(join(root, "secret.txt"), SECRET);
   state = join(root, "state");
@@ -29,7 +30,7 @@ beforeAll(async () => {
   expect(response.status, await response.clone().text()).toBe(202);
   doneId = ((await response.json()) as { id: string }).id;
   expect((await waitForJob(server.url, doneId)).state).toBe("done");
-}, 120_000);
+});
 
 afterAll(async () => {
   await server?.close();

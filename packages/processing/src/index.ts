@@ -21,6 +21,8 @@ export { artistEmbs, HOW_TO_GET_AN_ARTIST_EMBEDDER } from "./artist-embs.js";
 export type { ArtistEmbsOptions } from "./artist-embs.js";
 export { missingPartitions, stepOutputTables } from "./missing.js";
 export type { StepOutputOptions } from "./missing.js";
+export { openStepModels, releaseStepModels, runStepOnPartition } from "./run-step.js";
+export type { OpenStepModelsOptions, RunStepOptions, StepModelSpecs, StepModels, StepSettings } from "./run-step.js";
 export { STEPS } from "./step.js";
 export type { CommonStepOptions, RowFailure, StepName, StepProgress, StepResult } from "./step.js";
 export { DEFAULT_STEP_AUDIO_FORMAT, STEP_AUDIO_FORMATS } from "./audio-format.js";

@@ -1,4 +1,4 @@
-/** One processing step on one partition, with the options its flags give, and the line that reports it. */
+/** One processing step on one partition, with the settings its flags give (run by @autosing/processing), and the line that reports it. */
 import {
   ATOKS_SOURCES,
   type AtoksSource,
@@ -7,20 +7,14 @@ import {
   type StepAudioFormat,
   type StepName,
   type StepResult,
-  align,
-  artistEmbs,
-  atoks,
-  codecTableName,
-  srcSep,
-  stoks,
-  vadExtract,
+  type StepSettings,
+  runStepOnPartition,
 } from "@autosing/processing";
-import { loadSeparator } from "@autosing/separation";
 
 import { CliError } from "../errors.js";
 import { mdxSettingsFromFlags } from "../shared/mdx-flags.js";
 import type { ProcessFlags } from "./process-flags.js";
-import type { StepModels } from "./step-models.js";
+import { type StepModels, stepModelSpecs } from "./step-models.js";
 
 function audioFormat(value: string | undefined): StepAudioFormat | undefined {
   if (value === undefined) return undefined;
@@ -30,12 +24,28 @@ function audioFormat(value: string | undefined): StepAudioFormat | undefined {
   return value as StepAudioFormat;
 }
 
-function atoksSources(values: readonly string[] | undefined): AtoksSource[] {
-  const sources = values ?? ["vocals", "no_vocals"];
-  for (const source of sources) {
+function atoksSources(values: readonly string[] | undefined): AtoksSource[] | undefined {
+  if (values === undefined) return undefined;
+  for (const source of values) {
     if (!(ATOKS_SOURCES as readonly string[]).includes(source)) throw new CliError(`autosing process: --src must be one of ${ATOKS_SOURCES.join(", ")}, got "${source}"`);
   }
-  return sources as AtoksSource[];
+  return values as AtoksSource[];
+}
+
+/** The steps' settings from the flags that were given (the steps' defaults fill the rest). */
+function stepSettings(flags: ProcessFlags): StepSettings {
+  const format = audioFormat(flags.audioFormat);
+  const sources = atoksSources(flags.src);
+  return {
+    ...(format === undefined ? {} : { audioFormat: format }),
+    ...(flags.maxSongSeconds === undefined ? {} : { maxSongSeconds: flags.maxSongSeconds }),
+    ...(flags.maxLyricsChars === undefined ? {} : { maxLyricsChars: flags.maxLyricsChars }),
+    ...(flags.voice === undefined ? {} : { voice: flags.voice }),
+    ...(flags.rate === undefined ? {} : { rate: flags.rate }),
+    ...(flags.chunkLength === undefined ? {} : { chunkLength: flags.chunkLength }),
+    ...(flags.minOccupancy === undefined ? {} : { minOccupancy: flags.minOccupancy }),
+    ...(sources === undefined ? {} : { sources }),
+  };
 }
 
 export function describeStepResult(result: StepResult): string {
@@ -46,54 +56,12 @@ export function describeStepResult(result: StepResult): string {
 }
 
 export async function runStep(step: StepName, dataset: string, partition: number, flags: ProcessFlags, models: StepModels, common: CommonStepOptions): Promise<StepResult[]> {
-  const format = audioFormat(flags.audioFormat);
-  const withFormat = format === undefined ? {} : { audioFormat: format };
-  const maxSongSeconds = flags.maxSongSeconds === undefined ? {} : { maxSongSeconds: flags.maxSongSeconds };
-  switch (step) {
-    case "align":
-      return [
-        await align(dataset, partition, {
-          ...common,
-          ...maxSongSeconds,
-          ...(flags.maxLyricsChars === undefined ? {} : { maxLyricsChars: flags.maxLyricsChars }),
-          ...(models.classifier === undefined ? {} : { classifier: models.classifier }),
-          ...(flags.voice === undefined ? {} : { voice: flags.voice }),
-          ...(flags.rate === undefined ? {} : { rate: flags.rate }),
-        }),
-      ];
-    case "vad_extract":
-      return [
-        await vadExtract(dataset, partition, {
-          ...common,
-          ...maxSongSeconds,
-          ...withFormat,
-          ...(models.classifier === undefined ? {} : { classifier: models.classifier }),
-          ...(flags.chunkLength === undefined ? {} : { chunkLength: flags.chunkLength }),
-          ...(flags.minOccupancy === undefined ? {} : { minOccupancy: flags.minOccupancy }),
-        }),
-      ];
-    case "src_sep": {
-      if (flags.separator === undefined) {
-        throw new CliError("autosing process src_sep: pass --separator mdx:<model.onnx> (an MDX-Net ONNX file) or --separator truth (the song-corpus oracle)");
-      }
-      const separator = await loadSeparator(flags.separator, dataset, partition, {
-        ...mdxSettingsFromFlags(flags, "process src_sep"),
-        ...(flags.threads === undefined ? {} : { threads: flags.threads }),
-      });
-      try {
-        return [await srcSep(dataset, partition, { ...common, ...withFormat, separator })];
-      } finally {
-        await separator.dispose();
-      }
-    }
-    case "atoks": {
-      const results: StepResult[] = [];
-      for (const source of atoksSources(flags.src)) results.push(await atoks(dataset, partition, { ...common, codec: models.codec!, source }));
-      return results;
-    }
-    case "stoks":
-      return [await stoks(dataset, partition, { ...common, tokenizer: models.tokenizer! })];
-    case "artist_embs":
-      return [await artistEmbs(dataset, partition, { ...common, embedder: models.embedder, codec: codecTableName(flags.codec ?? "snac_32khz") })];
-  }
+  return runStepOnPartition(step, dataset, partition, {
+    models,
+    specs: stepModelSpecs(flags),
+    settings: stepSettings(flags),
+    common,
+    ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+    ...(step === "src_sep" ? { mdx: mdxSettingsFromFlags(flags, "process src_sep") } : {}),
+  });
 }

@@ -1,45 +1,43 @@
-/** The ONNX models and codecs behind `autosing process`'s steps, chosen by its flags. */
-import { type ArtistEmbedder, openArtistEmbedderExport } from "@autosing/artist-embedder";
-import type { AcousticCodec } from "@autosing/audio-codec";
-import { OnnxFrameClassifier } from "@autosing/lrc-align";
-import type { StepName } from "@autosing/processing";
-import { loadSemanticTokenizer } from "@autosing/semantic-tokens";
+/** The ONNX models and codecs behind `autosing process`'s steps, chosen by its flags (opened by @autosing/processing). */
+import { CodecSpecError } from "@autosing/audio-codec";
+import { type StepModelSpecs, type StepModels, type StepName, openStepModels } from "@autosing/processing";
 
 import { CliError } from "../errors.js";
-import { loadCodecFlag } from "../shared/codec-flag.js";
+import { FlagError } from "../shared/flag-error.js";
+import { mdxSettingsFromFlags } from "../shared/mdx-flags.js";
 import type { ProcessFlags } from "./process-flags.js";
 
-/** The models a step needs, opened once for all the partitions of a run and released at the end. */
-export interface StepModels {
-  classifier?: OnnxFrameClassifier;
-  codec?: AcousticCodec;
-  embedder?: ArtistEmbedder;
-  tokenizer?: Awaited<ReturnType<typeof loadSemanticTokenizer>>;
+export type { StepModels };
+export { releaseStepModels as releaseModels } from "@autosing/processing";
+
+/** The step's model specs as the flags give them. */
+export function stepModelSpecs(flags: ProcessFlags): StepModelSpecs {
+  return {
+    ...(flags.fcModel === undefined ? {} : { classifier: flags.fcModel }),
+    ...(flags.separator === undefined ? {} : { separator: flags.separator }),
+    ...(flags.codec === undefined ? {} : { codec: flags.codec }),
+    ...(flags.tokenizer === undefined ? {} : { tokenizer: flags.tokenizer }),
+    ...(flags.embedder === undefined ? {} : { embedder: flags.embedder }),
+  };
 }
 
 /** Opens what `step` needs; a step that cannot run without a model says which flag gives it. */
 export async function openModels(step: StepName, flags: ProcessFlags): Promise<StepModels> {
-  const threads = flags.threads === undefined ? {} : { threads: flags.threads };
-  const models: StepModels = {};
-  if ((step === "align" || step === "vad_extract") && flags.fcModel !== undefined) models.classifier = await OnnxFrameClassifier.open(flags.fcModel, threads);
-  if (step === "atoks") {
-    if (flags.codec === undefined) {
-      throw new CliError('autosing process atoks: pass --codec default:<codec.json|.safetensors> (fit one with "autosing codec fit") or snac:<dir with encoder.onnx, decoder.onnx>');
-    }
-    models.codec = await loadCodecFlag("process atoks", flags.codec, threads);
+  if (step === "src_sep" && flags.separator === undefined) {
+    throw new CliError("autosing process src_sep: pass --separator mdx:<model.onnx> (an MDX-Net ONNX file) or --separator truth (the song-corpus oracle)");
   }
-  if (step === "stoks") {
-    if (flags.tokenizer === undefined) throw new CliError("autosing process stoks: pass --tokenizer default:<tokenizer.json> or bn-whisper:<model.onnx>");
-    models.tokenizer = await loadSemanticTokenizer(flags.tokenizer, threads);
+  if (step === "atoks" && flags.codec === undefined) {
+    throw new CliError('autosing process atoks: pass --codec default:<codec.json|.safetensors> (fit one with "autosing codec fit") or snac:<dir with encoder.onnx, decoder.onnx>');
   }
-  if (step === "artist_embs" && flags.embedder !== undefined) models.embedder = await openArtistEmbedderExport(flags.embedder, threads);
-  return models;
-}
-
-/** Releases every model {@link openModels} opened. */
-export async function releaseModels(models: StepModels): Promise<void> {
-  await models.classifier?.release();
-  await models.codec?.dispose();
-  await models.tokenizer?.dispose();
-  await models.embedder?.release();
+  if (step === "stoks" && flags.tokenizer === undefined) throw new CliError("autosing process stoks: pass --tokenizer default:<tokenizer.json> or bn-whisper:<model.onnx>");
+  try {
+    return await openStepModels(step, stepModelSpecs(flags), {
+      ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+      ...(step === "src_sep" ? { mdx: mdxSettingsFromFlags(flags, "process src_sep") } : {}),
+    });
+  } catch (error) {
+    // A codec spec that names no codec is the flag's typo (a usage error), as loadCodecFlag says it.
+    if (CodecSpecError.isInstance(error)) throw new FlagError(`autosing process ${step}: --codec ${error.message}`);
+    throw error;
+  }
 }

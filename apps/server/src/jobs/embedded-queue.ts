@@ -135,7 +135,9 @@ export class EmbeddedQueue implements JobQueue {
   }
 
   async status(): Promise<QueueStatus> {
-    return { kind: "embedded", queued: this.waiting.length, running: this.running.size, workers: this.options.workers, models: this.pool.models() };
+    // Counted from the records, so a job the API already shows finished is never still counted as running.
+    const running = [...this.running.keys()].filter((id) => this.records.get(id)?.state === "running").length;
+    return { kind: "embedded", queued: this.waiting.length, running, workers: this.options.workers, models: this.pool.models() };
   }
 
   /** Starts queued jobs while a worker is free. */

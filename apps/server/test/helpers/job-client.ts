@@ -19,6 +19,8 @@ export async function readEvents(url: string, id: string): Promise<JobView[]> {
   const response = await fetch(`${url}/api/jobs/${id}/events`);
   if (response.status !== 200 || !(response.headers.get("content-type") ?? "").startsWith("text/event-stream")) throw new Error(`events answered ${response.status} ${response.headers.get("content-type")}`);
   const text = await response.text();
+  // A named event would never reach a browser's EventSource.onmessage, which the pages use.
+  if (/^event:/m.test(text)) throw new Error(`the stream names its events:\n${text.slice(0, 200)}`);
   return text
     .split("\n\n")
     .map((block) => block.split("\n").find((line) => line.startsWith("data: ")))

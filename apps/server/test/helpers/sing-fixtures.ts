@@ -4,7 +4,7 @@
  * synthetic song with its true stems as upload files, and a served dataset whose partition 0 has
  * the `src_sep` tables (`vocals`, `no_vocals`) for that song.
  */
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { type AudioData, encodeWav, firstChannel, fitDefaultCodec, serializeDefaultCodec } from "@autosing/audio-codec";
@@ -64,7 +64,16 @@ export async function makeSingFixtures(root: string): Promise<SingFixtures> {
     sm2a: { kind: "sm2a", files: trained },
     "artist-emb": { kind: "artist-emb", files: trained },
   });
-  return { models, dataset, datasetRowId, reference: encodeWav(mix, "int16"), vocals, instrumental };
+  const reference = encodeWav(mix, "int16");
+  await mkdir(join(root, "uploads"), { recursive: true });
+  for (const [name, bytes] of [["reference.wav", reference], ["vocals.wav", vocals], ["instrumental.wav", instrumental]] as const) await writeFile(join(root, "uploads", name), bytes);
+  return { models, dataset, datasetRowId, reference, vocals, instrumental };
+}
+
+/** The fixtures {@link makeSingFixtures} wrote under `root`, read back (read-only: every test file shares them). */
+export async function readSingFixtures(root: string): Promise<SingFixtures> {
+  const upload = (name: string): Promise<Uint8Array> => readFile(join(root, "uploads", name)).then((bytes) => new Uint8Array(bytes));
+  return { models: join(root, "models"), dataset: join(root, "corpus"), datasetRowId: chunkId(SONG_ID, 0), reference: await upload("reference.wav"), vocals: await upload("vocals.wav"), instrumental: await upload("instrumental.wav") };
 }
 
 /** The multipart form of one sing submission with uploaded stems (what the page sends). */

@@ -5,6 +5,7 @@ import { PassThrough } from "node:stream";
 
 import type { FastifyInstance } from "fastify";
 
+import { parseByteRange } from "../../datasets/byte-range.js";
 import { type JobRecord, isFinished } from "../../jobs/job.js";
 import { ApiError } from "../api-error.js";
 import { commonErrors, errorSchema, jobIdParams, jobOutputParams, jobSchema } from "../api-schemas.js";
@@ -15,27 +16,6 @@ import type { ServerContext } from "../server-context.js";
 const KEEPALIVE_MS = 15_000;
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = { wav: "audio/wav", flac: "audio/flac", mp3: "audio/mpeg", ogg: "audio/ogg" };
-
-/** `bytes=a-b` / `bytes=a-` / `bytes=-n` against a file of `size` bytes: the inclusive range, "unsatisfiable", or undefined (serve it whole). */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
-  if (header === undefined) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  // Several ranges or another unit: RFC 9110 lets a server ignore the header and send it all.
-  if (match === null) return undefined;
-  const [, from = "", to = ""] = match;
-  if (from === "" && to === "") return undefined;
-  let start: number;
-  let end: number;
-  if (from === "") {
-    start = Math.max(0, size - Number(to));
-    end = size - 1;
-  } else {
-    start = Number(from);
-    end = to === "" ? size - 1 : Math.min(Number(to), size - 1);
-  }
-  if (start >= size || start > end) return "unsatisfiable";
-  return { start, end };
-}
 
 /** `GET /api/jobs/:id`, its event stream, its outputs, and `DELETE` to cancel. */
 export async function registerJobsRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
@@ -67,7 +47,8 @@ export async function registerJobsRoutes(app: FastifyInstance, context: ServerCo
       const first = await known(request.params.id);
       const stream = new PassThrough();
       const send = (record: JobRecord): void => {
-        stream.write(`event: job\ndata: ${JSON.stringify(jobView(record))}\n\n`);
+        // Unnamed events: a browser's EventSource delivers them to `onmessage`.
+        stream.write(`data: ${JSON.stringify(jobView(record))}\n\n`);
         if (isFinished(record.state)) stop();
       };
       const keepalive = setInterval(() => stream.write(": keepalive\n\n"), KEEPALIVE_MS);
@@ -103,12 +84,17 @@ export async function registerJobsRoutes(app: FastifyInstance, context: ServerCo
       const name = record.outputs[Number(request.params.n)];
       if (name === undefined) throw new ApiError(404, `job ${record.id} has ${record.outputs.length} output${record.outputs.length === 1 ? "" : "s"}${record.state === "done" ? "" : ` (it is ${record.state})`}`);
       // The name comes from the job's own record (never from the request): a file the worker wrote in the job's folder.
-      const file = join(queue.jobFolder(record.id), name);
+      // A process job's outputs are its step's tables, relative to the served dataset's folder (process-job.ts).
+      const input = record.input;
+      // (A lookup here, not process-job.ts's: that module loads the processing steps, which the HTTP process should not pay for.)
+      const dataset = input.kind === "process" ? context.datasets.find((candidate) => candidate.name === input.dataset) : undefined;
+      if (input.kind === "process" && dataset === undefined) throw new ApiError(404, `job ${record.id} wrote into dataset "${input.dataset}", which this server does not serve`);
+      const file = join(dataset?.dir ?? queue.jobFolder(record.id), name);
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) throw new ApiError(404, `output ${request.params.n} of job ${record.id} is gone`);
       const type = CONTENT_TYPES[name.slice(name.lastIndexOf(".") + 1)] ?? "application/octet-stream";
       reply.header("accept-ranges", "bytes").header("content-type", type).header("cache-control", "private, max-age=3600");
-      const range = parseRange(request.headers.range, info.size);
+      const range = parseByteRange(request.headers.range, info.size);
       if (range === "unsatisfiable") {
         reply.header("content-range", `bytes */${info.size}`);
         throw new ApiError(416, `the range ${request.headers.range ?? ""} is outside the ${info.size} bytes of output ${request.params.n}`);
