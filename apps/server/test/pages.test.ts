@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type RunningServer, buildApp, startServer } from "../src/index.js";
 import { type HeadlessChromium, chromiumAvailable, launchChromium } from "./helpers/headless-chromium.js";
 import { type ProcessedDataset, writeProcessedDataset } from "./helpers/processed-dataset.js";
-import { type SingFixtures, makeSingFixtures } from "./helpers/sing-fixtures.js";
+import { sharedSingFixtures } from "./helpers/shared-sing-fixtures.js";
+import type { SingFixtures } from "./helpers/sing-fixtures.js";
 
 // What the functions run inside the page use of the DOM (this test program has Node's types, not the DOM's).
 interface HTMLAudioElement {
@@ -57,7 +58,7 @@ async function screenshot(name: string): Promise<string> {
 
 beforeAll(async () => {
   if (!available) return;
-  [corpus, fixtures, chromium] = await Promise.all([writeProcessedDataset(root, "corpus"), makeSingFixtures(join(root, "sing")), launchChromium()]);
+  [corpus, fixtures, chromium] = await Promise.all([writeProcessedDataset(root, "corpus"), sharedSingFixtures(), launchChromium()]);
   server = await startServer({ port: 0, models: fixtures.models, datasets: [{ name: "corpus", dir: corpus.dir }], state: join(root, "state"), workers: 1, log: () => {} });
   page = await chromium.context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
