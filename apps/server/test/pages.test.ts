@@ -162,10 +162,17 @@ describe.skipIf(!available)("the pages in headless Chromium", () => {
     await page.setInputFiles("#reference", { name: "song.wav", mimeType: "audio/wav", buffer: Buffer.from(fixtures.reference) });
     await page.setInputFiles("#vocals", { name: "vocals.wav", mimeType: "audio/wav", buffer: Buffer.from(fixtures.vocals) });
     await page.setInputFiles("#instrumental", { name: "instrumental.wav", mimeType: "audio/wav", buffer: Buffer.from(fixtures.instrumental) });
+    const requests: string[] = [];
+    const record = (request: { url(): string }): void => void requests.push(new URL(request.url()).pathname);
+    page.on("request", record);
     await page.locator("#submit").click();
     await page.locator("#job").waitFor();
     await page.waitForFunction(() => document.querySelectorAll('figure[data-spectrogram="drawn"]').length === 2 || /Failed/.test(document.querySelector("#job-state")?.textContent ?? ""), undefined, { timeout: 45_000 });
+    page.off("request", record);
     expect(await page.locator("#job-state").textContent()).toMatch(/done/);
+    // Progress came over the job's server-sent events, not by polling the job.
+    expect(requests.filter((path) => /^\/api\/jobs\/[^/]+\/events$/.test(path))).toHaveLength(1);
+    expect(requests.filter((path) => /^\/api\/jobs\/[^/]+$/.test(path))).toEqual([]);
     expect(await page.locator('.stages li[data-state="done"]').count()).toBe(await page.locator(".stages li").count());
     expect(await page.locator(".stages li").evaluateAll((items) => items.map((li) => (li as unknown as { dataset: { stage: string } }).dataset.stage))).toEqual([...SING_STAGES]);
     const figures = page.locator("#variations figure");
