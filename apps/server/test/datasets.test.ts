@@ -1,6 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { request } from "node:http";
+import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -14,6 +13,7 @@ import { DatasetCatalog } from "../src/datasets/dataset-catalog.js";
 import { DatasetConfigError } from "../src/datasets/errors.js";
 import { type RunningServer, startServer } from "../src/index.js";
 import { type ProcessedDataset, writeProcessedDataset } from "./helpers/processed-dataset.js";
+import { rawRequest } from "./helpers/raw-request.js";
 
 const root = mkdtempSync(join(tmpdir(), "autosing-datasets-"));
 let corpus: ProcessedDataset;
@@ -25,7 +25,10 @@ beforeAll(async () => {
   songsOnly = join(root, "songs-only");
   await mkdir(songsOnly);
   await writeTestCorpus(songsOnly, { songs: 2, seconds: 9, seed: 3 });
-  server = await startServer({ port: 0, datasets: [{ name: "corpus", dir: corpus.dir }, { name: "songs", dir: songsOnly }], state: join(root, "state"), log: () => {} });
+  // A dataset whose chunk table is not Parquet at all.
+  await mkdir(join(root, "broken", "0"), { recursive: true });
+  await writeFile(join(root, "broken", "0", "chunked.parquet"), "not parquet");
+  server = await startServer({ port: 0, datasets: [{ name: "corpus", dir: corpus.dir }, { name: "songs", dir: songsOnly }, { name: "broken", dir: join(root, "broken") }], state: join(root, "state"), log: () => {} });
 }, 120_000);
 afterAll(async () => {
   await server?.close();
@@ -54,7 +57,7 @@ async function rowsOf(path: string): Promise<{ response: Response; table: Table 
 describe("GET /api/datasets and partitions", () => {
   it("lists the served datasets by their configured names", async () => {
     const body = (await (await fetch(`${server.url}/api/datasets`)).json()) as unknown;
-    expect(body).toEqual({ datasets: [{ name: "corpus", partitions: [0] }, { name: "songs", partitions: [0] }] });
+    expect(body).toEqual({ datasets: [{ name: "corpus", partitions: [0] }, { name: "songs", partitions: [0] }, { name: "broken", partitions: [0] }] });
   });
 
   it("tells which step has run on which partition (the missing table)", async () => {
@@ -138,6 +141,14 @@ describe("GET …/rows (Arrow IPC)", () => {
     expect(table.get(0)!.stoks).toBeNull();
   });
 
+  it("answers 500 naming the dataset's file, not the server's path, when a table cannot be read", async () => {
+    const response = await fetch(`${server.url}/api/datasets/broken/partitions/0/rows`);
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { message: string };
+    expect(body.message).toMatch(/^a table of the dataset cannot be read: broken\/0\/chunked\.parquet: /);
+    expect(body.message).not.toContain(root);
+  });
+
   it("refuses bad queries with 400 naming the field", async () => {
     for (const query of ["limit=0", "limit=100000", "offset=-1", "sort=audio", "order=up", "minInlierRatio=2", "limit=abc"]) {
       const response = await fetch(`${server.url}/api/datasets/corpus/partitions/0/rows?${query}`);
@@ -219,17 +230,10 @@ describe("names from clients are looked up, never joined into a path", () => {
   });
 
   it("answers 400 to a literal .. that a raw client sends unresolved", async () => {
-    const { port } = new URL(server.url);
-    for (const path of ["/api/datasets/../partitions", "/api/datasets/corpus/partitions/0/rows/../audio/mix"]) {
-      const status = await new Promise<number>((resolve, reject) => {
-        request({ host: "127.0.0.1", port, path }, (response) => {
-          response.resume();
-          resolve(response.statusCode ?? 0);
-        })
-          .on("error", reject)
-          .end();
-      });
+    for (const path of ["/api/datasets/../partitions", "/api/datasets/corpus/partitions/0/rows/../audio/mix", "/api/datasets/corpus/partitions/0/rows/..%5c..%5cindex/audio/mix"]) {
+      const { status, body } = await rawRequest(server.url, path);
       expect(status, path).toBe(400);
+      expect(body).not.toContain(root);
     }
   });
 

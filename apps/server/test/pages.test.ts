@@ -10,12 +10,13 @@ import { fileURLToPath } from "node:url";
 
 import { SING_STAGES } from "@autosing/sing";
 import type { Dialog, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { type RunningServer, buildApp, startServer } from "../src/index.js";
 import { type HeadlessChromium, chromiumAvailable, launchChromium } from "./helpers/headless-chromium.js";
 import { type ProcessedDataset, writeProcessedDataset } from "./helpers/processed-dataset.js";
-import { type SingFixtures, makeSingFixtures } from "./helpers/sing-fixtures.js";
+import { sharedSingFixtures } from "./helpers/shared-sing-fixtures.js";
+import type { SingFixtures } from "./helpers/sing-fixtures.js";
 
 // What the functions run inside the page use of the DOM (this test program has Node's types, not the DOM's).
 interface HTMLAudioElement {
@@ -57,7 +58,7 @@ async function screenshot(name: string): Promise<string> {
 
 beforeAll(async () => {
   if (!available) return;
-  [corpus, fixtures, chromium] = await Promise.all([writeProcessedDataset(root, "corpus"), makeSingFixtures(join(root, "sing")), launchChromium()]);
+  [corpus, fixtures, chromium] = await Promise.all([writeProcessedDataset(root, "corpus"), sharedSingFixtures(), launchChromium()]);
   server = await startServer({ port: 0, models: fixtures.models, datasets: [{ name: "corpus", dir: corpus.dir }], state: join(root, "state"), workers: 1, log: () => {} });
   page = await chromium.context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -161,10 +162,17 @@ describe.skipIf(!available)("the pages in headless Chromium", () => {
     await page.setInputFiles("#reference", { name: "song.wav", mimeType: "audio/wav", buffer: Buffer.from(fixtures.reference) });
     await page.setInputFiles("#vocals", { name: "vocals.wav", mimeType: "audio/wav", buffer: Buffer.from(fixtures.vocals) });
     await page.setInputFiles("#instrumental", { name: "instrumental.wav", mimeType: "audio/wav", buffer: Buffer.from(fixtures.instrumental) });
+    const requests: string[] = [];
+    const record = (request: { url(): string }): void => void requests.push(new URL(request.url()).pathname);
+    page.on("request", record);
     await page.locator("#submit").click();
     await page.locator("#job").waitFor();
     await page.waitForFunction(() => document.querySelectorAll('figure[data-spectrogram="drawn"]').length === 2 || /Failed/.test(document.querySelector("#job-state")?.textContent ?? ""), undefined, { timeout: 45_000 });
+    page.off("request", record);
     expect(await page.locator("#job-state").textContent()).toMatch(/done/);
+    // Progress came over the job's server-sent events, not by polling the job.
+    expect(requests.filter((path) => /^\/api\/jobs\/[^/]+\/events$/.test(path))).toHaveLength(1);
+    expect(requests.filter((path) => /^\/api\/jobs\/[^/]+$/.test(path))).toEqual([]);
     expect(await page.locator('.stages li[data-state="done"]').count()).toBe(await page.locator(".stages li").count());
     expect(await page.locator(".stages li").evaluateAll((items) => items.map((li) => (li as unknown as { dataset: { stage: string } }).dataset.stage))).toEqual([...SING_STAGES]);
     const figures = page.locator("#variations figure");
@@ -240,6 +248,25 @@ describe.skipIf(!available)("the pages in headless Chromium", () => {
       page.off("dialog", answer);
       await page.evaluate(() => localStorage.clear());
       await guarded.close();
+    }
+  });
+});
+
+describe("without Chromium", () => {
+  it("says so in one loud line and skips, or fails under CI=true", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const ci = process.env.CI;
+    try {
+      delete process.env.CI;
+      expect(chromiumAvailable("suite", "/nonexistent/chromium")).toBe(false);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/^!!! suite: SKIPPED — no Chromium at \/nonexistent\/chromium/);
+      process.env.CI = "true";
+      expect(() => chromiumAvailable("suite", "/nonexistent/chromium")).toThrow(/CI=true needs it/);
+    } finally {
+      if (ci === undefined) delete process.env.CI;
+      else process.env.CI = ci;
+      warn.mockRestore();
     }
   });
 });

@@ -27,6 +27,7 @@ import {
 } from "apache-arrow";
 
 import { type AlignmentRecord, alignmentWordSpans } from "./alignment.js";
+import { ArrowRowError } from "./errors.js";
 import type { ColumnType } from "./schema.js";
 
 /** What a column becomes in Arrow: a step table's column type, or a plain number or flag a caller derived. */
@@ -103,7 +104,7 @@ export function rowsToArrowIpc(columns: readonly ArrowColumn[], rows: readonly R
 
 function checkedCell(column: ArrowColumn, value: unknown, index: number): unknown {
   if (value === null || value === undefined) {
-    if (!column.nullable) throw new TypeError(`arrow bridge: row ${index} has no value for column "${column.name}" (${column.type}), which is not nullable`);
+    if (!column.nullable) throw new ArrowRowError(column.name, index, `no value, and the column (${column.type}) is not nullable`);
     return null;
   }
   return value;

@@ -9,3 +9,4 @@ export {
   rowsToArrowIpc,
   rowsToArrowTable,
 } from "./arrow-bridge.js";
+export { ArrowRowError } from "./errors.js";

@@ -81,3 +81,14 @@ export class DatasetLayoutError extends ParquetIoError {
 
 /** A dataset folder that does not exist, is a file, or cannot be listed: the path is the problem, not the data. */
 export class DatasetFolderError extends DatasetLayoutError {}
+
+/** A row handed to the Arrow bridge that lacks a value its column needs (a non-nullable column). */
+export class ArrowRowError extends ParquetIoError {
+  constructor(
+    readonly column: string,
+    readonly row: number,
+    message: string,
+  ) {
+    super(`arrow bridge: row ${row}, column "${column}": ${message}`);
+  }
+}

@@ -24,6 +24,7 @@ export { loadPartitionRows } from "./load-partition-rows.js";
 export { HALF_ACOUSTIC_FRAMES, HALF_SEMANTIC_TOKENS, MIN_HALF_COVER, SplitShapeError, splitRow } from "./split-row.js";
 export {
   AlignmentShapeError,
+  ArrowRowError,
   ColumnTypeError,
   DatasetFolderError,
   DatasetLayoutError,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { type ArrowColumn, rowsToArrowIpc, rowsToArrowTable } from "../src/arrow.js";
+import { type ArrowColumn, ArrowRowError, rowsToArrowIpc, rowsToArrowTable } from "../src/arrow.js";
 import { chunkedTable, makeAlignment, readTable, stoksTable, writeTable } from "../src/index.js";
 import { tempDir } from "./helpers.js";
 
@@ -92,7 +92,8 @@ describe("rowsToArrowIpc", () => {
     expect(table.getChild("embs")!.get(0)!.toArray()).toEqual(Float32Array.from([0.25, -1]));
     expect(table.getChild("embs")!.get(1)).toBeNull();
     expect(rowsToArrowTable(columns, rows).schema.fields.map((f) => f.name)).toEqual(["id", "embs"]);
-    expect(() => rowsToArrowTable(columns, [{ id: "z", audio: new Uint8Array() }, { audio: new Uint8Array() }])).toThrow(/row 1 has no value for column "id"/);
+    expect(() => rowsToArrowTable(columns, [{ id: "z", audio: new Uint8Array() }, { audio: new Uint8Array() }])).toThrow(ArrowRowError);
+    expect(() => rowsToArrowTable(columns, [{ audio: new Uint8Array() }])).toThrow(/row 0, column "id": no value, and the column \(string\) is not nullable/);
   });
 
   it("writes an empty page of rows as a readable stream with the schema", () => {

@@ -23,6 +23,7 @@ input[type=text], input[type=number], select { font: inherit; padding: .35rem .5
 input[type=text].lyric { width: 100%; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); gap: 0 1rem; }
 .grid input, .grid select { width: 100%; min-width: 0; }
+.grid .wide { grid-column: span 2; }
 button { font: inherit; padding: .45rem 1rem; border-radius: .35rem; border: 1px solid var(--accent); background: var(--accent); color: white; cursor: pointer; }
 button.secondary { background: transparent; color: var(--accent); }
 button:disabled { opacity: .5; cursor: default; }

@@ -54,7 +54,7 @@ ${notice}<form id="sing-form" novalidate data-has-separator="${readiness.hasSepa
 <div class="grid">
 <div><label for="ref-dataset">Dataset</label><select id="ref-dataset"></select></div>
 <div><label for="ref-partition">Partition</label><select id="ref-partition"></select></div>
-<div><label for="ref-row">Song</label><select id="ref-row"></select></div>
+<div class="wide"><label for="ref-row">Song</label><select id="ref-row"></select></div>
 </div>
 <p class="hint">Rows whose vocals and instrumental the dataset already holds (its <code>src_sep</code> step).</p>
 </div>

@@ -28,9 +28,9 @@ export const CHROMIUM_FLAGS = [
  * Whether the page tests can run here: true when Chromium is installed; otherwise prints one loud
  * line and returns false, or throws under CI=true, where a skipped browser test would hide a gap.
  */
-export function chromiumAvailable(suite: string): boolean {
-  if (existsSync(CHROMIUM_PATH)) return true;
-  const line = `!!! ${suite}: SKIPPED — no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set AUTOSING_CHROMIUM) !!!`;
+export function chromiumAvailable(suite: string, path: string = CHROMIUM_PATH): boolean {
+  if (existsSync(path)) return true;
+  const line = `!!! ${suite}: SKIPPED — no Chromium at ${path} (apt-get install chromium, or set AUTOSING_CHROMIUM) !!!`;
   if (process.env.CI === "true") throw new Error(`${line} — CI=true needs it`);
   console.warn(line);
   return false;

@@ -42,10 +42,15 @@ function option(select: HTMLSelectElement, value: string, label: string): void {
   select.append(element);
 }
 
+let rowsRequest = 0;
+
 async function loadRows(): Promise<void> {
+  // Only the latest choice fills the list: an earlier partition's answer arriving late is dropped.
+  const request = ++rowsRequest;
   rowSelect.replaceChildren();
   if (datasetSelect.value === "" || partitionSelect.value === "") return;
   const { table } = await getRows(`/api/datasets/${encodeURIComponent(datasetSelect.value)}/partitions/${partitionSelect.value}/rows?limit=200`);
+  if (request !== rowsRequest) return;
   for (const row of table) {
     if (row.has_vocals !== true || row.has_instrumental !== true) continue;
     const words = row.alignment === null ? "" : [...(row.alignment.words as Iterable<string>)].slice(0, 6).join(" ");

@@ -27,6 +27,9 @@ const next = $<HTMLButtonElement>("next");
 const pageInfo = $<HTMLSpanElement>("page-info");
 
 let partition: number | undefined;
+/** The latest request of each list: an earlier answer arriving late is dropped, not drawn over the newer one. */
+let partitionsRequest = 0;
+let rowsRequest = 0;
 let offset = 0;
 let total = 0;
 
@@ -44,7 +47,9 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, c
 async function showPartitions(): Promise<void> {
   errorBox.textContent = "";
   rowsSection.hidden = true;
+  const request = ++partitionsRequest;
   const data = await getJson<Partitions>(`/api/datasets/${encodeURIComponent(datasetSelect.value)}/partitions`);
+  if (request !== partitionsRequest) return;
   const table = element("table");
   const caption = element("caption", "Which processing step has run on which partition (✓ done, — missing)", "hint");
   const head = element("tr");
@@ -129,7 +134,9 @@ async function showRows(): Promise<void> {
   if (partition === undefined) return;
   errorBox.textContent = "";
   const dataset = datasetSelect.value;
+  const request = ++rowsRequest;
   const { table, total: count } = await getRows(`/api/datasets/${encodeURIComponent(dataset)}/partitions/${partition}/rows?${rowQuery()}`);
+  if (request !== rowsRequest) return;
   total = count;
   const codec = table.schema.metadata.get("atoks_codec") ?? "";
   rowsSection.hidden = false;
