@@ -34,6 +34,10 @@ The API (every route under /api; OpenAPI document at /api/openapi.json):
   GET    /api/jobs/:id/events        the same as server-sent events until the job is finished
   GET    /api/jobs/:id/outputs/:n    the audio (range requests work)
   DELETE /api/jobs/:id               cancels
+  POST   /api/process                { dataset, step, partitions } → one processing job per partition
+  GET    /api/datasets/…             served datasets, partitions and steps, rows (Arrow IPC), a row's audio
+
+Pages: / (try sing) and /datasets (the dataset viewer).
 
 Jobs and their files live under --state (one folder per job); they survive a restart. A host
 other than loopback needs --token (clients send "Authorization: Bearer <token>"; the token may
