@@ -120,6 +120,12 @@ describe("BS-RoFormer import: bad input", () => {
     expect(linear.key).toBe("model.linear_transformer_depth");
   });
 
+  it.each(["skip_connection: true", "sample_rate: 44100"])("a model key the fork's BSRoformer does not take (%s) is refused by name, as upstream's constructor refuses it", async (line) => {
+    const error = await failedImport([bsCheckpoint, yamlWith((t) => t.replace("  dim: 8\n", `  dim: 8\n  ${line}\n`))]);
+    expect(error.key).toBe(`model.${line.split(":")[0]!}`);
+    expect(error.detail).toMatch(/not a parameter of the pinned audio-separator fork's BSRoformer/);
+  });
+
   it.each([
     ["a deeper mask MLP", (t: string) => t.replace("mask_estimator_depth: 2", "mask_estimator_depth: 3"), "mask_estimators.0.to_freqs.0.0.2.weight", /has shape \[16, 32\], expected \[32, 32\]/],
     ["other band widths", (t: string) => t.replace("  - 2\n  - 2\n  - 4\n", "  - 4\n  - 2\n  - 2\n"), "band_split.to_features.0.0.gamma", /has shape \[8\], expected \[16\]/],

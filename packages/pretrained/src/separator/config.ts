@@ -116,6 +116,40 @@ export async function readRoformerYaml(path: string): Promise<RoformerYaml> {
   };
 }
 
+/**
+ * The keyword arguments of the pinned fork's `BSRoformer.__init__` (bs_roformer.py). Upstream runs
+ * `BSRoformer(**config.model)`, so any other key fails there with a TypeError; keys of newer
+ * BS-RoFormers (e.g. `skip_connection`, `mlp_expansion_factor`) would change the graph without
+ * changing the weights, so they are refused by name rather than ignored.
+ */
+const BS_ROFORMER_KWARGS = new Set([
+  "dim",
+  "depth",
+  "stereo",
+  "num_stems",
+  "time_transformer_depth",
+  "freq_transformer_depth",
+  "linear_transformer_depth",
+  "freqs_per_bands",
+  "dim_head",
+  "heads",
+  "attn_dropout",
+  "ff_dropout",
+  "flash_attn",
+  "dim_freqs_in",
+  "stft_n_fft",
+  "stft_hop_length",
+  "stft_win_length",
+  "stft_normalized",
+  "stft_window_fn",
+  "mask_estimator_depth",
+  "multi_stft_resolution_loss_weight",
+  "multi_stft_resolutions_window_sizes",
+  "multi_stft_hop_size",
+  "multi_stft_normalized",
+  "multi_stft_window_fn",
+]);
+
 /** The variant the model block names (the fork checks num_bands first, then freqs_per_bands). */
 function parseVariant(path: string, raw: Record<string, unknown>): RoformerVariant {
   if ("num_bands" in raw) {
@@ -124,6 +158,10 @@ function parseVariant(path: string, raw: Record<string, unknown>): RoformerVaria
     return { kind: "mel-band-roformer", model: model.data };
   }
   if ("freqs_per_bands" in raw) {
+    const unknown = Object.keys(raw).find((key) => !BS_ROFORMER_KWARGS.has(key));
+    if (unknown !== undefined) {
+      throw new PretrainedSourceError(path, "is not a parameter of the pinned audio-separator fork's BSRoformer (bs_roformer.py), which refuses this config; it belongs to a newer BS-RoFormer this port does not build", `model.${unknown}`);
+    }
     const model = bsSchema.safeParse(raw);
     if (!model.success) throw new PretrainedSourceError(path, describe(model.error));
     return { kind: "bs-roformer", model: model.data };
