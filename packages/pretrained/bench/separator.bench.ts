@@ -57,7 +57,8 @@ try {
   const yaml = await readRoformerYaml(join(dir, "model_mel_band_roformer_bench.yaml"));
   const chunk = yaml.hopLength * (yaml.dimT - 1);
   const chunks = demixPlan(length, chunk, Math.trunc(8 * RATE)).chunks.length;
-  const perChunk = melBandRoformerFlops(yaml.model, melBandLayout(yaml.model), yaml.dimT);
+  if (yaml.variant.kind !== "mel-band-roformer") throw new Error("the bench YAML must be a Mel-Band RoFormer");
+  const perChunk = melBandRoformerFlops(yaml.variant.model, melBandLayout(yaml.variant.model), yaml.dimT);
   console.log(`${chunks} chunks of ${(perChunk / 1e9).toFixed(0)} GFLOP; ${boundLine((chunks * perChunk) / 1e9, await measureMatmulGflops(threads), ours, seconds)}`);
   if (runTorch(dir, "run")) {
     const torch = JSON.parse(await readFile(join(dir, "torch.json"), "utf8")) as { seconds: number };

@@ -49,9 +49,9 @@ describe("separator import: bad input", () => {
     expect(error.detail).toMatch(detail);
   });
 
-  it("a BS-RoFormer YAML, a YAML without a model block and a lone checkpoint say what is wrong", async () => {
-    const bs = await failedImport([tinyCheckpoint, yamlWith((t) => t.replace("  num_bands: 8\n", "  freqs_per_bands: !!python/tuple\n  - 65\n"))]);
-    expect(bs.detail).toMatch(/BS-RoFormer/);
+  it("a YAML naming neither variant, a YAML without a model block and a lone checkpoint say what is wrong", async () => {
+    const neither = await failedImport([tinyCheckpoint, yamlWith((t) => t.replace("  num_bands: 8\n", ""))]);
+    expect(neither.detail).toMatch(/neither model\.num_bands \(Mel-Band RoFormer\) nor model\.freqs_per_bands \(BS-RoFormer\)/);
     const broken = await failedImport([tinyCheckpoint, yamlWith((t) => t.replace(/^model:[\s\S]*?^training:/m, "training:"))]);
     expect(broken.detail).toMatch(/not a RoFormer config: model/);
     const lone = await failedImport([tinyCheckpoint]);

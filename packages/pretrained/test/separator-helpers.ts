@@ -1,4 +1,5 @@
-// Shared by the separator tests: the golden fixtures of scripts/golden/mel_band_roformer.py.
+// Shared by the separator tests: the golden fixtures of scripts/golden/mel_band_roformer.py and
+// scripts/golden/bs_roformer.py.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,6 +7,24 @@ import { fileURLToPath } from "node:url";
 export const separatorFixtures = join(fileURLToPath(new URL(".", import.meta.url)), "__fixtures__", "mel-band-roformer");
 export const tinyCheckpoint = join(separatorFixtures, "model_mel_band_roformer_tiny.ckpt");
 export const tinyYaml = join(separatorFixtures, "model_mel_band_roformer_tiny.yaml");
+
+export const bsFixtures = join(fileURLToPath(new URL(".", import.meta.url)), "__fixtures__", "bs-roformer");
+export const bsCheckpoint = join(bsFixtures, "model_bs_roformer_tiny.ckpt");
+export const bsYaml = join(bsFixtures, "model_bs_roformer_tiny.yaml");
+
+/** golden.json of scripts/golden/bs_roformer.py. */
+export interface BsRoformerGolden {
+  readonly overlapSeconds: number;
+  readonly chunkSize: number;
+  readonly songSamples: number;
+  readonly freqsPerBands: number[];
+  /** Tensors in upstream's state dict (the importer checks each). */
+  readonly stateDictKeys: number;
+  readonly chunkMasksShape: number[];
+  readonly chunkVocalsShape: number[];
+}
+
+export const bsGolden = JSON.parse(readFileSync(join(bsFixtures, "golden.json"), "utf8")) as BsRoformerGolden;
 
 export interface SeparatorGolden {
   readonly overlapSeconds: number;
@@ -23,8 +42,9 @@ export interface SeparatorGolden {
 
 export const separatorGolden = JSON.parse(readFileSync(join(separatorFixtures, "golden.json"), "utf8")) as SeparatorGolden;
 
-export function readF32(name: string): Float32Array {
-  const bytes = readFileSync(join(separatorFixtures, name));
+/** A float32 fixture of the Mel-Band folder, or of `dir`. */
+export function readF32(name: string, dir = separatorFixtures): Float32Array {
+  const bytes = readFileSync(join(dir, name));
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 

@@ -9,7 +9,7 @@ export { loadSeparator } from "./load-separator.js";
 export { loadRoformerSeparator } from "./roformer-onnx.js";
 export type { RoformerOptions } from "./roformer-onnx.js";
 export { ROFORMER_GRAPH_FILE, ROFORMER_MODEL_FILE } from "./roformer-model-file.js";
-export type { RoformerModelFile } from "./roformer-model-file.js";
+export { ROFORMER_KINDS, type RoformerKind, type RoformerModelFile } from "./roformer-model-file.js";
 export { type DemixPlan, OverlapAdd, demixPlan, hammingWindow } from "./roformer-demix.js";
 export { normalizePeak, peakScale } from "./peak-normalize.js";
 export { RoformerModelError, SeparationError, SeparatorContractError, SeparatorOptionError, TruthChunkError, TruthStemsMissingError } from "./errors.js";

@@ -3,13 +3,18 @@ export const ROFORMER_MODEL_FILE = "roformer.json";
 /** The network's ONNX file in an imported separator folder. */
 export const ROFORMER_GRAPH_FILE = "separator.onnx";
 
+/** The RoFormer variants `autosing import separator` builds (the fork's mel_band_roformer.py and bs_roformer.py). */
+export const ROFORMER_KINDS = ["mel-band-roformer", "bs-roformer"] as const;
+export type RoformerKind = (typeof ROFORMER_KINDS)[number];
+
 /**
  * What the RoFormer adapter needs that the ONNX graph does not show: the STFT, the band layout
  * for the scatter-average of the masks and the fork's chunking (`MDXCSeparator.demix`). The graph
  * takes `stft` [batch, bins·channels, frames, 2] and gives `masks` [batch, stems, frames, Σ].
  */
 export interface RoformerModelFile {
-  readonly kind: "mel-band-roformer";
+  /** Which of the fork's RoFormers was imported; both run the same way here (BS-RoFormer's layout is every row once, each bin in one band). */
+  readonly kind: RoformerKind;
   readonly sampleRate: number;
   /** 2 for a stereo model (rows of the merged spectrogram are bin·2 + channel), else 1. */
   readonly channels: number;

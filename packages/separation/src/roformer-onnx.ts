@@ -5,7 +5,7 @@ import { type AudioData, type ComplexSpectrogram, audioLength, hannWindow, istft
 import { type InferenceSession, OnnxModelFileError, float32Tensor, openOnnxSession } from "@autosing/onnx";
 
 import { RoformerModelError, SeparatorOptionError } from "./errors.js";
-import { ROFORMER_GRAPH_FILE, ROFORMER_MODEL_FILE, type RoformerModelFile } from "./roformer-model-file.js";
+import { ROFORMER_GRAPH_FILE, ROFORMER_KINDS, ROFORMER_MODEL_FILE, type RoformerKind, type RoformerModelFile } from "./roformer-model-file.js";
 import { normalizePeak, peakScale } from "./peak-normalize.js";
 import { OverlapAdd, demixPlan } from "./roformer-demix.js";
 import type { SeparatedStems, SourceSeparator } from "./separator.js";
@@ -39,15 +39,15 @@ async function readModelFile(dir: string): Promise<RoformerModelFile> {
   }
   const numbers = ["sampleRate", "channels", "nFft", "hopLength", "dimT"] as const;
   for (const key of numbers) if (!(typeof value[key] === "number" && value[key] > 0)) throw new RoformerModelError(dir, `${ROFORMER_MODEL_FILE}: ${key} is not a positive number`);
-  if (value.kind !== "mel-band-roformer" || !Array.isArray(value.stems) || !Array.isArray(value.freqIndices) || !Array.isArray(value.bandsPerFreq)) {
-    throw new RoformerModelError(dir, `${ROFORMER_MODEL_FILE} lacks kind "mel-band-roformer", stems, freqIndices or bandsPerFreq`);
+  if (!ROFORMER_KINDS.includes(value.kind as RoformerKind) || !Array.isArray(value.stems) || !Array.isArray(value.freqIndices) || !Array.isArray(value.bandsPerFreq)) {
+    throw new RoformerModelError(dir, `${ROFORMER_MODEL_FILE} lacks kind (${ROFORMER_KINDS.map((k) => `"${k}"`).join(" or ")}), stems, freqIndices or bandsPerFreq`);
   }
   return value as RoformerModelFile;
 }
 
 /**
  * The RoFormer adapter: a folder written by `autosing import separator` (`separator.onnx` +
- * `roformer.json`), run as the fork's `MDXCSeparator.demix` runs MelBandRoformer — chunks of
+ * `roformer.json`), run as the fork's `MDXCSeparator.demix` runs MelBandRoformer or BSRoformer — chunks of
  * hop·(dim_t − 1) samples every overlapSeconds·sampleRate samples, Hamming-weighted overlap-add,
  * the last chunk aligned to the end (see `demixPlan`). Per chunk: torch.stft (periodic Hann,
  * centred, reflect) of each channel, the graph's band masks averaged over overlapping bands,

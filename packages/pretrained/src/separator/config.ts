@@ -6,11 +6,11 @@ import { z } from "zod";
 import { PretrainedSourceError } from "../errors.js";
 
 /**
- * The `model:` block of a Mel-Band RoFormer YAML (the fork's `MelBandRoformer(**config.model)`),
- * with upstream's defaults where the YAML may leave a field out. Training-only fields (dropouts,
- * the multi-resolution STFT loss) are accepted and ignored.
+ * The `model:` block both RoFormers of the fork share (`MelBandRoformer(**config.model)` /
+ * `BSRoformer(**config.model)`), with upstream's defaults where the YAML may leave a field out.
+ * Training-only fields (dropouts, the multi-resolution STFT loss) are accepted and ignored.
  */
-const modelSchema = z.object({
+const commonSchema = z.object({
   dim: z.number().int().positive(),
   depth: z.number().int().positive(),
   stereo: z.boolean().default(false),
@@ -18,16 +18,26 @@ const modelSchema = z.object({
   time_transformer_depth: z.number().int().positive().default(2),
   freq_transformer_depth: z.number().int().positive().default(2),
   linear_transformer_depth: z.number().int().nonnegative().default(0),
-  num_bands: z.number().int().positive(),
   dim_head: z.number().int().positive().default(64),
   heads: z.number().int().positive().default(8),
   dim_freqs_in: z.number().int().positive().default(1025),
-  sample_rate: z.number().int().positive().default(44100),
   stft_n_fft: z.number().int().positive().default(2048),
   stft_hop_length: z.number().int().positive().default(512),
   stft_win_length: z.number().int().positive().default(2048),
   stft_normalized: z.boolean().default(false),
+});
+
+/** Mel-Band RoFormer (mel_band_roformer.py): bands from mel filters; its MLP has depth + 1 linears. */
+const melBandSchema = commonSchema.extend({
+  num_bands: z.number().int().positive(),
+  sample_rate: z.number().int().positive().default(44100),
   mask_estimator_depth: z.number().int().positive().default(1),
+});
+
+/** BS-RoFormer (bs_roformer.py): contiguous bands of fixed widths; its MLP has depth linears. */
+const bsSchema = commonSchema.extend({
+  freqs_per_bands: z.array(z.number().int().positive()).min(2, "needs at least 2 bands (upstream asserts len(freqs_per_bands) > 1)"),
+  mask_estimator_depth: z.number().int().positive().default(2),
 });
 
 const yamlSchema = z.object({
@@ -37,11 +47,18 @@ const yamlSchema = z.object({
   inference: z.object({ dim_t: z.number().int().min(2) }),
 });
 
-export type MelBandRoformerConfig = z.infer<typeof modelSchema>;
+export type MelBandRoformerConfig = z.infer<typeof melBandSchema>;
+export type BsRoformerConfig = z.infer<typeof bsSchema>;
+/** The fields both variants share (the transformer stack, the STFT). */
+export type RoformerCommonConfig = z.infer<typeof commonSchema> & { readonly mask_estimator_depth: number };
+
+/** Which of the fork's two RoFormers a YAML describes, with its model block. */
+export type RoformerVariant = { readonly kind: "mel-band-roformer"; readonly model: MelBandRoformerConfig } | { readonly kind: "bs-roformer"; readonly model: BsRoformerConfig };
 
 /** What the importer and the separator need of a RoFormer YAML. */
 export interface RoformerYaml {
-  readonly model: MelBandRoformerConfig;
+  readonly variant: RoformerVariant;
+  readonly model: RoformerCommonConfig;
   /** `audio.hop_length` and `inference.dim_t`: the fork's chunk is hop_length × (dim_t − 1) samples. */
   readonly hopLength: number;
   readonly dimT: number;
@@ -51,10 +68,11 @@ export interface RoformerYaml {
 }
 
 /**
- * Reads a RoFormer YAML as the fork does (`yaml.load`, `!!python/tuple` read as a list). Only
- * Mel-Band RoFormer (`model.num_bands`) is built; a BS-RoFormer YAML (`model.freqs_per_bands`) is
- * refused by name, as are the features this port does not build (linear attention layers,
- * normalized STFT), so a model is never run with a different graph than upstream's.
+ * Reads a RoFormer YAML as the fork does (`yaml.load`, `!!python/tuple` read as a list) and tells
+ * the variants apart as MDXCSeparator.load_model does: `model.num_bands` is Mel-Band RoFormer,
+ * `model.freqs_per_bands` BS-RoFormer. The features this port does not build (linear attention
+ * layers, normalized STFT) are refused by name, so a model is never run with a different graph
+ * than upstream's.
  */
 export async function readRoformerYaml(path: string): Promise<RoformerYaml> {
   let text: string;
@@ -72,11 +90,8 @@ export async function readRoformerYaml(path: string): Promise<RoformerYaml> {
   const top = yamlSchema.safeParse(value);
   if (!top.success) throw new PretrainedSourceError(path, `is not a RoFormer config: ${describe(top.error)}`);
   const raw = top.data.model;
-  if ("freqs_per_bands" in raw) throw new PretrainedSourceError(path, "is a BS-RoFormer config (model.freqs_per_bands); only Mel-Band RoFormer (model.num_bands) is imported so far", "model.freqs_per_bands");
-  if (!("num_bands" in raw)) throw new PretrainedSourceError(path, "has neither model.num_bands (Mel-Band RoFormer) nor model.freqs_per_bands (BS-RoFormer)", "model");
-  const model = modelSchema.safeParse(raw);
-  if (!model.success) throw new PretrainedSourceError(path, describe(model.error));
-  const config = model.data;
+  const variant = parseVariant(path, raw);
+  const config = variant.model;
   if (config.linear_transformer_depth !== 0) throw new PretrainedSourceError(path, "linear attention layers are not built by this port; only 0 is supported", "model.linear_transformer_depth");
   if (config.stft_normalized) throw new PretrainedSourceError(path, "a normalized STFT is not supported; only false", "model.stft_normalized");
   if (config.stft_win_length !== config.stft_n_fft) throw new PretrainedSourceError(path, `must equal model.stft_n_fft (${config.stft_n_fft})`, "model.stft_win_length");
@@ -84,7 +99,14 @@ export async function readRoformerYaml(path: string): Promise<RoformerYaml> {
   if (top.data.audio.hop_length !== config.stft_hop_length) {
     throw new PretrainedSourceError(path, `is ${top.data.audio.hop_length} but model.stft_hop_length is ${config.stft_hop_length}; the chunk of the fork's demix assumes they agree`, "audio.hop_length");
   }
+  if (variant.kind === "bs-roformer") {
+    const sum = variant.model.freqs_per_bands.reduce((a, b) => a + b, 0);
+    if (sum !== config.dim_freqs_in) {
+      throw new PretrainedSourceError(path, `sum to ${sum} but the STFT (stft_n_fft ${config.stft_n_fft}) has ${config.dim_freqs_in} bins; upstream asserts they are equal`, "model.freqs_per_bands");
+    }
+  }
   return {
+    variant,
     model: config,
     hopLength: top.data.audio.hop_length,
     dimT: top.data.inference.dim_t,
@@ -92,6 +114,59 @@ export async function readRoformerYaml(path: string): Promise<RoformerYaml> {
     instruments: top.data.training.instruments,
     targetInstrument: top.data.training.target_instrument ?? null,
   };
+}
+
+/**
+ * The keyword arguments of the pinned fork's `BSRoformer.__init__` (bs_roformer.py). Upstream runs
+ * `BSRoformer(**config.model)`, so any other key fails there with a TypeError; keys of newer
+ * BS-RoFormers (e.g. `skip_connection`, `mlp_expansion_factor`) would change the graph without
+ * changing the weights, so they are refused by name rather than ignored.
+ */
+const BS_ROFORMER_KWARGS = new Set([
+  "dim",
+  "depth",
+  "stereo",
+  "num_stems",
+  "time_transformer_depth",
+  "freq_transformer_depth",
+  "linear_transformer_depth",
+  "freqs_per_bands",
+  "dim_head",
+  "heads",
+  "attn_dropout",
+  "ff_dropout",
+  "flash_attn",
+  "dim_freqs_in",
+  "stft_n_fft",
+  "stft_hop_length",
+  "stft_win_length",
+  "stft_normalized",
+  "stft_window_fn",
+  "mask_estimator_depth",
+  "multi_stft_resolution_loss_weight",
+  "multi_stft_resolutions_window_sizes",
+  "multi_stft_hop_size",
+  "multi_stft_normalized",
+  "multi_stft_window_fn",
+]);
+
+/** The variant the model block names (the fork checks num_bands first, then freqs_per_bands). */
+function parseVariant(path: string, raw: Record<string, unknown>): RoformerVariant {
+  if ("num_bands" in raw) {
+    const model = melBandSchema.safeParse(raw);
+    if (!model.success) throw new PretrainedSourceError(path, describe(model.error));
+    return { kind: "mel-band-roformer", model: model.data };
+  }
+  if ("freqs_per_bands" in raw) {
+    const unknown = Object.keys(raw).find((key) => !BS_ROFORMER_KWARGS.has(key));
+    if (unknown !== undefined) {
+      throw new PretrainedSourceError(path, "is not a parameter of the pinned audio-separator fork's BSRoformer (bs_roformer.py), which refuses this config; it belongs to a newer BS-RoFormer this port does not build", `model.${unknown}`);
+    }
+    const model = bsSchema.safeParse(raw);
+    if (!model.success) throw new PretrainedSourceError(path, describe(model.error));
+    return { kind: "bs-roformer", model: model.data };
+  }
+  throw new PretrainedSourceError(path, "has neither model.num_bands (Mel-Band RoFormer) nor model.freqs_per_bands (BS-RoFormer)", "model");
 }
 
 function describe(error: z.ZodError): string {

@@ -1,7 +1,8 @@
 import { OnnxEmitter } from "@autosing/nn";
 
-import type { MelBandLayout } from "./band-layout.js";
-import type { MelBandRoformerConfig } from "./config.js";
+import type { RoformerArchitecture } from "./architecture.js";
+import type { BandLayout } from "./band-layout.js";
+import type { RoformerCommonConfig } from "./config.js";
 import type { RoformerWeights } from "./weights.js";
 
 /** Tensor names of the separator graph (the contract with @autosing/separation's RoFormer adapter). */
@@ -13,20 +14,25 @@ export const ROFORMER_GRAPH_NAMES = {
 } as const;
 
 /**
- * Emits MelBandRoformer's network from the band gather to the mask estimators (mel_band_roformer.py
- * `forward` between the STFT and the scatter-average, which the adapter does with the iSTFT).
+ * Emits a RoFormer's network from the band gather to the mask estimators (mel_band_roformer.py /
+ * bs_roformer.py `forward` between the STFT and the mask product, which the adapter does with the
+ * scatter-average and the iSTFT). BS-RoFormer's contiguous bands need no gather.
  * Port notes: RMSNorm's √dim·γ is folded into the linear that follows it; attention's 1/√dim_head
  * and rotary's rotate_half (a signed permutation within each interleaved pair) are folded into
  * extra columns of to_qkv, so q·cos + (q R)·sin needs no reshuffle at run time; the rotary angles
  * are position × the checkpoint's `rotary_embed.freqs`, computed in the graph for any length.
  */
-export class MelBandRoformerEmitter extends OnnxEmitter {
+export class RoformerEmitter extends OnnxEmitter {
+  private readonly modelConfig: RoformerCommonConfig;
+  private readonly layout: BandLayout;
+
   constructor(
-    private readonly modelConfig: MelBandRoformerConfig,
-    private readonly layout: MelBandLayout,
+    private readonly architecture: RoformerArchitecture,
     private readonly roformerWeights: RoformerWeights,
   ) {
-    super("mel_band_roformer", new Map());
+    super(architecture.kind.replaceAll("-", "_"), new Map());
+    this.modelConfig = architecture.model;
+    this.layout = architecture.layout;
   }
 
   override weight(name: string): { data: Float32Array; shape: number[] } {
@@ -40,8 +46,7 @@ export class MelBandRoformerEmitter extends OnnxEmitter {
   emit(): this {
     const rows = this.layout.channels * (this.modelConfig.stft_n_fft / 2 + 1);
     const stft = this.graph.addInput(ROFORMER_GRAPH_NAMES.input, "float32", ["batch", rows, "frames", 2]);
-    const indices = this.graph.addInt64Initializer("freq_indices", Array.from(this.layout.freqIndices), [this.layout.freqIndices.length]);
-    const gathered = this.op("Gather", [stft, indices], { axis: 1 });
+    const gathered = this.layout.contiguous ? stft : this.op("Gather", [stft, this.graph.addInt64Initializer("freq_indices", Array.from(this.layout.freqIndices), [this.layout.freqIndices.length])], { axis: 1 });
     const bands = this.op("Reshape", [this.op("Transpose", [gathered], { perm: [0, 2, 1, 3] }), this.int64([0, 0, -1])]);
     let x = this.bandSplit(bands);
     for (let d = 0; d < this.modelConfig.depth; d++) {
@@ -49,6 +54,7 @@ export class MelBandRoformerEmitter extends OnnxEmitter {
       x = this.op("Transpose", [this.transformer(this.op("Transpose", [x], perm), `layers.${d}.0`, this.modelConfig.time_transformer_depth)], perm);
       x = this.transformer(x, `layers.${d}.1`, this.modelConfig.freq_transformer_depth);
     }
+    if (this.architecture.finalNorm) x = this.rmsNorm(x, "final_norm");
     const stems = Array.from({ length: this.modelConfig.num_stems }, (_, s) => this.op("Unsqueeze", [this.maskEstimator(x, s), this.int64([1])]));
     const masks = stems.length === 1 ? stems[0]! : this.op("Concat", stems, { axis: 1 });
     this.output(masks, ROFORMER_GRAPH_NAMES.output, ["batch", this.modelConfig.num_stems, "frames", this.layout.bandInputs.reduce((a, b) => a + b, 0)]);
@@ -95,7 +101,13 @@ export class MelBandRoformerEmitter extends OnnxEmitter {
     return this.op("Concat", features, { axis: 2 });
   }
 
-  /** Transformer over the second-to-last axis of x [B, P, n, dim]; ends with its RMSNorm. */
+  /** RMSNorm with its own weight: normalize · √dim·γ. */
+  private rmsNorm(x: string, prefix: string): string {
+    const scale = this.rmsScale(`${prefix}.gamma`);
+    return this.op("Mul", [this.normalize(x), this.constant(`${prefix}.scale`, scale, [scale.length])]);
+  }
+
+  /** Transformer over the second-to-last axis of x [B, P, n, dim]; Mel-Band's ends with its RMSNorm. */
   private transformer(x: string, prefix: string, depth: number): string {
     let y = x;
     for (let l = 0; l < depth; l++) {
@@ -104,8 +116,7 @@ export class MelBandRoformerEmitter extends OnnxEmitter {
       const hidden = this.gelu(this.biasedLinear(this.normalize(y), `${ff}.1`, this.rmsScale(`${ff}.0.gamma`)));
       y = this.op("Add", [this.biasedLinear(hidden, `${ff}.4`), y]);
     }
-    const scale = this.rmsScale(`${prefix}.norm.gamma`);
-    return this.op("Mul", [this.normalize(y), this.constant(`${prefix}.norm.scale`, scale, [scale.length])]);
+    return this.architecture.normEachTransformer ? this.rmsNorm(y, `${prefix}.norm`) : y;
   }
 
   /** cos and sin [n, dim_head] of position × freqs, each frequency repeated for its interleaved pair. */
@@ -166,7 +177,7 @@ export class MelBandRoformerEmitter extends OnnxEmitter {
     const bands = this.opMulti("Split", [x, this.int64(Array<number>(count).fill(1))], count, { axis: 2 });
     const outs = bands.map((band, b) => {
       let y = this.op("Squeeze", [band, this.int64([2])]);
-      const layers = this.modelConfig.mask_estimator_depth + 1;
+      const layers = this.architecture.maskLinears;
       for (let i = 0; i < layers; i++) {
         y = this.biasedLinear(y, `mask_estimators.${stem}.to_freqs.${b}.0.${2 * i}`);
         if (i + 1 < layers) y = this.op("Tanh", [y]);

@@ -7,10 +7,11 @@ import { ROFORMER_GRAPH_FILE, ROFORMER_MODEL_FILE, type RoformerModelFile } from
 import { PretrainedSourceError } from "../errors.js";
 import type { ImportContext, ImportedModel, ModelImporter } from "../importer.js";
 import { openUpstreamFile } from "../upstream-file.js";
-import { melBandLayout, uncoveredBins } from "./band-layout.js";
+import { roformerArchitecture } from "./architecture.js";
+import { uncoveredBins } from "./band-layout.js";
 import { type RoformerYaml, readRoformerYaml } from "./config.js";
-import { MelBandRoformerEmitter } from "./graph.js";
-import { RoformerWeights, melBandRoformerShapes } from "./weights.js";
+import { RoformerEmitter } from "./graph.js";
+import { RoformerWeights, roformerShapes } from "./weights.js";
 
 /** Initializers of at least this many bytes go to `separator.onnx.data` (ONNX external data). */
 const EXTERNAL_DATA_THRESHOLD = 16 * 1024;
@@ -49,34 +50,41 @@ function stemNames(yaml: RoformerYaml): string[] {
   return yaml.instruments.slice(0, yaml.model.num_stems);
 }
 
+/** How the log and the facts name each variant. */
+const VARIANT_NAMES = { "mel-band-roformer": "Mel-Band RoFormer", "bs-roformer": "BS-RoFormer" } as const;
+
 /**
  * `autosing import separator <model.ckpt> <config.yaml>`: a Mel-Band RoFormer of the fork
- * (`model_mel_band_roformer_ep_3005_sdr_11.4360.ckpt`, AutoSing's default) to `separator.onnx`
- * (band gather → RoFormer stack → mask estimators, weights in `separator.onnx.data`) and
- * `roformer.json` (STFT, band layout, stems, chunk size) for `--separator roformer:<dir>`.
+ * (`model_mel_band_roformer_ep_3005_sdr_11.4360.ckpt`, AutoSing's default) or a BS-RoFormer of the
+ * same family (YAML naming `model.freqs_per_bands`) to `separator.onnx` (band gather → RoFormer
+ * stack → mask estimators, weights in `separator.onnx.data`) and `roformer.json` (variant, STFT,
+ * band layout, stems, chunk size) for `--separator roformer:<dir>`.
  */
 export const SEPARATOR_IMPORTER: ModelImporter = {
   kind: "separator",
-  summary: `Mel-Band RoFormer vocal separator (${DEFAULT_SEPARATOR_CHECKPOINT} + its YAML) → ONNX for --separator roformer:<dir>`,
+  summary: `Mel-Band or BS-RoFormer vocal separator (${DEFAULT_SEPARATOR_CHECKPOINT} + its YAML) → ONNX for --separator roformer:<dir>`,
   sources: "<model.ckpt> <config.yaml> (or a folder with one of each)",
   options: [],
   async run(sources: readonly string[], _options, context: ImportContext): Promise<ImportedModel> {
     const { checkpoint, yaml: yamlPath } = resolveSources(sources);
     const yaml = await readRoformerYaml(yamlPath);
-    const layout = melBandLayout(yaml.model);
+    const architecture = roformerArchitecture(yaml.variant);
+    const { layout } = architecture;
     const uncovered = uncoveredBins(layout);
     if (uncovered.length > 0) throw new PretrainedSourceError(yamlPath, `bins ${uncovered.slice(0, 5).join(", ")} are in no mel band; upstream refuses such a config`, "model.num_bands");
     const file = await openUpstreamFile(checkpoint);
     try {
-      const weights = new RoformerWeights(file.tensors, melBandRoformerShapes(yaml.model, layout), checkpoint, yamlPath);
+      const weights = new RoformerWeights(file.tensors, roformerShapes(architecture), checkpoint, yamlPath);
       const { model } = yaml;
-      context.log(`separator: ${checkpoint}: Mel-Band RoFormer, dim ${model.dim}, depth ${model.depth}, ${model.num_bands} bands, ${weights.count} tensors checked`);
-      const emitter = new MelBandRoformerEmitter(model, layout, weights).emit();
+      const bands = layout.freqsPerBand.length;
+      context.log(`separator: ${checkpoint}: ${VARIANT_NAMES[architecture.kind]}, dim ${model.dim}, depth ${model.depth}, ${bands} bands, ${weights.count} tensors checked`);
+      const emitter = new RoformerEmitter(architecture, weights).emit();
       const written = await emitter.graph.writeModel(join(context.outputDir, ROFORMER_GRAPH_FILE), { externalData: { thresholdBytes: EXTERNAL_DATA_THRESHOLD }, producerName: "@autosing/pretrained" });
       context.log(`separator: wrote ${ROFORMER_GRAPH_FILE} (${((written.modelBytes + written.dataBytes) / 1e6).toFixed(1)} MB)`);
       const facts: RoformerModelFile = {
-        kind: "mel-band-roformer",
-        sampleRate: model.sample_rate,
+        kind: architecture.kind,
+        // BSRoformer takes no sample_rate; the fork runs it at the YAML's audio.sample_rate.
+        sampleRate: yaml.variant.kind === "mel-band-roformer" ? yaml.variant.model.sample_rate : yaml.sampleRate,
         channels: layout.channels,
         nFft: model.stft_n_fft,
         hopLength: model.stft_hop_length,
@@ -89,7 +97,7 @@ export const SEPARATOR_IMPORTER: ModelImporter = {
       const files: Record<string, string> = { separator: ROFORMER_GRAPH_FILE, facts: ROFORMER_MODEL_FILE };
       if (written.dataPath !== undefined) files["separatorData"] = `${ROFORMER_GRAPH_FILE}.data`;
       const { freqIndices: _indices, bandsPerFreq: _bands, ...details } = facts;
-      return { files, details: { ...details, bands: model.num_bands, dim: model.dim, depth: model.depth, chunkSamples: yaml.hopLength * (yaml.dimT - 1) } };
+      return { files, details: { ...details, bands, dim: model.dim, depth: model.depth, chunkSamples: yaml.hopLength * (yaml.dimT - 1) } };
     } finally {
       file.close();
     }

@@ -1,5 +1,6 @@
-export { type MelBandLayout, melBandLayout, uncoveredBins } from "./band-layout.js";
-export { type MelBandRoformerConfig, type RoformerYaml, readRoformerYaml } from "./config.js";
-export { MelBandRoformerEmitter, ROFORMER_GRAPH_NAMES } from "./graph.js";
+export { type RoformerArchitecture, roformerArchitecture } from "./architecture.js";
+export { type BandLayout, type MelBandLayout, bsBandLayout, melBandLayout, uncoveredBins } from "./band-layout.js";
+export { type BsRoformerConfig, type MelBandRoformerConfig, type RoformerCommonConfig, type RoformerVariant, type RoformerYaml, readRoformerYaml } from "./config.js";
+export { ROFORMER_GRAPH_NAMES, RoformerEmitter } from "./graph.js";
 export { DEFAULT_SEPARATOR_CHECKPOINT, SEPARATOR_IMPORTER } from "./importer.js";
-export { RoformerWeights, melBandRoformerShapes } from "./weights.js";
+export { RoformerWeights, roformerShapes } from "./weights.js";

@@ -1,10 +1,10 @@
 import { PretrainedSourceError } from "../errors.js";
 import type { UpstreamTensor } from "../upstream-file.js";
-import type { MelBandLayout } from "./band-layout.js";
-import type { MelBandRoformerConfig } from "./config.js";
+import type { RoformerArchitecture } from "./architecture.js";
 
-/** Every tensor MelBandRoformer's state dict holds for a config, with its shape (upstream's module names). */
-export function melBandRoformerShapes(config: MelBandRoformerConfig, layout: MelBandLayout): Map<string, number[]> {
+/** Every tensor MelBandRoformer's / BSRoformer's state dict holds for a config, with its shape (upstream's module names). */
+export function roformerShapes(architecture: RoformerArchitecture): Map<string, number[]> {
+  const { model: config, layout } = architecture;
   const shapes = new Map<string, number[]>();
   const { dim, heads, dim_head: dimHead } = config;
   const inner = heads * dimHead;
@@ -24,12 +24,13 @@ export function melBandRoformerShapes(config: MelBandRoformerConfig, layout: Mel
       shapes.set(`${ff}.4.weight`, [dim, 4 * dim]);
       shapes.set(`${ff}.4.bias`, [dim]);
     }
-    shapes.set(`${prefix}.norm.gamma`, [dim]);
+    if (architecture.normEachTransformer) shapes.set(`${prefix}.norm.gamma`, [dim]);
   };
   for (let d = 0; d < config.depth; d++) {
     transformer(`layers.${d}.0`, config.time_transformer_depth);
     transformer(`layers.${d}.1`, config.freq_transformer_depth);
   }
+  if (architecture.finalNorm) shapes.set("final_norm.gamma", [dim]);
   layout.bandInputs.forEach((inputs, b) => {
     shapes.set(`band_split.to_features.${b}.0.gamma`, [inputs]);
     shapes.set(`band_split.to_features.${b}.1.weight`, [dim, inputs]);
@@ -38,7 +39,7 @@ export function melBandRoformerShapes(config: MelBandRoformerConfig, layout: Mel
   const hidden = 4 * dim;
   for (let s = 0; s < config.num_stems; s++) {
     layout.bandInputs.forEach((inputs, b) => {
-      const dims = [dim, ...Array<number>(config.mask_estimator_depth).fill(hidden), 2 * inputs];
+      const dims = [dim, ...Array<number>(architecture.maskLinears - 1).fill(hidden), 2 * inputs];
       for (let i = 0; i + 1 < dims.length; i++) {
         const linear = `mask_estimators.${s}.to_freqs.${b}.0.${2 * i}`;
         shapes.set(`${linear}.weight`, [dims[i + 1]!, dims[i]!]);
