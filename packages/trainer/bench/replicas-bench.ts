@@ -16,8 +16,8 @@ import type { TfBackendChoice } from "@autosing/nn";
 import { DEFAULT_SM2A_TUNABLES, SM2ATrainableModel, sm2aConfigForSize } from "@autosing/sm2a-model";
 import { DEFAULT_T2S_TUNABLES, T2STrainableModel, t2sConfigForSize } from "@autosing/t2s-model";
 
-import { InMemoryDataset, collateSM2A, collateT2S, selectBackend, sm2aSample, splitRowMajorBatch, t2sSample, train } from "../src/index.js";
-import type { JsonValue, SM2ASample, T2SSample, TrainableModel, TrainingDataset, TrainingRow } from "../src/index.js";
+import { InMemoryDataset, collateSM2A, collateT2S, selectBackend, sm2aSample, splitRowMajorBatch, splitSM2ABatch, t2sSample, train } from "../src/index.js";
+import type { BatchShard, JsonValue, SM2AHostBatch, SM2ASample, T2SSample, TrainableModel, TrainingDataset, TrainingRow } from "../src/index.js";
 import { TinyLm, collateTokens, countingSequences } from "../test/fixtures/tiny-lm.js";
 import { syntheticRow } from "./synthetic-row.js";
 import { runUpstreamStep, torchUnavailable, type TorchStepRequest } from "./torch-anchor.js";
@@ -43,6 +43,8 @@ interface Case<Batch> {
   module: string;
   options: JsonValue;
   sizeKey: string;
+  /** The model's own split (sm2a: splitSM2ABatch); default splitRowMajorBatch on `sizeKey`. */
+  split?: (batch: Batch, parts: number) => BatchShard<Batch>[];
 }
 
 async function samplesPerSecond<Batch extends object>(entry: Case<Batch>, replicas: number): Promise<number> {
@@ -56,7 +58,7 @@ async function samplesPerSecond<Batch extends object>(entry: Case<Batch>, replic
     onProgress: (info) => {
       if (info.step === 1) firstStepEnd = performance.now();
     },
-    ...(replicas > 1 ? { replicas: { count: replicas, module: entry.module, options: entry.options, split: (batch: Batch, parts: number) => splitRowMajorBatch(batch, parts, entry.sizeKey as keyof Batch & string) } } : {}),
+    ...(replicas > 1 ? { replicas: { count: replicas, module: entry.module, options: entry.options, split: entry.split ?? ((batch: Batch, parts: number) => splitRowMajorBatch(batch, parts, entry.sizeKey as keyof Batch & string)) } } : {}),
   });
   const seconds = (performance.now() - firstStepEnd) / 1000;
   model.dispose();
@@ -128,6 +130,7 @@ for (const multiscale of MODEL === "sm2a" ? [true, false] : []) {
     module: here("./replica-models.ts"),
     options: { model: "sm2a", config, tunables: { ...DEFAULT_SM2A_TUNABLES } } as unknown as JsonValue,
     sizeKey: "size",
+    split: (batch: SM2AHostBatch, parts: number) => splitSM2ABatch(batch, parts, config.codes),
     torch: { model: "sm2a", config, batches: torchBatches(samples, collateSM2A), steps: STEPS, threads: availableParallelism() },
   });
 }

@@ -60,7 +60,10 @@ for (const kernel of info.kernels) {
   if (kernel.name !== "BatchMatMul") continue;
   const [a = [], b = []] = kernel.inputShapes as number[][];
   const outSize = kernel.outputShapes[0]?.reduce((p, d) => p * d, 1) ?? 0;
-  const k = a.length === b.length && a.at(-1) !== b.at(-2) && a.at(-1) === b.at(-1) ? (a.at(-1) as number) : a.at(-1) === b.at(-2) || a.at(-1) === b.at(-1) ? (a.at(-1) as number) : (a.at(-2) as number);
+  // Per item, |a|·|b| = m·k·k·n and |out| = m·n, whichever operands are transposed.
+  const item = (shape: number[]) => (shape.at(-1) ?? 1) * (shape.at(-2) ?? 1);
+  const outShape = kernel.outputShapes[0] ?? [];
+  const k = Math.sqrt((item(a) * item(b)) / item(outShape));
   const key = `${JSON.stringify(a)} x ${JSON.stringify(b)}`;
   const entry = products.get(key) ?? { ms: 0, calls: 0, flop: 0 };
   entry.ms += (await kernel.kernelTimeMs) as number;
