@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { type BatchShard, type SM2AHostBatch, TrainerConfigError, collateSM2A, selectBackend, splitRowMajorBatch, splitSM2ABatch } from "../src/index.js";
-import { SM2A_TEST_CONFIG, paddedMultiscaleSamples, sm2aTestModel } from "./fixtures/sm2a-replica.js";
+import { SM2A_TEST_CONFIG, paddedMultiscaleSamples, sm2aTestModel } from "./fixtures/sm2a-padded-windows.js";
 
 beforeAll(async () => {
   await selectBackend({ only: ["cpu"] });
