@@ -8,6 +8,7 @@
  * For t2s and sm2a it also runs upstream's PyTorch-CPU training step of the same model on the same
  * rows (`torch-anchor.ts`; fp32, batch `--torch-batch=N` (default 1), all cores' threads) when
  * `/usr/bin/python3 -c 'import torch'` works, and prints ours over it; `--no-torch` skips it.
+ * `--sm2a=multiscale|full|both` (default both) picks sm2a's rows.
  */
 import { availableParallelism } from "node:os";
 
@@ -117,7 +118,9 @@ if (MODEL === "t2s") await run({
   torch: { model: "t2s", config: t2sConfig, batches: torchBatches(t2sSamples, collateT2S), steps: STEPS, threads: availableParallelism() },
 });
 
-for (const multiscale of MODEL === "sm2a" ? [true, false] : []) {
+/** `--sm2a=multiscale|full|both` (default both): which sm2a rows to run. */
+const SM2A_ROWS = argument("sm2a", "both");
+for (const multiscale of MODEL === "sm2a" ? [true, false].filter((m) => SM2A_ROWS === "both" || (SM2A_ROWS === "multiscale") === m) : []) {
   const context = { rng: Xoshiro128.fromSeed(2), partition: 1, file: "synthetic", row: 0 };
   const samples = rows.map((row, i) => sm2aSample(row, { multiscale }, { ...context, row: i }) as SM2ASample);
   const first = collateSM2A(samples.slice(0, 1));
