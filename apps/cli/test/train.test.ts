@@ -85,8 +85,8 @@ describe("autosing train: bad input fails before training", () => {
 });
 
 describe("autosing train --task_name sm2a", () => {
-  it("trains the tiny sm2a model with multiscale batches and reports per-quantizer accuracy", async () => {
-    const result = await cli(
+  it("trains the tiny sm2a model with multiscale batches and reports per-quantizer accuracy, and with 2 replicas to the same losses", async () => {
+    const common = [
       "train",
       "--task_name",
       "sm2a",
@@ -102,11 +102,8 @@ describe("autosing train --task_name sm2a", () => {
       "1",
       "--backend",
       "wasm",
-      "--checkpoint-dir",
-      join(root, "sm2a-ck"),
-      "--output-dir",
-      join(root, "sm2a-models"),
-    );
+    ];
+    const result = await cli(...common, "--checkpoint-dir", join(root, "sm2a-ck"), "--output-dir", join(root, "sm2a-models"));
     expect(result.stderr).not.toContain("unexpected error");
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as { task: string; steps: number; model: string };
@@ -118,6 +115,20 @@ describe("autosing train --task_name sm2a", () => {
     const validation = metrics.find((m) => m.type === "validation");
     expect(validation).toHaveProperty("acc_0");
     expect(validation).toHaveProperty("acc_7");
+
+    // Two worker replicas, one row of each batch each (padded multiscale windows: each shard divides by the
+    // whole batch's valid targets): the same loss within float tolerance, and N recorded in the checkpoint.
+    const parallel = await cli(...common, "--replicas", "2", "--checkpoint-dir", join(root, "sm2a-ck-replicas"), "--output-dir", join(root, "sm2a-models-replicas"));
+    expect(parallel.stderr).toContain("training on 2 replicas");
+    expect(parallel.code).toBe(0);
+    const one = JSON.parse(result.stdout) as { final_loss: number; val_loss: number };
+    const two = JSON.parse(parallel.stdout) as { steps: number; final_loss: number; val_loss: number };
+    expect(two.steps).toBe(1);
+    expect(Math.abs(two.final_loss - one.final_loss) / one.final_loss).toBeLessThan(1e-5);
+    expect(Math.abs(two.val_loss - one.val_loss) / one.val_loss).toBeLessThan(1e-4);
+    const [checkpoint] = await readdir(join(root, "sm2a-ck-replicas"));
+    const state = JSON.parse(await readFile(join(root, "sm2a-ck-replicas", checkpoint as string, "trainer-state.json"), "utf8")) as { replicas: number };
+    expect(state.replicas).toBe(2);
   }, 240_000);
 });
 

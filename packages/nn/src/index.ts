@@ -39,7 +39,7 @@ export {
 export type { AttentionCall, AttentionConfig, CrossInput, FlexEmbeddingsShape, WeightLookup } from "./tf/blocks.js";
 export { gradientCheckpoint, isRecordingGradients, nestedGradients } from "./tf/gradient-checkpoint.js";
 export { delSumHeadCrossEntropy, unembedCrossEntropy } from "./tf/unembed-loss.js";
-export type { UnembedLossInputs, UnembedLossOptions, UnembedLossResult } from "./tf/unembed-loss.js";
+export type { DelSumHeadLossOptions, UnembedLossInputs, UnembedLossOptions, UnembedLossResult } from "./tf/unembed-loss.js";
 export { TfParameters } from "./tf/parameters.js";
 export type { NamedVariable } from "./tf/parameters.js";
 export { describeTfBackend, registerTfGradients, selectTfBackend, TF_BACKEND_PREFERENCE, useTfBackend } from "./tf/backend.js";

@@ -5,7 +5,7 @@ export type { SM2AConfig, SM2ADimensions, SM2ASize, SM2ATunables } from "./confi
 export { SM2AConfigError, SM2AInputError, SM2AModelError } from "./errors.js";
 export { sm2aAcousticShape, sm2aParameterSpecs } from "./parameters.js";
 export type { SM2AParameterOptions } from "./parameters.js";
-export { SM2ATfModel } from "./tf-model.js";
+export { SM2A_CHECKPOINT_ROWS, SM2ATfModel } from "./tf-model.js";
 export type { SM2ABatch, SM2AEncoded, SM2ALossResult } from "./tf-model.js";
 export { exportSM2AOnnx, SM2A_ONNX_NAMES } from "./onnx-export.js";
 export type { SM2AExportOptions, SM2AOnnxModels } from "./onnx-export.js";

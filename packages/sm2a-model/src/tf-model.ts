@@ -33,6 +33,13 @@ export interface SM2ABatch {
   speakers: tf.Tensor2D;
   /** [T] shared by the batch, or [B, T] per sample. */
   atoksPositions?: tf.Tensor1D | tf.Tensor2D;
+  /**
+   * Per quantizer, what its summed cross entropy is divided by instead of this batch's own count
+   * of valid targets (and what accuracy counts are over). Data parallelism gives each shard the
+   * whole batch's count scaled by the shard's share of rows, so that the shards' losses, weighed
+   * by rows, add up to the whole batch's loss exactly (see @autosing/trainer's splitSM2ABatch).
+   */
+  lossDenominators?: readonly number[];
 }
 
 export interface SM2AEncoded {
@@ -46,6 +53,15 @@ export interface SM2ALossResult {
   correct: tf.Tensor1D;
   total: tf.Tensor1D;
 }
+
+/**
+ * Acoustic rows (batch × steps) above which the memory-efficient loss checkpoints the decoder
+ * layers (recomputes each in the backward pass instead of keeping its intermediates). Below it the
+ * kept intermediates are small (a 320-step multiscale window at batch 3: a few hundred MiB) and
+ * recomputing the decoder's forward would cost about a sixth of the step; above it (full 15 s rows
+ * of 1280 steps) they would not fit the wasm backend's 4 GiB heap beside the rest. Same values.
+ */
+export const SM2A_CHECKPOINT_ROWS = 1024;
 
 /** The SM2ATransformer in TensorFlow.js. Port of autosing/sm2a.py: SM2ATransformer.forward. */
 export class SM2ATfModel {
@@ -152,17 +168,21 @@ export class SM2ATfModel {
    * the sum divided by quantizers (+ q0_loss_mult − 1 in training); plus the per-quantizer
    * validation accuracy counts.
    *
-   * By default memory-efficient: decoder layers are checkpointed and the head's logits are never
+   * By default memory-efficient: decoder layers are checkpointed (when the batch holds more than
+   * SM2A_CHECKPOINT_ROWS acoustic rows, or as `checkpoint` says) and the head's logits are never
    * materialised (delSumHeadCrossEntropy), which is what lets a full 15 s `bricks_unrolled` row
    * train within the wasm backend's 4 GiB heap. `memoryEfficient: false` is the straightforward
    * graph (full logits, plain autograd), kept as the reference the efficient one is tested against.
    */
-  loss(batch: SM2ABatch, options: { training?: boolean; memoryEfficient?: boolean } = {}): SM2ALossResult {
+  loss(batch: SM2ABatch, options: { training?: boolean; memoryEfficient?: boolean; checkpoint?: boolean } = {}): SM2ALossResult {
     const training = options.training ?? true;
     const q = this.config.quantizers;
+    if (batch.lossDenominators && batch.lossDenominators.length !== q) throw new SM2AInputError("lossDenominators", `${batch.lossDenominators.length} values, expected one per quantizer (${q})`);
     const memoryEfficient = options.memoryEfficient !== false;
     const encoded = this.encode(batch.stoks, batch.speakers, batch.mtoks);
-    const parts = memoryEfficient ? this.efficientLossParts(batch, encoded) : this.plainLossParts(batch, encoded);
+    const [b, , t] = batch.atoks.shape;
+    const checkpoint = options.checkpoint ?? b * t > SM2A_CHECKPOINT_ROWS;
+    const parts = memoryEfficient ? this.efficientLossParts(batch, encoded, checkpoint) : this.plainLossParts(batch, encoded);
     let total: tf.Scalar = tf.scalar(0);
     parts.forEach((part, i) => {
       const weighted = training && i === 0 ? (tf.mul(part.loss, this.tunables.q0_loss_mult) as tf.Scalar) : part.loss;
@@ -179,9 +199,9 @@ export class SM2ATfModel {
   }
 
   /** Per quantizer loss and counts through checkpointed decoder layers and the fused head loss. */
-  private efficientLossParts(batch: SM2ABatch, encoded: SM2AEncoded): UnembedLossResult[] {
+  private efficientLossParts(batch: SM2ABatch, encoded: SM2AEncoded, checkpoint: boolean): UnembedLossResult[] {
     const positions = batch.atoksPositions ?? (tf.range(0, batch.atoks.shape[2], 1, "int32") as tf.Tensor1D);
-    const hidden = this.decodeHidden(batch.atoks, positions, encoded, { checkpoint: true });
+    const hidden = this.decodeHidden(batch.atoks, positions, encoded, { checkpoint });
     const [b, t, width] = hidden.shape;
     const [, q] = batch.atoks.shape;
     const predicting = tf.slice(hidden, [0, 0, 0], [b, t - 1, width]) as tf.Tensor3D;
@@ -190,6 +210,7 @@ export class SM2ATfModel {
     return delSumHeadCrossEntropy(this.parameters.lookup, "head", "embds.embeddings", shape, q, predicting, targets, {
       scale: this.dims.logitScale,
       ignoreIndex: this.config.codes,
+      ...(batch.lossDenominators ? { denominators: batch.lossDenominators } : {}),
     });
   }
 
@@ -202,8 +223,11 @@ export class SM2ATfModel {
       const predicted = tf.reshape(tf.slice(logits, [0, i, 0, 0], [b, 1, t - 1, v]), [b, t - 1, v]);
       const targets = tf.reshape(tf.slice(batch.atoks, [0, i, 1], [b, 1, t - 1]), [b, t - 1]);
       const mask = tf.cast(tf.notEqual(targets, tf.scalar(this.config.codes, "int32")), "float32");
+      const mean = crossEntropy(predicted, targets, this.config.codes);
+      const denominator = batch.lossDenominators?.[i];
       return {
-        loss: crossEntropy(predicted, targets, this.config.codes),
+        // crossEntropy is the mean over valid targets: back to the sum, then over the given denominator.
+        loss: denominator === undefined ? mean : (tf.div(tf.mul(mean, tf.maximum(tf.sum(mask), 1)), denominator) as tf.Scalar),
         correct: tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(predicted, -1), targets), "float32"), mask)) as tf.Scalar,
         valid: tf.sum(mask) as tf.Scalar,
       };

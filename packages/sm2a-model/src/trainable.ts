@@ -19,6 +19,8 @@ export interface SM2AHostBatch {
   mtoks: Int32Array;
   /** [size, spk_width]. */
   artistEmbeddings: Float32Array;
+  /** Per quantizer, what the loss divides by instead of this batch's valid targets (SM2ABatch.lossDenominators; data-parallel shards). */
+  lossDenominators?: Float64Array;
 }
 
 /** The semantic-token embedding upstream loads from BN-Whisper and freezes. */
@@ -62,10 +64,12 @@ export class SM2ATrainableModel extends TrainableTfModel<"sm2a", SM2ATfModel, SM
         mtoks: tf.tensor3d(batch.mtoks, [b, q, batch.mtoksLength], "int32"),
         speakers: tf.tensor2d(batch.artistEmbeddings, [b, spk]),
         atoksPositions: tf.tensor2d(batch.atoksPositions, [b, batch.atoksLength], "int32"),
+        ...(batch.lossDenominators ? { lossDenominators: Array.from(batch.lossDenominators) } : {}),
       },
       { training: options.training },
     );
-    const accuracy = tf.div(result.correct, tf.maximum(result.total, 1));
+    // Over the given denominators when set, so that shards' accuracies weighed by rows add up too.
+    const accuracy = tf.div(result.correct, batch.lossDenominators ? tf.tensor1d(Array.from(batch.lossDenominators)) : tf.maximum(result.total, 1));
     const metrics: Record<string, tf.Scalar> = {};
     tf.unstack(accuracy).forEach((value, i) => (metrics[`acc_${i}`] = value as tf.Scalar));
     return { loss: result.loss, metrics };

@@ -35,25 +35,39 @@ describe.each<TfBackendName>(["cpu", "wasm"])("sm2a memory-efficient loss on %s"
       atoksPositions: tf.tensor2d(Int32Array.from({ length: b * t }, (_, i) => (i % t) + (i >= t ? 8 : 0)), [b, t], "int32"),
     };
     const variables = model.variables.map((v) => v.variable);
-    const run = (memoryEfficient: boolean) => {
+    const run = (memoryEfficient: boolean, checkpoint?: boolean) => {
+      const options = { training: true, memoryEfficient, ...(checkpoint === undefined ? {} : { checkpoint }) };
       const counts = tf.tidy(() => {
-        const r = model.loss(batch, { training: true, memoryEfficient });
+        const r = model.loss(batch, options);
         return { correct: Array.from(r.correct.dataSync()), total: Array.from(r.total.dataSync()) };
       });
-      const { value, grads } = tf.variableGrads(() => model.loss(batch, { training: true, memoryEfficient }).loss, variables);
+      const { value, grads } = tf.variableGrads(() => model.loss(batch, options).loss, variables);
       const out = { loss: value.dataSync()[0] as number, grads: variables.map((v) => (grads[v.name] as tf.Tensor).dataSync().slice()), ...counts };
       tf.dispose([value, ...Object.values(grads)]);
       return out;
     };
     const before = tf.memory().numTensors;
     const plain = run(false);
-    const efficient = run(true);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(Math.abs(efficient.loss - plain.loss) / plain.loss).toBeLessThan(1e-5);
-    expect(efficient.correct).toEqual(plain.correct);
-    expect(efficient.total).toEqual(plain.total);
+    // This batch is below SM2A_CHECKPOINT_ROWS: by default the fused head loss without checkpointed layers; forced, with.
+    for (const efficient of [run(true), run(true, true)]) {
+      expect(tf.memory().numTensors).toBe(before);
+      expect(Math.abs(efficient.loss - plain.loss) / plain.loss).toBeLessThan(1e-5);
+      expect(efficient.correct).toEqual(plain.correct);
+      expect(efficient.total).toEqual(plain.total);
+      model.variables.forEach((v, i) => expect(relativeError(efficient.grads[i] as Float32Array, plain.grads[i] as Float32Array), v.name).toBeLessThan(1e-5));
+    }
     expect(plain.total.some((n) => n < b * (t - 1))).toBe(true);
-    model.variables.forEach((v, i) => expect(relativeError(efficient.grads[i] as Float32Array, plain.grads[i] as Float32Array), v.name).toBeLessThan(1e-5));
+
+    // Given per-quantizer denominators (data-parallel shards), both paths divide each quantizer's summed
+    // loss by them: twice each valid count halves the loss.
+    const over = (memoryEfficient: boolean, denominators: number[]) =>
+      tf.tidy(() => model.loss({ ...batch, lossDenominators: denominators }, { training: true, memoryEfficient }).loss.dataSync()[0] as number);
+    const doubled = plain.total.map((n) => 2 * n);
+    for (const memoryEfficient of [false, true]) {
+      expect(Math.abs(over(memoryEfficient, plain.total) - plain.loss) / plain.loss).toBeLessThan(1e-5);
+      expect(Math.abs(over(memoryEfficient, doubled) - plain.loss / 2) / plain.loss).toBeLessThan(1e-5);
+    }
+    expect(() => model.loss({ ...batch, lossDenominators: [1] })).toThrow(/lossDenominators/);
     tf.dispose(Object.values(batch) as tf.Tensor[]);
     model.dispose();
   });

@@ -69,6 +69,11 @@ export class AccumulationWindow {
     for (const [name, leftover] of previous ?? []) if (!accumulated.has(name)) accumulated.set(name, leftover);
   }
 
+  /** Frees the gradients the window still holds (a run that stops mid-window, on an error). */
+  dispose(): void {
+    for (const gradient of this.takeGradients()?.values() ?? []) gradient.dispose();
+  }
+
   /** The summed gradients, handed over to the caller (who disposes them); the window holds none after. */
   takeGradients(): Map<string, Tensor> | undefined {
     const gradients = this.gradients;

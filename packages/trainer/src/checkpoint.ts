@@ -34,6 +34,8 @@ export interface TrainerState {
   rng: Xoshiro128State;
   /** Data-parallel replicas the run used (`--replicas`; absent in checkpoints of earlier versions: 1). Reproducibility holds for a given count. */
   replicas?: number;
+  /** The run's shuffle buffer in samples (`--shufbuf` × 1024; absent when the caller did not say). Exact resume holds for a given size. */
+  runShuffleBufferSize?: number;
   /** The run's settings, so a resume with different ones can be refused. */
   run: JsonObject;
 }

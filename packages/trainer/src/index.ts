@@ -35,6 +35,7 @@ export {
 } from "./errors.js";
 export { type TrainHyperparameters } from "./hyperparameters.js";
 export { type BatchShard, type ReplicaContext, type ReplicaSpec, shardBounds, splitRowMajorBatch } from "./replicas/spec.js";
+export { splitSM2ABatch } from "./tasks/sm2a-split.js";
 export { type TrainOptions, type TrainResult, train } from "./loop.js";
 export { type MetricsRecord } from "./metrics-log.js";
 export { EtaClock, ProgressBar, type ProgressInfo, formatDuration, formatProgress } from "./progress.js";

@@ -49,6 +49,11 @@ export interface TrainOptions<Batch> {
    * `count` 1: the single-process path. The count is recorded in the checkpoint.
    */
   replicas?: ReplicaSpec<Batch>;
+  /**
+   * The run's shuffle buffer in samples (`--shufbuf` × 1024), as the datasets were opened with:
+   * recorded in the checkpoint; a resume with another size is allowed and logs what changes.
+   */
+  runShuffleBufferSize?: number;
   log?: (line: string) => void;
   onProgress?: (info: ProgressInfo) => void;
 }
@@ -120,6 +125,11 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
   validateReplicaCount(replicaCount);
   if (options.resumeFrom && (state.replicas ?? 1) !== replicaCount) log(replicaChangeWarning(state.replicas ?? 1, replicaCount));
   state.replicas = replicaCount;
+  if (options.runShuffleBufferSize !== undefined) {
+    const recorded = state.runShuffleBufferSize;
+    if (options.resumeFrom && recorded !== undefined && recorded !== options.runShuffleBufferSize) log(shuffleBufferChangeWarning(recorded, options.runShuffleBufferSize, state.epoch));
+    state.runShuffleBufferSize = options.runShuffleBufferSize;
+  }
 
   const result: TrainResult = { steps: state.step, skippedSteps: state.skippedSteps, interrupted: false, losses: [], validations: [] };
   const writeMetrics = await openMetricsLog(options.metricsPath, options.tensorboardDir);
@@ -147,6 +157,8 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
   };
 
   let pool: ReplicaPool<Batch> | undefined;
+  // The open window's gradients, freed on the way out when the run stops mid-window (an error).
+  let accumulation: AccumulationWindow | undefined;
   try {
     if (options.replicas && replicaCount > 1) {
       pool = await ReplicaPool.start(options.replicas, model, trainable);
@@ -155,13 +167,14 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
     while (state.epoch < h.epochs) {
       const epoch = state.epoch;
       let batchIndex = state.batchInEpoch;
-      const accumulation = new AccumulationWindow();
+      const epochWindow = new AccumulationWindow();
+      accumulation = epochWindow;
 
       // One optimizer step over the accumulated window (also for a short last window of an epoch).
       const stepWindow = async (): Promise<void> => {
-        const gradients = accumulation.takeGradients();
+        const gradients = epochWindow.takeGradients();
         if (!gradients) return;
-        const meanLoss = accumulation.meanLoss();
+        const meanLoss = epochWindow.meanLoss();
         const outcome = optimizerStep(gradients, meanLoss, state.step, { optimizer, schedule, lr0: h.lr0, clipGradientNorm: h.clipGradientNorm });
         if (outcome.skipped !== undefined) {
           state.skippedSteps++;
@@ -173,7 +186,7 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
           result.losses.push(meanLoss);
         }
         state.batchInEpoch = batchIndex;
-        state.samplesSeen += accumulation.samples;
+        state.samplesSeen += epochWindow.samples;
         const position = {
           epoch,
           epochs: h.epochs,
@@ -184,18 +197,18 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
           totalSteps: schedule.totalSteps,
           etaSeconds: clock.secondsLeft(state.step, schedule.totalSteps),
         };
-        await reportStep(accumulation, outcome, position, writeMetrics, options.onProgress);
-        accumulation.reset();
+        await reportStep(epochWindow, outcome, position, writeMetrics, options.onProgress);
+        epochWindow.reset();
       };
 
       for await (const item of options.train.batches(epoch, batchIndex)) {
         if (batchIndex >= batchesPerEpoch) break;
         const pass = pool ? await pool.gradients(item.batch, rng, h.accumulateGradBatches) : batchGradients(model, item.batch, rng, variables, h.accumulateGradBatches);
-        accumulation.addBatch(pass, item, nameOfVariable, h.accumulateGradBatches);
+        epochWindow.addBatch(pass, item, nameOfVariable, h.accumulateGradBatches);
         batchIndex++;
 
         const lastOfEpoch = batchIndex >= batchesPerEpoch;
-        if (accumulation.batches < h.accumulateGradBatches && !lastOfEpoch) continue;
+        if (epochWindow.batches < h.accumulateGradBatches && !lastOfEpoch) continue;
 
         await stepWindow();
 
@@ -208,7 +221,7 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
           return finish();
         }
       }
-      if (accumulation.pending) {
+      if (epochWindow.pending) {
         // The epoch ended early (the dataset skipped rows): step on what was accumulated, as at an epoch end.
         log(`epoch ${epoch + 1} ended after ${batchIndex} of ${batchesPerEpoch} batches`);
         await stepWindow();
@@ -230,6 +243,7 @@ export async function train<Batch>(options: TrainOptions<Batch>): Promise<TrainR
     }
     return finish();
   } finally {
+    accumulation?.dispose();
     stop.release();
     optimizer.dispose();
     await pool?.close();
@@ -248,5 +262,15 @@ function replicaChangeWarning(before: number, now: number): string {
     `note: the checkpoint was written with ${before} replica(s), this run uses ${now}: the data order, the schedule and the optimizer state ` +
     `continue exactly, but from here gradients are averaged over ${now} shard(s) (float rounding differs) and dropout seeds are drawn per shard, ` +
     `so the losses will not match a run that kept ${before}; resume with --replicas ${before} to reproduce it`
+  );
+}
+
+/** What changes when a run resumes with another run shuffle buffer than its checkpoint's. */
+function shuffleBufferChangeWarning(before: number, now: number, epoch: number): string {
+  const units = (samples: number) => `${samples} samples${samples % 1024 === 0 ? ` (--shufbuf ${samples / 1024})` : ""}`;
+  return (
+    `note: the checkpoint was written with a run shuffle buffer of ${units(before)}, this run uses ${units(now)}: the schedule and the optimizer state ` +
+    `continue exactly, but the batches of epoch ${epoch + 1} onwards come in another order, so the rest of epoch ${epoch + 1} may repeat or miss ` +
+    `samples trained on before the checkpoint and the losses will not match a run that kept it; resume with the same --shufbuf to reproduce it`
   );
 }

@@ -136,6 +136,32 @@ describe("train with replicas", () => {
     model.dispose();
   });
 
+  it("a replica that throws mid-accumulation frees the window's gradients, and the run resumes from the intact checkpoint", async () => {
+    const checkpointDir = join(scratch, "dies-mid-window");
+    const hyperparameters = { ...base, epochs: 2, accumulateGradBatches: 2 };
+    const data = () => tinyDatasets({ batchSize: 8, trainCount: 32 }).train;
+    const model = new TinyLm(16, 8, 16, 1, 0);
+    const before = tf.memory().numTensors;
+    // 4 batches per epoch, 2 per optimizer step: epoch 1 ends with a checkpoint at step 2. Replica 0
+    // throws on its 6th shard, the second batch of epoch 2's first window, whose first batch's
+    // summed gradients the window holds at that moment.
+    const failure = await train({ model, train: data(), hyperparameters, checkpointDir, replicas: replicas(2, { dropout: 0, failOnReplica: 0, failAtCall: 6 }) }).catch(
+      (error: unknown) => error,
+    );
+    expect(ReplicaError.isInstance(failure)).toBe(true);
+    expect((failure as Error).message).toMatch(/^replica 0: replica 0 failed on purpose at call 6; the run stopped/);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(await readdir(checkpointDir)).toEqual(["epoch=1-step=2"]);
+    model.dispose();
+
+    const resumedModel = new TinyLm(16, 8, 16, 99, 0);
+    // One process (no worker start-up): the checkpoint is whole; resuming with another N only logs a note.
+    const resumed = await train({ model: resumedModel, train: data(), hyperparameters, resumeFrom: join(checkpointDir, "epoch=1-step=2"), log: () => undefined });
+    expect(resumed.steps).toBe(4);
+    expect(resumed.losses).toHaveLength(2);
+    resumedModel.dispose();
+  });
+
   it("refuses a replica count that is not a whole number ≥ 1", async () => {
     const model = new TinyLm();
     await expect(train({ model, train: tinyDatasets().train, hyperparameters: base, replicas: replicas(0, { dropout: 0 }) })).rejects.toThrow(TrainerConfigError);

@@ -141,6 +141,24 @@ describe("train", () => {
     expect(process.listenerCount("SIGTERM")).toBe(0);
   });
 
+  it("records the run shuffle buffer in the checkpoint, and says what changes when resumed with another", async () => {
+    const model = new TinyLm();
+    const checkpointDir = join(scratch, "shufbuf");
+    const stopped = await train({ model, ...tinyDatasets(), hyperparameters: base, checkpointDir, maxSteps: 1, runShuffleBufferSize: 8192 });
+    expect((await readTrainerState(stopped.checkpoint as string)).runShuffleBufferSize).toBe(8192);
+    const lines: string[] = [];
+    const resumed = await train({ model, ...tinyDatasets(), hyperparameters: base, checkpointDir, resumeFrom: stopped.checkpoint as string, runShuffleBufferSize: 1024, log: (l) => lines.push(l) });
+    expect(lines.join("\n")).toMatch(
+      /written with a run shuffle buffer of 8192 samples \(--shufbuf 8\), this run uses 1024 samples \(--shufbuf 1\): .* epoch 1 onwards .*resume with the same --shufbuf/,
+    );
+    expect((await readTrainerState(resumed.checkpoint as string)).runShuffleBufferSize).toBe(1024);
+    // The same size resumes silently.
+    const quiet: string[] = [];
+    await train({ model, ...tinyDatasets(), hyperparameters: base, resumeFrom: stopped.checkpoint as string, runShuffleBufferSize: 8192, log: (l) => quiet.push(l) });
+    expect(quiet.join("\n")).not.toContain("run shuffle buffer");
+    model.dispose();
+  });
+
   it("refuses to resume with different settings", async () => {
     const model = new TinyLm();
     const checkpointDir = join(scratch, "mismatch");

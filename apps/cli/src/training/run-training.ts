@@ -160,6 +160,7 @@ export async function runTraining<Name extends TaskName>(request: TrainingReques
         // TensorBoard curves beside the JSONL: `tensorboard --logdir <output-dir>` shows every task's run.
         tensorboardDir: outputDir,
         handleProcessSignals: true,
+        runShuffleBufferSize: Math.max(1, settings.shufbuf * 1024),
         ...(replicas && settings.replicas > 1
           ? { replicas: { count: settings.replicas, module: replicaModelModule(), options: replicas.options as unknown as JsonValue, split: replicas.split } }
           : {}),

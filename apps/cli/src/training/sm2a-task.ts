@@ -4,7 +4,7 @@
  */
 import { DEFAULT_SM2A_TUNABLES, SM2A_SIZES, SM2ATrainableModel, loadSM2ACheckpoint, sm2aConfigForSize, sm2aDimensions, writeSM2AExport } from "@autosing/sm2a-model";
 import type { SM2AConfig, SM2ATunables } from "@autosing/sm2a-model";
-import { type SM2AHostBatch, type SM2ASample, collateSM2A, sm2aSample, splitRowMajorBatch } from "@autosing/trainer";
+import { type SM2AHostBatch, type SM2ASample, collateSM2A, sm2aSample, splitSM2ABatch } from "@autosing/trainer";
 import { z } from "zod";
 
 import { CONSTRUCTED_DATASET_KEYS, firstBatch, openConstructedDataset } from "./constructed-dataset.js";
@@ -69,14 +69,18 @@ export const sm2aTask = defineTrainingTask({
     const fresh = new SM2ATrainableModel(config, tunables, { seed: context.seed }, { frozenSemanticEmbeddings: frozen !== undefined });
     const model = await withLoadedWeights(fresh, context.loadFrom);
     if (frozen) model.loadFrozenSemanticEmbeddings(frozen.data);
+    const padCode = config.codes;
     return {
       model: model as unknown as PreparedTask<SM2AHostBatch>["model"],
       train,
       validation,
       tunables: loopTunables(tunables),
-      // Shards weigh by their rows. The loss is a per-stream mean over the targets that are not padding, so this is
-      // exact when shards hold as many valid targets per row as the batch (full rows), and close otherwise (padded windows).
-      replicas: { options: { model: "sm2a", config: model.config().config, tunables, frozenSemanticEmbeddings: frozen !== undefined }, split: (batch, parts) => splitRowMajorBatch(batch, parts, "size") },
+      // The loss is a per-stream mean over the targets that are not padding: each shard divides by the whole
+      // batch's counts (splitSM2ABatch), so the shards add up to the batch exactly, padded multiscale windows included.
+      replicas: {
+        options: { model: "sm2a", config: model.config().config, tunables, frozenSemanticEmbeddings: frozen !== undefined },
+        split: (batch, parts) => splitSM2ABatch(batch, parts, padCode),
+      },
     };
   },
 

@@ -96,6 +96,26 @@ describe("unembedCrossEntropy", () => {
     tf.dispose([targets, ...vars.values(), ...plain.grads.values(), ...efficient.grads.values()]);
   });
 
+  it("divides by `denominator` when given: two row shards over the whole batch's count add up to its loss and gradients", () => {
+    const random = Xoshiro128.fromWord(5);
+    const vars = variables(random, { x: [rows, 5], main: [9, 5] });
+    const loss = (from: number, size: number, denominator?: number) =>
+      unembedCrossEntropy(
+        { x: tf.slice(vars.get("x") as tf.Tensor2D, [from, 0], [size, 5]), main: vars.get("main") as tf.Tensor2D },
+        tf.tensor1d(targetsData.subarray(from, from + size), "int32"),
+        { ignoreIndex, chunkRows: 3, ...(denominator === undefined ? {} : { denominator }) },
+      );
+    const whole = gradsOf(() => loss(0, rows).loss, vars);
+    // Rows 0–3 hold one ignored target, rows 4–9 the other: shard means differ from the batch's.
+    const valid = rows - 2;
+    const shards = gradsOf(() => tf.add(loss(0, 4, valid).loss, loss(4, 6, valid).loss) as tf.Scalar, vars);
+    expect(Math.abs(shards.value - whole.value) / whole.value).toBeLessThan(1e-6);
+    for (const name of vars.keys()) expect(relativeError(shards.grads.get(name) as tf.Tensor, whole.grads.get(name) as tf.Tensor), name).toBeLessThan(1e-5);
+    const own = gradsOf(() => tf.div(tf.add(tf.mul(loss(0, 4).loss, 4), tf.mul(loss(4, 6).loss, 6)), rows) as tf.Scalar, vars);
+    expect(Math.abs(own.value - whole.value) / whole.value).toBeGreaterThan(1e-3); // weighing shard means by rows is not exact here
+    tf.dispose([...vars.values(), ...whole.grads.values(), ...shards.grads.values(), ...own.grads.values()]);
+  });
+
   it("leaks no tensors, with or without a gradient being recorded", () => {
     const random = Xoshiro128.fromWord(4);
     const vars = variables(random, { x: [rows, 5], main: [9, 5] });

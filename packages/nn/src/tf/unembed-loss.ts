@@ -21,6 +21,17 @@ export interface UnembedLossOptions {
   ignoreIndex?: number;
   /** Rows of logits materialised at a time (default: about 16 MiB of logits). */
   chunkRows?: number;
+  /**
+   * What the summed loss is divided by instead of the rows whose target is not `ignoreIndex`
+   * (data parallelism: the whole batch's count, scaled to the shard, so that the shards' losses
+   * add up to the batch's). `valid` still counts this call's rows.
+   */
+  denominator?: number;
+}
+
+/** Options of `delSumHeadCrossEntropy`: `denominators` per quantizer instead of one. */
+export interface DelSumHeadLossOptions extends Omit<UnembedLossOptions, "denominator"> {
+  denominators?: readonly number[];
 }
 
 export interface UnembedLossInputs {
@@ -70,7 +81,8 @@ export function unembedCrossEntropy(inputs: UnembedLossInputs, targets: tf.Tenso
     const validMask = options.ignoreIndex === undefined ? tf.onesLike(targets).asType("float32") : tf.cast(tf.notEqual(targets, tf.scalar(options.ignoreIndex, "int32")), "float32");
     const valid = tf.sum(validMask) as tf.Scalar;
     // d(mean loss)/d(logit) = (softmax − onehot) · valid / count, times `scale` for the inputs.
-    const gradientScale = tf.div(scale, tf.maximum(valid, 1)) as tf.Scalar;
+    const denominator = options.denominator === undefined ? tf.maximum(valid, 1) : tf.scalar(options.denominator);
+    const gradientScale = tf.div(scale, denominator) as tf.Scalar;
     let lossSum: tf.Tensor = tf.scalar(0);
     let correct: tf.Tensor = tf.scalar(0);
     let gradMain: tf.Tensor | null = null;
@@ -129,7 +141,7 @@ export function unembedCrossEntropy(inputs: UnembedLossInputs, targets: tf.Tenso
       if (cxSpecial) saved.push(gradXSpecial.length === 1 ? (gradXSpecial[0] as tf.Tensor) : tf.concat(gradXSpecial, 0));
       save(saved);
     }
-    const meanLoss = tf.div(lossSum, tf.maximum(valid, 1));
+    const meanLoss = tf.div(lossSum, denominator);
     return {
       value: tf.stack([meanLoss, correct, valid]),
       // Only the loss (entry 0) has a gradient; the counts are constants.
@@ -150,7 +162,7 @@ export function unembedCrossEntropy(inputs: UnembedLossInputs, targets: tf.Tenso
  * W·Q) + GELU) split per quantizer, each quantizer's FlexEmbeddings unembedding (`hidden_to_emb`
  * when present, `main`, then the shared `special` table) and its cross entropy with
  * `unembedCrossEntropy`. x [B, T, W], targets int32 [B, Q, T] aligned with x (the caller shifts).
- * Returns per quantizer the mean loss (logits × `scale`) and the accuracy counts.
+ * Returns per quantizer the mean loss (logits × `scale`; over `denominators[q]` when given) and the accuracy counts.
  */
 export function delSumHeadCrossEntropy(
   w: WeightLookup,
@@ -160,8 +172,10 @@ export function delSumHeadCrossEntropy(
   quantizers: number,
   x: tf.Tensor3D,
   targets: tf.Tensor3D,
-  options: UnembedLossOptions = {},
+  options: DelSumHeadLossOptions = {},
 ): UnembedLossResult[] {
+  const { denominators, ...shared } = options;
+  if (denominators && denominators.length !== quantizers) throw new RangeError(`delSumHeadCrossEntropy: ${denominators.length} denominators for ${quantizers} quantizers`);
   const [b, t, width] = x.shape;
   const split = tf.reshape(gelu(linear(w, `${prefix}.splitter.0`, x)), [b * t, quantizers, width]);
   const parts = tf.unstack(split, 1) as tf.Tensor2D[];
@@ -175,6 +189,7 @@ export function delSumHeadCrossEntropy(
       inputs.special = w(specialName) as tf.Tensor2D;
       if (projected !== part) inputs.xSpecial = part;
     }
-    return unembedCrossEntropy(inputs, tf.reshape(targetRows[q] as tf.Tensor, [b * t]) as tf.Tensor1D, options);
+    const denominator = denominators?.[q];
+    return unembedCrossEntropy(inputs, tf.reshape(targetRows[q] as tf.Tensor, [b * t]) as tf.Tensor1D, denominator === undefined ? shared : { ...shared, denominator });
   });
 }

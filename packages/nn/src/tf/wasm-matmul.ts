@@ -21,8 +21,7 @@ export function materializeWasmMatMulTransposes(): void {
   if (matMulWrapped) return;
   const transpose = tf.getKernel("Transpose", "wasm");
   const reshape = tf.getKernel("Reshape", "wasm");
-  const slice = tf.getKernel("Slice", "wasm");
-  if (!transpose || !reshape || !slice) return;
+  if (!transpose || !reshape) return;
   for (const kernelName of ["BatchMatMul", "_FusedMatMul"]) {
     const original = tf.getKernel(kernelName, "wasm");
     if (!original) continue;
@@ -46,6 +45,15 @@ export function materializeWasmMatMulTransposes(): void {
         };
         const toShape = (info: TensorInfo, shape: number[]) =>
           keep(reshape.kernelFunc({ inputs: { x: info }, attrs: { shape }, backend }) as TensorInfo);
+        // Item i of a [count, rows, cols] tensor as its own [rows, cols] tensor: a copy made on
+        // the heap by TypedArray.set. (wasm's Slice kernel took ~3 ms per 320 × 320 item here,
+        // longer than the item's product.) Views are taken after makeOutput, which may grow the heap.
+        const item = (info: TensorInfo, index: number, shape: [number, number]): TensorInfo => {
+          const out = keep(wasm.makeOutput(shape, "float32"));
+          const size = shape[0] * shape[1];
+          wasm.typedArrayFromHeap(out).set((wasm.typedArrayFromHeap(info) as Float32Array).subarray(index * size, (index + 1) * size));
+          return out;
+        };
         const plainAttrs = { ...attrs, transposeA: false, transposeB: false };
         try {
           const a = transposeA ? swapLast(inputs.a as TensorInfo) : (inputs.a as TensorInfo);
@@ -77,8 +85,8 @@ export function materializeWasmMatMulTransposes(): void {
             // Each item's slices and product are freed before the next: with attention-sized
             // items, keeping them all would hold a second copy of both operands and the output.
             const itemStart = temporaries.length;
-            const ai = toShape(keep(slice.kernelFunc({ inputs: { x: a3 }, attrs: { begin: [countA === 1 ? 0 : i, 0, 0], size: [1, m, k] }, backend }) as TensorInfo), [m, k]);
-            const bi = toShape(keep(slice.kernelFunc({ inputs: { x: b3 }, attrs: { begin: [i, 0, 0], size: [1, k, n] }, backend }) as TensorInfo), [k, n]);
+            const ai = countA === 1 ? toShape(a3, [m, k]) : item(a3, i, [m, k]);
+            const bi = item(b3, i, [k, n]);
             const result = keep(product(ai, bi));
             // Views into the wasm heap go stale when it grows, so take them after the product.
             wasm.typedArrayFromHeap(out).set(wasm.typedArrayFromHeap(result), i * m * n);

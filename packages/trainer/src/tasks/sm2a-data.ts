@@ -45,6 +45,8 @@ export interface SM2AHostBatch {
   atoksPositions: Int32Array;
   mtoks: Int32Array;
   artistEmbeddings: Float32Array;
+  /** Per quantizer, what the loss divides by instead of the batch's own valid targets: set on data-parallel shards by `splitSM2ABatch`. */
+  lossDenominators?: Float64Array;
 }
 
 /** Python's random.randint(a, b) (inclusive) on our generator. */
