@@ -4,6 +4,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { hannWindow, stft } from "@autosing/audio-codec";
+import { float32Tensor, openOnnxSession } from "@autosing/onnx";
+import type { RoformerModelFile } from "@autosing/separation";
+
 export const separatorFixtures = join(fileURLToPath(new URL(".", import.meta.url)), "__fixtures__", "mel-band-roformer");
 export const tinyCheckpoint = join(separatorFixtures, "model_mel_band_roformer_tiny.ckpt");
 export const tinyYaml = join(separatorFixtures, "model_mel_band_roformer_tiny.yaml");
@@ -65,4 +69,30 @@ export function relativeError(actual: readonly Float32Array[], expected: readonl
     });
   });
   return diff / scale;
+}
+
+/**
+ * The imported graph's masks on the song's first chunk: each channel's STFT (periodic Hann) laid
+ * out as the graph reads it, [1, bins × channels (interleaved), frames, re/im].
+ */
+export async function firstChunkMasks(graph: string, mix: readonly Float32Array[], facts: RoformerModelFile, chunkSize: number): Promise<{ dims: readonly number[]; data: unknown }> {
+  const frames = facts.dimT;
+  const rows = 2 * (facts.nFft / 2 + 1);
+  const input = new Float32Array(rows * frames * 2);
+  mix.forEach((channel, s) => {
+    const spec = stft(channel.subarray(0, chunkSize), { nFft: facts.nFft, hopLength: facts.hopLength, window: hannWindow(facts.nFft) });
+    for (let f = 0; f < spec.nFreq; f++) {
+      for (let t = 0; t < frames; t++) {
+        input[((f * 2 + s) * frames + t) * 2] = spec.re[f * frames + t]!;
+        input[((f * 2 + s) * frames + t) * 2 + 1] = spec.im[f * frames + t]!;
+      }
+    }
+  });
+  const session = await openOnnxSession(graph);
+  try {
+    const out = (await session.run({ stft: float32Tensor(input, [1, rows, frames, 2]) }))["masks"]!;
+    return { dims: out.dims, data: out.data };
+  } finally {
+    await session.release();
+  }
 }

@@ -6,6 +6,7 @@ import { fitDefaultTokenizer, serializeDefaultTokenizer } from "@autosing/semant
 import { createTruthSeparator } from "@autosing/separation";
 import { writeTestCorpus } from "@autosing/song-corpus";
 
+import type { SingOptions } from "../src/index.js";
 import { type TinySingModels, writeTinySingModels } from "../src/testing.js";
 
 export interface SingFixtures {
@@ -45,4 +46,24 @@ export async function makeSingFixtures(root: string): Promise<SingFixtures> {
   await writeFile(tokenizer, serializeDefaultTokenizer(fitDefaultTokenizer([await resample(firstChannel(vocals), sampleRate, 16000)], { codes: 16, iterations: 2, seed: 1 })));
   const models = await writeTinySingModels(join(root, "models"));
   return { partition: join(dataset, "0"), ...files, stems: { vocals, instrumental }, codec: `default:${codec}`, tokenizer: `default:${tokenizer}`, models };
+}
+
+/** A short run over the fixtures' song with its true stems and the tiny models (1.6 s: one decoder block). */
+export function fixtureSingOptions(fixtures: SingFixtures, overrides: Partial<SingOptions> & { outputDir: string }): SingOptions {
+  return {
+    reference: fixtures.reference,
+    lyrics: "hello there\nsing it again",
+    t2sModel: fixtures.models.t2s,
+    sm2aModel: fixtures.models.sm2a,
+    artistModel: fixtures.models.artist,
+    codec: fixtures.codec,
+    vocals: fixtures.vocals,
+    instrumental: fixtures.instrumental,
+    length: 1.6,
+    batchSize: 1,
+    format: "wav-float",
+    seed: 3,
+    threads: 1,
+    ...overrides,
+  };
 }

@@ -6,7 +6,7 @@ import { decodeAudio, decodeWav, encodeWav } from "@autosing/audio-codec";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { SingError, SingInputError, SingModelError, SingModelPathError, SingOptionError, type SingOptions, SingOutputError, type SingProgress, prepareReference, resolveSingOptions, sing } from "../src/index.js";
-import { type SingFixtures, makeSingFixtures } from "./fixtures.js";
+import { type SingFixtures, fixtureSingOptions, makeSingFixtures } from "./fixtures.js";
 
 const HOP = 384;
 const RATE = 32000;
@@ -26,23 +26,7 @@ afterAll(async () => {
 });
 
 function options(overrides: Partial<SingOptions> & { outputDir: string }): SingOptions {
-  return {
-    reference: fixtures.reference,
-    lyrics: "hello there\nsing it again",
-    t2sModel: fixtures.models.t2s,
-    sm2aModel: fixtures.models.sm2a,
-    artistModel: fixtures.models.artist,
-    codec: fixtures.codec,
-    vocals: fixtures.vocals,
-    instrumental: fixtures.instrumental,
-    length: 1.6,
-    startTime: 1,
-    batchSize: 1,
-    format: "wav-float",
-    seed: 3,
-    threads: 1,
-    ...overrides,
-  };
+  return fixtureSingOptions(fixtures, { startTime: 1, ...overrides });
 }
 
 describe("sing", () => {

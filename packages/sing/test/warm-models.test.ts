@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { type SingModels, type SingOptions, SingOptionError, loadSingModels, sing } from "../src/index.js";
-import { type SingFixtures, makeSingFixtures } from "./fixtures.js";
+import { type SingFixtures, fixtureSingOptions, makeSingFixtures } from "./fixtures.js";
 
 let root: string;
 let fixtures: SingFixtures;
@@ -23,23 +23,7 @@ afterAll(async () => {
 });
 
 function options(outputDir: string, overrides: Partial<SingOptions> = {}): SingOptions {
-  return {
-    reference: fixtures.reference,
-    outputDir,
-    lyrics: "hello there\nsing it again",
-    t2sModel: fixtures.models.t2s,
-    sm2aModel: fixtures.models.sm2a,
-    artistModel: fixtures.models.artist,
-    codec: fixtures.codec,
-    vocals: fixtures.vocals,
-    instrumental: fixtures.instrumental,
-    length: 1.6,
-    batchSize: 1,
-    format: "wav-float",
-    seed: 5,
-    threads: 1,
-    ...overrides,
-  };
+  return fixtureSingOptions(fixtures, { outputDir, seed: 5, ...overrides });
 }
 
 describe("sing on models loaded once", () => {

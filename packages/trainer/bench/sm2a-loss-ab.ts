@@ -4,27 +4,17 @@
  * interleaved A B A B … in one process, medians. `--steps=N` acoustic steps (default 320, a
  * multiscale window; the plain graph exhausts the wasm heap on full 1280-step rows), batch 1.
  */
-import { Xoshiro128 } from "@autosing/base";
-import { DEFAULT_SM2A_TUNABLES, SM2ATfModel, sm2aConfigForSize } from "@autosing/sm2a-model";
 import * as tf from "@tensorflow/tfjs-core";
 
 import { selectBackend } from "../src/index.js";
+import { sm2aRandomRow } from "./sm2a-random-row.js";
 import { median } from "./measure.js";
 
 const STEPS = Number(process.argv.find((a) => a.startsWith("--steps="))?.slice("--steps=".length) ?? 320);
 const ROUNDS = 3;
 
 await selectBackend({ only: ["wasm"] });
-const config = sm2aConfigForSize("tiny", { ctx_n: STEPS, stoks_len: 375, mtoks_len: 320, spk_width: 256 });
-const model = new SM2ATfModel(config, { ...DEFAULT_SM2A_TUNABLES }, { seed: 0 });
-const rng = Xoshiro128.fromSeed(1);
-const ints = (n: number, max: number) => Int32Array.from({ length: n }, () => rng.nextInt(max));
-const batch = {
-  stoks: tf.tensor2d(ints(375, 2048), [1, 375], "int32"),
-  atoks: tf.tensor3d(ints(8 * STEPS, 4096), [1, 8, STEPS], "int32"),
-  mtoks: tf.tensor3d(ints(8 * 320, 4096), [1, 8, 320], "int32"),
-  speakers: tf.tensor2d(Float32Array.from({ length: 256 }, () => rng.nextFloat() - 0.5), [1, 256]),
-};
+const { model, batch } = sm2aRandomRow(STEPS);
 const variables = model.variables.map((v) => v.variable);
 const times: Record<string, number[]> = { efficient: [], plain: [] };
 const losses: Record<string, number> = {};

@@ -6,28 +6,18 @@
  * first. `--steps=N` acoustic steps (default 1280, the full 15 s `bricks_unrolled` row), batch 1,
  * `--top=N` rows (default 15).
  */
-import { Xoshiro128 } from "@autosing/base";
-import { DEFAULT_SM2A_TUNABLES, SM2ATfModel, sm2aConfigForSize } from "@autosing/sm2a-model";
 import * as tf from "@tensorflow/tfjs-core";
 
 import { selectBackend } from "../src/index.js";
+import { sm2aRandomRow } from "./sm2a-random-row.js";
 
 const argument = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const STEPS = Number(argument("steps", "1280"));
 const TOP = Number(argument("top", "15"));
 
 const selected = await selectBackend({ only: [argument("backend", "wasm") as "wasm"] });
-const config = sm2aConfigForSize("tiny", { ctx_n: STEPS, stoks_len: 375, mtoks_len: 320, spk_width: 256 });
-const model = new SM2ATfModel(config, { ...DEFAULT_SM2A_TUNABLES }, { seed: 0 });
-const rng = Xoshiro128.fromSeed(1);
-const ints = (n: number, max: number) => Int32Array.from({ length: n }, () => rng.nextInt(max));
-const batch = {
-  stoks: tf.tensor2d(ints(375, 2048), [1, 375], "int32"),
-  atoks: tf.tensor3d(ints(8 * STEPS, 4096), [1, 8, STEPS], "int32"),
-  mtoks: tf.tensor3d(ints(8 * 320, 4096), [1, 8, 320], "int32"),
-  speakers: tf.tensor2d(Float32Array.from({ length: 256 }, () => rng.nextFloat() - 0.5), [1, 256]),
-  atoksPositions: tf.tensor2d(Int32Array.from({ length: STEPS }, (_, i) => i), [1, STEPS], "int32"),
-};
+const { model, batch: row } = sm2aRandomRow(STEPS);
+const batch = { ...row, atoksPositions: tf.tensor2d(Int32Array.from({ length: STEPS }, (_, i) => i), [1, STEPS], "int32") };
 const variables = model.variables.map((v) => v.variable);
 
 function step(): void {

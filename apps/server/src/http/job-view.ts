@@ -1,18 +1,8 @@
 /** A job record as the API shows it: outputs as URLs, the input's kind (the uploads' file names stay inside the server). */
-import type { JobProgress, JobRecord, JobState } from "../jobs/job.js";
+import type { JobRecord } from "../jobs/job.js";
 
-export interface JobView {
-  readonly id: string;
-  readonly kind: JobRecord["input"]["kind"];
-  readonly state: JobState;
-  readonly progress: JobProgress | null;
-  readonly outputs: readonly string[];
-  readonly error: string | null;
-  readonly attempts: number;
-  readonly createdAt: string;
-  readonly startedAt: string | null;
-  readonly finishedAt: string | null;
-}
+/** The record without its input (its uploads' file names stay inside the server), plus the input's kind; outputs become URLs. */
+export type JobView = Omit<JobRecord, "input"> & { readonly kind: JobRecord["input"]["kind"] };
 
 export function jobView(record: JobRecord): JobView {
   return {

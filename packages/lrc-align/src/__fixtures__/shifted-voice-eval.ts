@@ -2,9 +2,8 @@ import { resample } from "@autosing/audio-codec";
 import { mulberry32 } from "@autosing/base";
 import { synthesize } from "@autosing/espeak";
 
-import { alignWithDtw } from "../dtw-aligner.js";
 import type { G2p } from "../g2p.js";
-import { EVAL_LYRICS, type OnsetErrorReport, warpAudio } from "./onset-eval.js";
+import { EVAL_LYRICS, type OnsetErrorReport, alignAndScore, warpAudio } from "./onset-eval.js";
 
 /**
  * The test set of issue #13 for a voice the DTW default was not built around: eSpeak speech in
@@ -91,23 +90,5 @@ export async function measureShiftedVoice(
   options: ShiftedVoiceOptions = {},
 ): Promise<OnsetErrorReport> {
   const speech = await renderShiftedSpeech(seed, lyrics, options);
-  const started = performance.now();
-  const cpuStart = process.cpuUsage();
-  const { alignment } = await alignWithDtw({ samples: speech.samples, sampleRate: speech.sampleRate, lyrics: { raw: lyrics.join("\n") }, g2p });
-  const alignSeconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
-  const starts = alignment.wordSpans.starts;
-  if (starts.length !== speech.wordStarts.length) throw new Error(`word counts differ: ${starts.length} aligned vs ${speech.wordStarts.length} spoken`);
-  const errors = speech.wordStarts.map((t, i) => Math.abs((starts[i] ?? Number.NaN) - t));
-  const sorted = [...errors].sort((a, b) => a - b);
-  return {
-    words: errors.length,
-    meanAbsError: errors.reduce((a, b) => a + b, 0) / errors.length,
-    medianAbsError: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN,
-    within100ms: errors.filter((e) => e <= 0.1).length / errors.length,
-    within250ms: errors.filter((e) => e <= 0.25).length / errors.length,
-    audioSeconds: speech.samples.length / speech.sampleRate,
-    alignSeconds,
-    alignCpuSeconds: (cpu.user + cpu.system) / 1e6,
-  };
+  return alignAndScore(g2p, speech.samples, speech.sampleRate, lyrics, speech.wordStarts);
 }
