@@ -1,36 +1,19 @@
 // Bad input to the separator importer and adapter: a pickle with unknown globals, a YAML that does
 // not match the weights (missing, extra or reshaped tensors), a BS-RoFormer or broken YAML; and
 // songs the 44.1 kHz stereo model is given: mono and 8 kHz (converted), 0.2 s (padded to a chunk).
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { loadRoformerSeparator, normalizePeak } from "@autosing/separation";
 import { describe, expect, it } from "vitest";
 
-import { PretrainedSourceError, SEPARATOR_IMPORTER } from "../src/index.js";
-import { channelsOf, readF32, relativeError, separatorGolden as golden, tinyCheckpoint, tinyYaml } from "./separator-helpers.js";
+import { SEPARATOR_IMPORTER } from "../src/index.js";
+import { channelsOf, editedYaml, failedSeparatorImport, readF32, relativeError, separatorGolden as golden, tinyCheckpoint, tinyYaml } from "./separator-helpers.js";
 import { fixtures as checkpointFixtures } from "./upstream-checkpoints-helpers.js";
 
-async function failedImport(sources: string[]): Promise<PretrainedSourceError> {
-  const outputDir = mkdtempSync(join(tmpdir(), "separator-bad-"));
-  let caught: unknown;
-  try {
-    await SEPARATOR_IMPORTER.run(sources, {}, { outputDir, log: () => undefined });
-  } catch (error) {
-    caught = error;
-  }
-  expect(PretrainedSourceError.isInstance(caught)).toBe(true);
-  expect(readdirSync(outputDir)).toEqual([]);
-  return caught as PretrainedSourceError;
-}
-
-/** The tiny YAML with `edit` applied, in a fresh folder. */
-function yamlWith(edit: (text: string) => string): string {
-  const path = join(mkdtempSync(join(tmpdir(), "separator-yaml-")), "model_mel_band_roformer_tiny.yaml");
-  writeFileSync(path, edit(readFileSync(tinyYaml, "utf8")));
-  return path;
-}
+const failedImport = failedSeparatorImport;
+const yamlWith = (edit: (text: string) => string): string => editedYaml(tinyYaml, edit);
 
 describe("separator import: bad input", () => {
   it("a checkpoint with an unknown pickle global is refused by name, never run", async () => {

@@ -3,15 +3,15 @@
 // network's masks on one chunk, one chunk separated, and a song longer than two chunks through the
 // fork's MDXCSeparator.demix (chunk boundaries, the end-aligned last chunk) within 1e-4; then the
 // refusals of a BS-RoFormer YAML that does not fit its STFT or its checkpoint.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { ROFORMER_MODEL_FILE, type RoformerModelFile, loadRoformerSeparator } from "@autosing/separation";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { PretrainedSourceError, SEPARATOR_IMPORTER } from "../src/index.js";
-import { bsCheckpoint, bsFixtures, firstChunkMasks, bsGolden as golden, bsYaml, channelsOf, readF32, relativeError, tinyCheckpoint } from "./separator-helpers.js";
+import { SEPARATOR_IMPORTER } from "../src/index.js";
+import { bsCheckpoint, bsFixtures, editedYaml, failedSeparatorImport, firstChunkMasks, bsGolden as golden, bsYaml, channelsOf, readF32, relativeError, tinyCheckpoint } from "./separator-helpers.js";
 
 const SAMPLE_RATE = 44_100;
 const mix = channelsOf(readF32("mix.f32", bsFixtures), 2);
@@ -66,24 +66,8 @@ describe("BS-RoFormer import (golden, upstream BSRoformer + MDXCSeparator.demix)
 });
 
 describe("BS-RoFormer import: bad input", () => {
-  async function failedImport(sources: string[]): Promise<PretrainedSourceError> {
-    const outputDir = mkdtempSync(join(tmpdir(), "separator-bs-bad-"));
-    let caught: unknown;
-    try {
-      await SEPARATOR_IMPORTER.run(sources, {}, { outputDir, log: () => undefined });
-    } catch (error) {
-      caught = error;
-    }
-    expect(PretrainedSourceError.isInstance(caught)).toBe(true);
-    expect(readdirSync(outputDir)).toEqual([]);
-    return caught as PretrainedSourceError;
-  }
-
-  function yamlWith(edit: (text: string) => string): string {
-    const path = join(mkdtempSync(join(tmpdir(), "separator-bs-yaml-")), "model_bs_roformer_tiny.yaml");
-    writeFileSync(path, edit(readFileSync(bsYaml, "utf8")));
-    return path;
-  }
+  const failedImport = failedSeparatorImport;
+  const yamlWith = (edit: (text: string) => string): string => editedYaml(bsYaml, edit);
 
   it("freqs_per_bands that do not sum to the STFT's bins are refused with both numbers", async () => {
     const error = await failedImport([bsCheckpoint, yamlWith((t) => t.replace("  - 33\n", "  - 32\n"))]);

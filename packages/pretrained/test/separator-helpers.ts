@@ -1,12 +1,16 @@
 // Shared by the separator tests: the golden fixtures of scripts/golden/mel_band_roformer.py and
 // scripts/golden/bs_roformer.py.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { hannWindow, stft } from "@autosing/audio-codec";
 import { float32Tensor, openOnnxSession } from "@autosing/onnx";
 import type { RoformerModelFile } from "@autosing/separation";
+import { expect } from "vitest";
+
+import { PretrainedSourceError, SEPARATOR_IMPORTER } from "../src/index.js";
 
 export const separatorFixtures = join(fileURLToPath(new URL(".", import.meta.url)), "__fixtures__", "mel-band-roformer");
 export const tinyCheckpoint = join(separatorFixtures, "model_mel_band_roformer_tiny.ckpt");
@@ -95,4 +99,25 @@ export async function firstChunkMasks(graph: string, mix: readonly Float32Array[
   } finally {
     await session.release();
   }
+}
+
+/** Runs the separator importer on `sources`, expecting a refusal that leaves the output folder empty. */
+export async function failedSeparatorImport(sources: string[]): Promise<PretrainedSourceError> {
+  const outputDir = mkdtempSync(join(tmpdir(), "separator-bad-"));
+  let caught: unknown;
+  try {
+    await SEPARATOR_IMPORTER.run(sources, {}, { outputDir, log: () => undefined });
+  } catch (error) {
+    caught = error;
+  }
+  expect(PretrainedSourceError.isInstance(caught)).toBe(true);
+  expect(readdirSync(outputDir)).toEqual([]);
+  return caught as PretrainedSourceError;
+}
+
+/** The YAML `yaml` (same file name) with `edit` applied, in a fresh folder. */
+export function editedYaml(yaml: string, edit: (text: string) => string): string {
+  const path = join(mkdtempSync(join(tmpdir(), "separator-yaml-")), basename(yaml));
+  writeFileSync(path, edit(readFileSync(yaml, "utf8")));
+  return path;
 }
