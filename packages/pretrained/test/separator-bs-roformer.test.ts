@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { ROFORMER_MODEL_FILE, type RoformerModelFile, loadRoformerSeparator } from "@autosing/separation";
+import { ROFORMER_MODEL_FILE, type RoformerModelFile } from "@autosing/separation";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { SEPARATOR_IMPORTER } from "../src/index.js";
-import { bsCheckpoint, bsFixtures, editedYaml, failedSeparatorImport, firstChunkMasks, bsGolden as golden, bsYaml, channelsOf, readF32, relativeError, tinyCheckpoint } from "./separator-helpers.js";
+import { bsCheckpoint, bsFixtures, editedYaml, failedSeparatorImport, firstChunkMasks, bsGolden as golden, bsYaml, channelsOf, separateOnce, readF32, relativeError, tinyCheckpoint } from "./separator-helpers.js";
 
 const SAMPLE_RATE = 44_100;
 const mix = channelsOf(readF32("mix.f32", bsFixtures), 2);
@@ -41,27 +41,17 @@ describe("BS-RoFormer import (golden, upstream BSRoformer + MDXCSeparator.demix)
   });
 
   it("separates one chunk as upstream's forward does", async () => {
-    const separator = await loadRoformerSeparator(dir, { overlapSeconds: golden.overlapSeconds });
-    try {
-      const audio = { sampleRate: SAMPLE_RATE, channels: mix.map((c) => c.slice(0, golden.chunkSize)) };
-      const { vocals } = await separator.separate({ id: "song_at_0", audio });
-      expect(relativeError(vocals.channels, channelsOf(readF32("chunk-vocals.f32", bsFixtures), 2))).toBeLessThan(1e-4);
-    } finally {
-      await separator.dispose();
-    }
+    const audio = { sampleRate: SAMPLE_RATE, channels: mix.map((c) => c.slice(0, golden.chunkSize)) };
+    const { vocals } = await separateOnce(dir, golden.overlapSeconds, audio);
+    expect(relativeError(vocals.channels, channelsOf(readF32("chunk-vocals.f32", bsFixtures), 2))).toBeLessThan(1e-4);
   });
 
   it("separates a song longer than two chunks as the fork's demix does; instrumental = mix − vocals", async () => {
-    const separator = await loadRoformerSeparator(dir, { overlapSeconds: golden.overlapSeconds });
-    try {
-      const { vocals, instrumental } = await separator.separate({ id: "song_at_0", audio: { sampleRate: SAMPLE_RATE, channels: mix } });
-      expect(vocals.channels.map((c) => c.length)).toEqual([golden.songSamples, golden.songSamples]);
-      expect(relativeError(vocals.channels, channelsOf(readF32("vocals.f32", bsFixtures), 2))).toBeLessThan(1e-4);
-      const sum = instrumental.channels.map((c, ch) => c.map((v, i) => v + vocals.channels[ch]![i]!));
-      expect(relativeError(sum, mix)).toBeLessThan(1e-6);
-    } finally {
-      await separator.dispose();
-    }
+    const { vocals, instrumental } = await separateOnce(dir, golden.overlapSeconds, { sampleRate: SAMPLE_RATE, channels: mix });
+    expect(vocals.channels.map((c) => c.length)).toEqual([golden.songSamples, golden.songSamples]);
+    expect(relativeError(vocals.channels, channelsOf(readF32("vocals.f32", bsFixtures), 2))).toBeLessThan(1e-4);
+    const sum = instrumental.channels.map((c, ch) => c.map((v, i) => v + vocals.channels[ch]![i]!));
+    expect(relativeError(sum, mix)).toBeLessThan(1e-6);
   });
 });
 

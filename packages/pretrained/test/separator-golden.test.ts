@@ -5,11 +5,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { ROFORMER_MODEL_FILE, type RoformerModelFile, loadRoformerSeparator } from "@autosing/separation";
+import { ROFORMER_MODEL_FILE, type RoformerModelFile } from "@autosing/separation";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { SEPARATOR_IMPORTER } from "../src/index.js";
-import { channelsOf, firstChunkMasks, readF32, relativeError, separatorGolden as golden, tinyCheckpoint, tinyYaml } from "./separator-helpers.js";
+import { channelsOf, separateOnce, firstChunkMasks, readF32, relativeError, separatorGolden as golden, tinyCheckpoint, tinyYaml } from "./separator-helpers.js";
 
 const SAMPLE_RATE = 44_100;
 let dir = "";
@@ -37,41 +37,26 @@ describe("Mel-Band RoFormer import (golden, upstream MelBandRoformer + MDXCSepar
   });
 
   it("separates one chunk as upstream's forward does", async () => {
-    const separator = await loadRoformerSeparator(dir, { overlapSeconds: golden.overlapSeconds });
-    try {
-      const audio = { sampleRate: SAMPLE_RATE, channels: mix.map((c) => c.slice(0, golden.chunkSize)) };
-      const { vocals } = await separator.separate({ id: "song_at_0", audio });
-      expect(relativeError(vocals.channels, channelsOf(readF32("chunk-vocals.f32"), 2))).toBeLessThan(1e-4);
-    } finally {
-      await separator.dispose();
-    }
+    const audio = { sampleRate: SAMPLE_RATE, channels: mix.map((c) => c.slice(0, golden.chunkSize)) };
+    const { vocals } = await separateOnce(dir, golden.overlapSeconds, audio);
+    expect(relativeError(vocals.channels, channelsOf(readF32("chunk-vocals.f32"), 2))).toBeLessThan(1e-4);
   });
 
   it("separates a song longer than two chunks as the fork's demix does; instrumental = mix − vocals", async () => {
-    const separator = await loadRoformerSeparator(dir, { overlapSeconds: golden.overlapSeconds });
-    try {
-      const { vocals, instrumental } = await separator.separate({ id: "song_at_0", audio: { sampleRate: SAMPLE_RATE, channels: mix } });
-      expect(vocals.channels.map((c) => c.length)).toEqual([golden.songSamples, golden.songSamples]);
-      expect(relativeError(vocals.channels, channelsOf(readF32("vocals.f32"), 2))).toBeLessThan(1e-4);
-      const sum = instrumental.channels.map((c, ch) => c.map((v, i) => v + vocals.channels[ch]![i]!));
-      expect(relativeError(sum, mix)).toBeLessThan(1e-6);
-    } finally {
-      await separator.dispose();
-    }
+    const { vocals, instrumental } = await separateOnce(dir, golden.overlapSeconds, { sampleRate: SAMPLE_RATE, channels: mix });
+    expect(vocals.channels.map((c) => c.length)).toEqual([golden.songSamples, golden.songSamples]);
+    expect(relativeError(vocals.channels, channelsOf(readF32("vocals.f32"), 2))).toBeLessThan(1e-4);
+    const sum = instrumental.channels.map((c, ch) => c.map((v, i) => v + vocals.channels[ch]![i]!));
+    expect(relativeError(sum, mix)).toBeLessThan(1e-6);
   });
 
   it("scales a mix louder than the fork's 0.9 threshold to it before demixing (spec_utils.normalize), as separate_batched does", async () => {
-    const separator = await loadRoformerSeparator(dir, { overlapSeconds: golden.overlapSeconds });
-    try {
-      const loud = mix.map((c) => c.map((v) => v * golden.loudGain));
-      const { vocals, instrumental } = await separator.separate({ id: "song_at_0", audio: { sampleRate: SAMPLE_RATE, channels: loud } });
-      expect(relativeError(vocals.channels, channelsOf(readF32("loud-vocals.f32"), 2))).toBeLessThan(1e-4);
-      expect(relativeError(instrumental.channels, channelsOf(readF32("loud-instrumental.f32"), 2))).toBeLessThan(1e-4);
-      // The stems sum to the mix at the fork's level: peak 0.9, not the input's.
-      const sum = instrumental.channels.map((c, ch) => c.map((v, i) => v + vocals.channels[ch]![i]!));
-      expect(Math.max(...sum.map((c) => Math.max(...c.map(Math.abs))))).toBeCloseTo(golden.normalizationThreshold, 5);
-    } finally {
-      await separator.dispose();
-    }
+    const loud = mix.map((c) => c.map((v) => v * golden.loudGain));
+    const { vocals, instrumental } = await separateOnce(dir, golden.overlapSeconds, { sampleRate: SAMPLE_RATE, channels: loud });
+    expect(relativeError(vocals.channels, channelsOf(readF32("loud-vocals.f32"), 2))).toBeLessThan(1e-4);
+    expect(relativeError(instrumental.channels, channelsOf(readF32("loud-instrumental.f32"), 2))).toBeLessThan(1e-4);
+    // The stems sum to the mix at the fork's level: peak 0.9, not the input's.
+    const sum = instrumental.channels.map((c, ch) => c.map((v, i) => v + vocals.channels[ch]![i]!));
+    expect(Math.max(...sum.map((c) => Math.max(...c.map(Math.abs))))).toBeCloseTo(golden.normalizationThreshold, 5);
   });
 });

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 import { hannWindow, stft } from "@autosing/audio-codec";
 import { float32Tensor, openOnnxSession } from "@autosing/onnx";
-import type { RoformerModelFile } from "@autosing/separation";
+import { type RoformerModelFile, type SeparatedStems, loadRoformerSeparator } from "@autosing/separation";
 import { expect } from "vitest";
 
 import { PretrainedSourceError, SEPARATOR_IMPORTER } from "../src/index.js";
@@ -120,4 +120,14 @@ export function editedYaml(yaml: string, edit: (text: string) => string): string
   const path = join(mkdtempSync(join(tmpdir(), "separator-yaml-")), basename(yaml));
   writeFileSync(path, edit(readFileSync(yaml, "utf8")));
   return path;
+}
+
+/** One separation of `audio` by the imported model in `dir` (the fork's demix at `overlapSeconds`), the session released after. */
+export async function separateOnce(dir: string, overlapSeconds: number, audio: { sampleRate: number; channels: Float32Array[] }): Promise<SeparatedStems> {
+  const separator = await loadRoformerSeparator(dir, { overlapSeconds });
+  try {
+    return await separator.separate({ id: "song_at_0", audio });
+  } finally {
+    await separator.dispose();
+  }
 }
