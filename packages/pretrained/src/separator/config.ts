@@ -94,7 +94,7 @@ export async function readRoformerYaml(path: string): Promise<RoformerYaml> {
   const raw = top.data.model;
   const variant = parseVariant(path, raw);
   const config = variant.model;
-  // Features of both constructors this port does not build: refused unless at their default.
+  // Features the fork builds and this port does not: refused unless at their default.
   if (variant.kind === "bs-roformer" && variant.model.linear_transformer_depth !== 0) {
     throw new PretrainedSourceError(path, "linear attention layers are not built by this port; only 0 is supported", "model.linear_transformer_depth");
   }
