@@ -1,7 +1,7 @@
 // Bad input to the separator importer and adapter: a pickle with unknown globals, a YAML that does
 // not match the weights (missing, extra or reshaped tensors), a BS-RoFormer or broken YAML; and
 // songs the 44.1 kHz stereo model is given: mono and 8 kHz (converted), 0.2 s (padded to a chunk).
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -39,6 +39,51 @@ describe("separator import: bad input", () => {
     expect(broken.detail).toMatch(/not a RoFormer config: model/);
     const lone = await failedImport([tinyCheckpoint]);
     expect(lone.detail).toMatch(/the checkpoint and its YAML config/);
+  });
+});
+
+describe("Mel-Band YAML model keys, checked against the fork's MelBandRoformer.__init__", () => {
+  /** The fixture's model block with `line` added after `dim: 8`. */
+  const withModelLine = (line: string): string => yamlWith((t) => t.replace("  dim: 8\n", `  dim: 8\n  ${line}\n`));
+
+  it.each(["linear_transformer_depth: 0", "skip_connection: true", "mlp_expansion_factor: 4", "num_band: 8"])(
+    "a key the fork's MelBandRoformer does not take (%s) is refused by name, as upstream's constructor refuses it",
+    async (line) => {
+      const yaml = withModelLine(line);
+      const error = await failedImport([tinyCheckpoint, yaml]);
+      expect(error.source).toBe(yaml);
+      expect(error.key).toBe(`model.${line.split(":")[0]!}`);
+      expect(error.detail).toMatch(/not a parameter of the pinned audio-separator fork's MelBandRoformer \(mel_band_roformer\.py\).*Use the YAML published with the checkpoint/);
+    },
+  );
+
+  it.each([
+    ["a normalized STFT", (t: string) => t.replace("stft_normalized: False", "stft_normalized: True"), "model.stft_normalized", /only false/],
+    ["a window shorter than the FFT", (t: string) => t.replace("stft_win_length: 128", "stft_win_length: 64"), "model.stft_win_length", /must equal model\.stft_n_fft \(128\)/],
+    ["another window function", (t: string) => t.replace("  dim: 8\n", "  dim: 8\n  stft_window_fn: hamming\n"), "model.stft_window_fn", /only the default Hann window/],
+  ])("%s (a feature this port does not build) is refused unless at its default", async (_what, edit, key, detail) => {
+    const error = await failedImport([tinyCheckpoint, yamlWith(edit)]);
+    expect(error.key).toBe(key);
+    expect(error.detail).toMatch(detail);
+  });
+
+  it("keys the fork takes but inference does not read change nothing: the import is byte-identical", async () => {
+    const importedFiles = async (yaml: string): Promise<Map<string, Buffer>> => {
+      const outputDir = mkdtempSync(join(tmpdir(), "separator-keys-"));
+      await SEPARATOR_IMPORTER.run([tinyCheckpoint, yaml], {}, { outputDir, log: () => undefined });
+      return new Map(readdirSync(outputDir).map((name) => [name, readFileSync(join(outputDir, name))]));
+    };
+    const ignored = yamlWith((t) =>
+      t
+        .replace("  dim: 8\n", "  dim: 8\n  match_input_audio_length: true\n  stft_window_fn: null\n  multi_stft_window_fn: hann\n")
+        .replace("dim_freqs_in: 65", "dim_freqs_in: 1025")
+        .replace("flash_attn: false", "flash_attn: true")
+        .replace("attn_dropout: 0.1", "attn_dropout: 0.5"),
+    );
+    const [plain, edited] = await Promise.all([importedFiles(tinyYaml), importedFiles(ignored)]);
+    expect([...edited.keys()].sort()).toEqual([...plain.keys()].sort());
+    expect(plain.size).toBeGreaterThan(0);
+    for (const [name, bytes] of plain) expect(edited.get(name)!.equals(bytes), name).toBe(true);
   });
 });
 

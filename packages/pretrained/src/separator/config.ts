@@ -8,7 +8,9 @@ import { PretrainedSourceError } from "../errors.js";
 /**
  * The `model:` block both RoFormers of the fork share (`MelBandRoformer(**config.model)` /
  * `BSRoformer(**config.model)`), with upstream's defaults where the YAML may leave a field out.
- * Training-only fields (dropouts, the multi-resolution STFT loss) are accepted and ignored.
+ * Keys either constructor takes but inference never reads (dropouts, flash_attn, the
+ * multi-resolution STFT loss, `dim_freqs_in` — both take the bin count from their STFT) are
+ * accepted and ignored; any other key is refused by name (see `refuseKeysNotTakenBy`).
  */
 const commonSchema = z.object({
   dim: z.number().int().positive(),
@@ -17,10 +19,8 @@ const commonSchema = z.object({
   num_stems: z.number().int().positive().default(1),
   time_transformer_depth: z.number().int().positive().default(2),
   freq_transformer_depth: z.number().int().positive().default(2),
-  linear_transformer_depth: z.number().int().nonnegative().default(0),
   dim_head: z.number().int().positive().default(64),
   heads: z.number().int().positive().default(8),
-  dim_freqs_in: z.number().int().positive().default(1025),
   stft_n_fft: z.number().int().positive().default(2048),
   stft_hop_length: z.number().int().positive().default(512),
   stft_win_length: z.number().int().positive().default(2048),
@@ -36,6 +36,7 @@ const melBandSchema = commonSchema.extend({
 
 /** BS-RoFormer (bs_roformer.py): contiguous bands of fixed widths; its MLP has depth linears. */
 const bsSchema = commonSchema.extend({
+  linear_transformer_depth: z.number().int().nonnegative().default(0),
   freqs_per_bands: z.array(z.number().int().positive()).min(2, "needs at least 2 bands (upstream asserts len(freqs_per_bands) > 1)"),
   mask_estimator_depth: z.number().int().positive().default(2),
 });
@@ -70,9 +71,10 @@ export interface RoformerYaml {
 /**
  * Reads a RoFormer YAML as the fork does (`yaml.load`, `!!python/tuple` read as a list) and tells
  * the variants apart as MDXCSeparator.load_model does: `model.num_bands` is Mel-Band RoFormer,
- * `model.freqs_per_bands` BS-RoFormer. The features this port does not build (linear attention
- * layers, normalized STFT) are refused by name, so a model is never run with a different graph
- * than upstream's.
+ * `model.freqs_per_bands` BS-RoFormer. Model keys the fork's constructor does not take are refused
+ * by name, as are features this port does not build (linear attention layers, a normalized STFT,
+ * another window) unless at their default, so a model is never run with a different graph than
+ * upstream's.
  */
 export async function readRoformerYaml(path: string): Promise<RoformerYaml> {
   let text: string;
@@ -92,17 +94,23 @@ export async function readRoformerYaml(path: string): Promise<RoformerYaml> {
   const raw = top.data.model;
   const variant = parseVariant(path, raw);
   const config = variant.model;
-  if (config.linear_transformer_depth !== 0) throw new PretrainedSourceError(path, "linear attention layers are not built by this port; only 0 is supported", "model.linear_transformer_depth");
+  // Features the fork builds and this port does not: refused unless at their default.
+  if (variant.kind === "bs-roformer" && variant.model.linear_transformer_depth !== 0) {
+    throw new PretrainedSourceError(path, "linear attention layers are not built by this port; only 0 is supported", "model.linear_transformer_depth");
+  }
   if (config.stft_normalized) throw new PretrainedSourceError(path, "a normalized STFT is not supported; only false", "model.stft_normalized");
   if (config.stft_win_length !== config.stft_n_fft) throw new PretrainedSourceError(path, `must equal model.stft_n_fft (${config.stft_n_fft})`, "model.stft_win_length");
-  if (config.dim_freqs_in !== config.stft_n_fft / 2 + 1) throw new PretrainedSourceError(path, `must be stft_n_fft / 2 + 1 = ${config.stft_n_fft / 2 + 1}`, "model.dim_freqs_in");
+  if (raw["stft_window_fn"] !== undefined && raw["stft_window_fn"] !== null) {
+    throw new PretrainedSourceError(path, "only the default Hann window is built; leave it out or set it to null", "model.stft_window_fn");
+  }
   if (top.data.audio.hop_length !== config.stft_hop_length) {
     throw new PretrainedSourceError(path, `is ${top.data.audio.hop_length} but model.stft_hop_length is ${config.stft_hop_length}; the chunk of the fork's demix assumes they agree`, "audio.hop_length");
   }
   if (variant.kind === "bs-roformer") {
     const sum = variant.model.freqs_per_bands.reduce((a, b) => a + b, 0);
-    if (sum !== config.dim_freqs_in) {
-      throw new PretrainedSourceError(path, `sum to ${sum} but the STFT (stft_n_fft ${config.stft_n_fft}) has ${config.dim_freqs_in} bins; upstream asserts they are equal`, "model.freqs_per_bands");
+    const bins = config.stft_n_fft / 2 + 1;
+    if (sum !== bins) {
+      throw new PretrainedSourceError(path, `sum to ${sum} but the STFT (stft_n_fft ${config.stft_n_fft}) has ${bins} bins; upstream asserts they are equal`, "model.freqs_per_bands");
     }
   }
   return {
@@ -116,21 +124,14 @@ export async function readRoformerYaml(path: string): Promise<RoformerYaml> {
   };
 }
 
-/**
- * The keyword arguments of the pinned fork's `BSRoformer.__init__` (bs_roformer.py). Upstream runs
- * `BSRoformer(**config.model)`, so any other key fails there with a TypeError; keys of newer
- * BS-RoFormers (e.g. `skip_connection`, `mlp_expansion_factor`) would change the graph without
- * changing the weights, so they are refused by name rather than ignored.
- */
-const BS_ROFORMER_KWARGS = new Set([
+/** Keyword arguments both of the pinned fork's RoFormer constructors take. */
+const SHARED_KWARGS = [
   "dim",
   "depth",
   "stereo",
   "num_stems",
   "time_transformer_depth",
   "freq_transformer_depth",
-  "linear_transformer_depth",
-  "freqs_per_bands",
   "dim_head",
   "heads",
   "attn_dropout",
@@ -148,20 +149,46 @@ const BS_ROFORMER_KWARGS = new Set([
   "multi_stft_hop_size",
   "multi_stft_normalized",
   "multi_stft_window_fn",
-]);
+] as const;
+
+/**
+ * The keyword arguments of the pinned fork's `BSRoformer.__init__` (bs_roformer.py). Upstream runs
+ * `BSRoformer(**config.model)`, so any other key fails there with a TypeError; keys of newer
+ * BS-RoFormers (e.g. `skip_connection`, `mlp_expansion_factor`) would change the graph without
+ * changing the weights, so they are refused by name rather than ignored.
+ */
+const BS_ROFORMER_KWARGS: ReadonlySet<string> = new Set([...SHARED_KWARGS, "linear_transformer_depth", "freqs_per_bands"]);
+
+/**
+ * The keyword arguments of the pinned fork's `MelBandRoformer.__init__` (mel_band_roformer.py),
+ * refused beyond these as for BS-RoFormer. It has no `linear_transformer_depth` (newer Mel-Band
+ * RoFormers do). `match_input_audio_length` is accepted at either value: it only sets torch.istft's
+ * `length` to the chunk's, and the fork's chunk, hop_length × (dim_t − 1), is already what istft
+ * gives back without it, so the stems are the same either way.
+ */
+const MEL_BAND_ROFORMER_KWARGS: ReadonlySet<string> = new Set([...SHARED_KWARGS, "num_bands", "sample_rate", "match_input_audio_length"]);
+
+/** Refuses the first model key `constructor` (the fork's class, in `file`) does not take, as its TypeError would. */
+function refuseKeysNotTakenBy(path: string, raw: Record<string, unknown>, kwargs: ReadonlySet<string>, constructor: string, file: string): void {
+  const unknown = Object.keys(raw).find((key) => !kwargs.has(key));
+  if (unknown === undefined) return;
+  throw new PretrainedSourceError(
+    path,
+    `is not a parameter of the pinned audio-separator fork's ${constructor} (${file}), which refuses this config: a key of a newer ${constructor} this port does not build, or a typo. Use the YAML published with the checkpoint for audio-separator; a newer model's key at its default (e.g. skip_connection: false) changes nothing and may be deleted`,
+    `model.${unknown}`,
+  );
+}
 
 /** The variant the model block names (the fork checks num_bands first, then freqs_per_bands). */
 function parseVariant(path: string, raw: Record<string, unknown>): RoformerVariant {
   if ("num_bands" in raw) {
+    refuseKeysNotTakenBy(path, raw, MEL_BAND_ROFORMER_KWARGS, "MelBandRoformer", "mel_band_roformer.py");
     const model = melBandSchema.safeParse(raw);
     if (!model.success) throw new PretrainedSourceError(path, describe(model.error));
     return { kind: "mel-band-roformer", model: model.data };
   }
   if ("freqs_per_bands" in raw) {
-    const unknown = Object.keys(raw).find((key) => !BS_ROFORMER_KWARGS.has(key));
-    if (unknown !== undefined) {
-      throw new PretrainedSourceError(path, "is not a parameter of the pinned audio-separator fork's BSRoformer (bs_roformer.py), which refuses this config; it belongs to a newer BS-RoFormer this port does not build", `model.${unknown}`);
-    }
+    refuseKeysNotTakenBy(path, raw, BS_ROFORMER_KWARGS, "BSRoformer", "bs_roformer.py");
     const model = bsSchema.safeParse(raw);
     if (!model.success) throw new PretrainedSourceError(path, describe(model.error));
     return { kind: "bs-roformer", model: model.data };
