@@ -87,3 +87,17 @@ export class ExportFolderError extends NnError {
     super(`${path}: ${detail} (${code})`, options);
   }
 }
+
+/**
+ * The wasm backend's heap (32-bit, 4 GiB at most) could not hold a tensor. tfjs-backend-wasm
+ * ignores a failed allocation and faults later; kernels of ours that allocate check and throw
+ * this instead, naming the tensor.
+ */
+export class WasmHeapExhaustedError extends NnError {
+  constructor(
+    readonly shape: readonly number[],
+    readonly bytes: number,
+  ) {
+    super(`the wasm heap (4 GiB at most) could not hold a float32 [${shape.join(", ")}] tensor (${(bytes / 2 ** 20).toFixed(0)} MiB)`);
+  }
+}

@@ -8,12 +8,14 @@
  * For t2s and sm2a it also runs upstream's PyTorch-CPU training step of the same model on the same
  * rows (`torch-anchor.ts`; fp32, batch `--torch-batch=N` (default 1), all cores' threads) when
  * `/usr/bin/python3 -c 'import torch'` works, and prints ours over it; `--no-torch` skips it.
- * `--sm2a=multiscale|full|both` (default both) picks sm2a's rows.
+ * `--sm2a=multiscale|full|both` (default both) picks sm2a's rows. On wasm, the matrix products run
+ * on onnxruntime's native GEMM (@autosing/nn); the 1-replica run is repeated with them in the wasm
+ * module (XNNPACK, `matMulThreads: 0`) for the ratio, unless `--no-matmul-ab`.
  */
 import { availableParallelism } from "node:os";
 
 import { Xoshiro128 } from "@autosing/base";
-import type { TfBackendChoice } from "@autosing/nn";
+import { type TfBackendChoice, describeTfBackend } from "@autosing/nn";
 import { DEFAULT_SM2A_TUNABLES, SM2ATrainableModel, sm2aConfigForSize } from "@autosing/sm2a-model";
 import { DEFAULT_T2S_TUNABLES, T2STrainableModel, t2sConfigForSize } from "@autosing/t2s-model";
 
@@ -71,6 +73,12 @@ async function run<Batch extends object>(entry: Case<Batch>): Promise<void> {
   const many = await samplesPerSecond(entry, REPLICAS);
   const line = (n: number, rate: number) => `${n} replica(s) ${rate.toFixed(3).padStart(8)} samples/s ${(rate * entry.tokensPerSample).toFixed(0).padStart(7)} tokens/s`;
   console.log(`  ${entry.label.padEnd(34)} ${line(1, one)} | ${line(REPLICAS, many)} | ×${(many / one).toFixed(2)}`);
+  if (MATMUL_AB) {
+    await selectBackend({ only: [BACKEND], matMulThreads: 0 });
+    const inWasm = await samplesPerSecond(entry, 1);
+    await selectBackend({ only: [BACKEND] });
+    console.log(`  ${"".padEnd(34)} ${line(1, inWasm)} with matrix products in wasm (XNNPACK) | native GEMM ×${(one / inWasm).toFixed(2)}`);
+  }
   if (!entry.torch || TORCH_SKIPPED) return;
   const torch = runUpstreamStep(entry.torch);
   const rate = torch.samples_per_second;
@@ -87,7 +95,8 @@ function torchBatches<S, B>(samples: S[], collate: (samples: S[]) => B): B[] {
 }
 
 const selected = await selectBackend({ only: [BACKEND] });
-console.log(`replicas bench on ${selected.backend}: batch ${BATCH}, ${STEPS} steps, 1 vs ${REPLICAS} replicas (${availableParallelism()} cores)`);
+const MATMUL_AB = selected.matMul?.engine === "onnxruntime" && !process.argv.includes("--no-matmul-ab");
+console.log(`replicas bench on ${describeTfBackend(selected)}: batch ${BATCH}, ${STEPS} steps, 1 vs ${REPLICAS} replicas (${availableParallelism()} cores)`);
 console.log(TORCH_SKIPPED ?? `PyTorch-CPU anchor: upstream's training step (bench/upstream-step-torch.py), fp32, batch ${TORCH_BATCH}, ${availableParallelism()} threads`);
 const here = (file: string) => new URL(file, import.meta.url).href;
 const rng = Xoshiro128.fromSeed(1);

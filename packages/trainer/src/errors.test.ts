@@ -5,7 +5,8 @@ import { BackendOutOfMemoryError, CheckpointError, DatasetError, ModelContractEr
 
 describe("trainer errors", () => {
   it("narrows per class and keeps names, messages and fields", () => {
-    const oom = new BackendOutOfMemoryError("wasm", "training", new Error("memory access out of bounds"));
+    const trap = new (globalThis as unknown as { WebAssembly: { RuntimeError: new (message: string) => Error } }).WebAssembly.RuntimeError("memory access out of bounds");
+    const oom = new BackendOutOfMemoryError("wasm", "training", trap);
     const dataset = new DatasetError("data", "is not a directory");
     expect(BackendOutOfMemoryError.isInstance(oom)).toBe(true);
     expect(BackendOutOfMemoryError.isInstance(dataset)).toBe(false);

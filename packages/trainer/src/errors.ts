@@ -72,7 +72,9 @@ export class BackendOutOfMemoryError extends TrainerError {
     cause: Error,
   ) {
     super(
-      `the ${backend} backend trapped in a ${phase} step (${cause.message}), which is how it reports an exhausted heap (4 GiB at most): ` +
+      (cause.name === "RuntimeError" // a WebAssembly trap
+        ? `the ${backend} backend trapped in a ${phase} step (${cause.message}), which is how it reports an exhausted heap (4 GiB at most): `
+        : `the ${backend} backend ran out of memory in a ${phase} step (${cause.message}): `) +
         "lower --batch-size, train sm2a on multiscale windows, or install @tensorflow/tfjs-node for a native backend",
       { cause },
     );

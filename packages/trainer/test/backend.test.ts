@@ -15,7 +15,7 @@ describe("selectBackend", () => {
     expect(selected.backend).toBe("wasm");
     expect(tf.getBackend()).toBe("wasm");
     expect(selected.bridgedKernels).toContain("UnsortedSegmentSum");
-    expect(describeTfBackend(selected)).toMatch(/^tfjs backend: wasm, \d+ kernels bridged to cpu \(skipped tensorflow-gpu: not installed; tensorflow: not installed\)$/);
+    expect(describeTfBackend(selected)).toMatch(/^tfjs backend: wasm, \d+ kernels bridged to cpu, matrix products on onnxruntime \(\d+ threads\) \(skipped tensorflow-gpu: not installed; tensorflow: not installed\)$/);
 
     // The gradient of gather needs UnsortedSegmentSum, which wasm lacks without the bridge.
     const table = tf.variable(tf.tensor2d([[1, 2], [3, 4], [5, 6]]));

@@ -4,12 +4,15 @@
  * backend the same way — gradients registered, the one-pass kernels installed, and on wasm the
  * fast matmul path plus cpu bridges for the kernels it lacks.
  */
+import { availableParallelism } from "node:os";
+
 import * as tf from "@tensorflow/tfjs-core";
 
 import { NnError } from "../errors.js";
 import { registerFastKernels } from "./kernels.js";
 import { bridgeMissingWasmKernels } from "./wasm-kernel-bridge.js";
-import { materializeWasmMatMulTransposes } from "./wasm-matmul.js";
+import { openNativeMatMul } from "./native-matmul.js";
+import { materializeWasmMatMulTransposes, useNativeWasmMatMul } from "./wasm-matmul.js";
 
 /** The backends autosing trains on, fastest first (DESIGN.md §3). */
 export const TF_BACKEND_PREFERENCE = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
@@ -33,6 +36,21 @@ export interface SelectedTfBackend {
   skipped: TfBackendAttempt[];
   /** Kernels the wasm backend lacks that were supplied (bridged to the cpu implementation, or UnsortedSegmentSum's host kernel). */
   bridgedKernels: string[];
+  /**
+   * Where wasm's float32 matrix products run: `onnxruntime` (native GEMM, `threads` intra-op
+   * threads) or `wasm` (XNNPACK in the wasm module; `reason` says why when native was asked for).
+   * Absent on the other backends.
+   */
+  matMul?: { engine: "onnxruntime"; threads: number } | { engine: "wasm"; reason: string };
+}
+
+export interface TfBackendOptions {
+  /**
+   * Intra-op threads of onnxruntime's native GEMM behind the wasm backend's matrix products
+   * (default: the machine's cores; data-parallel replicas give each its share). 0 keeps them in
+   * the wasm module (XNNPACK, one thread). Ignored on the other backends.
+   */
+  matMulThreads?: number;
 }
 
 /** What `selectTfBackend` found: the backend that loaded (undefined when none did) and every one that failed before it. */
@@ -67,7 +85,7 @@ async function importOptional(name: string): Promise<void> {
  * that does not load: the caller decides what no backend means (the trainer's
  * `selectBackend` throws its `BackendUnavailableError`, `useTfBackend` an `NnError`).
  */
-export async function selectTfBackend(candidates: readonly TfBackendChoice[] = TF_BACKEND_PREFERENCE): Promise<TfBackendSelection> {
+export async function selectTfBackend(candidates: readonly TfBackendChoice[] = TF_BACKEND_PREFERENCE, options: TfBackendOptions = {}): Promise<TfBackendSelection> {
   await registerTfGradients();
   await import("@tensorflow/tfjs-backend-cpu");
   await import("@tensorflow/tfjs-backend-wasm");
@@ -83,9 +101,10 @@ export async function selectTfBackend(candidates: readonly TfBackendChoice[] = T
       }
       if (!(await tf.setBackend(choice))) throw new Error(`setBackend('${choice}') returned false`);
       await tf.ready();
-      if (choice === "wasm") materializeWasmMatMulTransposes();
-      const bridgedKernels = choice === "wasm" ? bridgeMissingWasmKernels() : [];
-      return { selected: { backend: choice, tfjsName: choice, skipped, bridgedKernels }, failed: skipped };
+      if (choice === "cpu") return { selected: { backend: choice, tfjsName: choice, skipped, bridgedKernels: [] }, failed: skipped };
+      materializeWasmMatMulTransposes();
+      const bridgedKernels = bridgeMissingWasmKernels();
+      return { selected: { backend: choice, tfjsName: choice, skipped, bridgedKernels, matMul: useWasmMatMulEngine(options.matMulThreads ?? availableParallelism()) }, failed: skipped };
     } catch (error) {
       skipped.push({ backend: choice, error: firstLine(error) });
     }
@@ -94,12 +113,35 @@ export async function selectTfBackend(candidates: readonly TfBackendChoice[] = T
 }
 
 /**
+ * Puts wasm's matrix products on onnxruntime's native GEMM with `threads` threads (the previous
+ * native matmul, if any, is released), or keeps them in the wasm module for 0 or where
+ * onnxruntime-node offers no synchronous binding.
+ */
+function useWasmMatMulEngine(threads: number): NonNullable<SelectedTfBackend["matMul"]> {
+  if (!Number.isInteger(threads) || threads < 0) throw new NnError(`matMulThreads must be a whole number ≥ 0, got ${threads}`);
+  let engine: NonNullable<SelectedTfBackend["matMul"]>;
+  let native: ReturnType<typeof openNativeMatMul> | undefined;
+  if (threads === 0) {
+    engine = { engine: "wasm", reason: "matMulThreads 0" };
+  } else {
+    try {
+      native = openNativeMatMul(threads);
+      engine = { engine: "onnxruntime", threads };
+    } catch (error) {
+      engine = { engine: "wasm", reason: firstLine(error) };
+    }
+  }
+  useNativeWasmMatMul(native)?.release();
+  return engine;
+}
+
+/**
  * Makes `name` the tfjs backend, prepared for training as `selectTfBackend` prepares it (cpu is
  * always available; `tensorflow` needs the optional `@tensorflow/tfjs-node`). Returns tfjs's name
  * of the active backend; throws an `NnError` naming the cause when it does not load.
  */
-export async function useTfBackend(name: TfBackendChoice = "cpu"): Promise<string> {
-  const { selected, failed } = await selectTfBackend([name]);
+export async function useTfBackend(name: TfBackendChoice = "cpu", options: TfBackendOptions = {}): Promise<string> {
+  const { selected, failed } = await selectTfBackend([name], options);
   if (!selected) throw new NnError(`tfjs backend ${name} could not be initialised: ${failed.map((f) => f.error).join("; ")}`);
   return tf.getBackend();
 }
@@ -108,7 +150,8 @@ export async function useTfBackend(name: TfBackendChoice = "cpu"): Promise<strin
 export function describeTfBackend(selected: SelectedTfBackend): string {
   const extra = selected.skipped.length ? ` (skipped ${selected.skipped.map((s) => `${s.backend}: ${s.error}`).join("; ")})` : "";
   const bridged = selected.bridgedKernels.length ? `, ${selected.bridgedKernels.length} kernels bridged to cpu` : "";
-  return `tfjs backend: ${selected.backend}${bridged}${extra}`;
+  const matMul = !selected.matMul ? "" : selected.matMul.engine === "onnxruntime" ? `, matrix products on onnxruntime (${selected.matMul.threads} threads)` : `, matrix products in wasm (${selected.matMul.reason})`;
+  return `tfjs backend: ${selected.backend}${bridged}${matMul}${extra}`;
 }
 
 function firstLine(error: unknown): string {

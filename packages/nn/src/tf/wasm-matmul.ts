@@ -1,9 +1,26 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { KernelBackend, TensorInfo } from "@tensorflow/tfjs-core";
 
+import { WasmHeapExhaustedError } from "../errors.js";
+import type { NativeMatMul } from "./native-matmul.js";
+
 let matMulWrapped = false;
+/** tfjs-backend-wasm 4.22's heap limit (`getHeapMax()`): 4 GiB less one 64 KiB page. */
+const WASM_HEAP_MAX_BYTES = 4294901760;
+let nativeMatMul: NativeMatMul | undefined;
+
+/**
+ * Routes the wasm backend's float32 BatchMatMul to onnxruntime's native GEMM (`openNativeMatMul`)
+ * from now on in this thread, or back to the wasm product with `undefined`. Returns the previous one.
+ */
+export function useNativeWasmMatMul(matMul: NativeMatMul | undefined): NativeMatMul | undefined {
+  const previous = nativeMatMul;
+  nativeMatMul = matMul;
+  return previous;
+}
 
 interface WasmHeapBackend extends KernelBackend {
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): tf.backend_util.TypedArray;
 }
@@ -15,7 +32,8 @@ interface WasmHeapBackend extends KernelBackend {
  * batch. Every matmul gradient transposes, and attention is batched, so this wraps BatchMatMul
  * on wasm: transposes become explicit Transpose kernels, a broadcast right operand folds the
  * batch into the rows, and a true batch runs one 2-D product per item. Same values.
- * _FusedMatMul only gets the explicit transposes.
+ * _FusedMatMul only gets the explicit transposes. With a native matmul in use
+ * (`useNativeWasmMatMul`), float32 BatchMatMul instead runs there on the heap's own memory.
  */
 export function materializeWasmMatMulTransposes(): void {
   if (matMulWrapped) return;
@@ -54,6 +72,10 @@ export function materializeWasmMatMulTransposes(): void {
           wasm.typedArrayFromHeap(out).set((wasm.typedArrayFromHeap(info) as Float32Array).subarray(index * size, (index + 1) * size));
           return out;
         };
+        if (nativeMatMul && kernelName === "BatchMatMul") {
+          const out = nativeProduct(wasm, nativeMatMul, inputs.a as TensorInfo, inputs.b as TensorInfo, transposeA ?? false, transposeB ?? false);
+          if (out) return out;
+        }
         const plainAttrs = { ...attrs, transposeA: false, transposeB: false };
         try {
           const a = transposeA ? swapLast(inputs.a as TensorInfo) : (inputs.a as TensorInfo);
@@ -100,4 +122,38 @@ export function materializeWasmMatMulTransposes(): void {
     });
   }
   matMulWrapped = true;
+}
+
+/**
+ * BatchMatMul on the native matmul: the output is made on the wasm heap first (which may grow it),
+ * then views of both operands and the output are handed to onnxruntime, which reads and writes the
+ * heap in place. Undefined (the caller's wasm path runs) for anything but non-empty float32 operands.
+ */
+function nativeProduct(wasm: WasmHeapBackend, matMul: NativeMatMul, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo | undefined {
+  if (a.dtype !== "float32" || b.dtype !== "float32") return undefined;
+  const m = a.shape[a.shape.length - (transposeA ? 1 : 2)] as number;
+  const n = b.shape[b.shape.length - (transposeB ? 2 : 1)] as number;
+  const batch = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const outShape = [...batch, m, n];
+  if ([...a.shape, ...b.shape, ...outShape].some((d) => d === 0)) return undefined;
+  // tfjs-backend-wasm passes byte counts to a 32-bit _malloc (so 4.5 GB wraps to a small, wrong
+  // allocation) and ignores a failed one (the tensor lands at address 0): check both.
+  const bytes = 4 * outShape.reduce((p, d) => p * d, 1);
+  if (bytes > WASM_HEAP_MAX_BYTES) throw new WasmHeapExhaustedError(outShape, bytes);
+  const out = wasm.makeOutput(outShape, "float32");
+  if (!wasm.dataIdMap.get(out.dataId)?.memoryOffset) {
+    wasm.disposeData(out.dataId);
+    throw new WasmHeapExhaustedError(outShape, bytes);
+  }
+  matMul.product(
+    wasm.typedArrayFromHeap(a) as Float32Array,
+    a.shape,
+    wasm.typedArrayFromHeap(b) as Float32Array,
+    b.shape,
+    transposeA,
+    transposeB,
+    wasm.typedArrayFromHeap(out) as Float32Array,
+    outShape,
+  );
+  return out;
 }

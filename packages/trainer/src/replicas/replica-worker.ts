@@ -4,6 +4,7 @@
  * and backward pass of the shard's loss and posts the loss, metrics and gradients back (the
  * gradient buffer is transferred, not copied).
  */
+import { availableParallelism } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 
 import { Xoshiro128 } from "@autosing/base";
@@ -29,7 +30,9 @@ function describe(error: unknown): ReplicaReply {
 }
 
 async function start(): Promise<{ model: TrainableModel<unknown>; variables: Variable[] }> {
-  await selectBackend({ only: [init.backend as TfBackendChoice] });
+  // Each replica's native matrix products get its share of the cores, so N replicas do not
+  // oversubscribe the machine N-fold.
+  await selectBackend({ only: [init.backend as TfBackendChoice], matMulThreads: Math.max(1, Math.floor(availableParallelism() / init.replicas)) });
   const module = (await import(init.module)) as { createReplicaModel?: (options: unknown, context: { replica: number; replicas: number }) => Promise<TrainableModel<unknown>> | TrainableModel<unknown> };
   if (typeof module.createReplicaModel !== "function") throw new Error(`${init.module} does not export createReplicaModel(options, context)`);
   const model = await module.createReplicaModel(init.options, { replica: init.replica, replicas: init.replicas });
