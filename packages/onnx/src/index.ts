@@ -5,7 +5,7 @@
 export { OnnxError, OnnxModelError, OnnxModelFileError } from "./errors.js";
 export { OnnxFloatAttribute, OnnxGraphBuilder } from "./graph-builder.js";
 export type { OnnxAttributeValue, OnnxDimension, OnnxElementType, OnnxExternalDataOptions, OnnxModelOptions, OnnxWriteOptions, OnnxWrittenModel } from "./graph-builder.js";
-export { float32Tensor, int64Tensor, openOnnxSession } from "./session.js";
+export { float32Tensor, int32Tensor, int64Tensor, openOnnxSession } from "./session.js";
 export type { InferenceSession, SessionOptions, Tensor } from "./session.js";
 export { openSyncOnnxSession } from "./sync-session.js";
 export type { SyncOnnxSession, SyncSessionOptions } from "./sync-session.js";

@@ -85,6 +85,11 @@ export function float32Tensor(data: Float32Array, dims: readonly number[]): ort.
   return new ort.Tensor("float32", data, dims);
 }
 
+/** Makes an int32 tensor over `data` (not copied). */
+export function int32Tensor(data: Int32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor("int32", data, dims);
+}
+
 /** Makes an int64 tensor from plain numbers. */
 export function int64Tensor(data: ArrayLike<number>, dims: readonly number[]): ort.Tensor {
   return new ort.Tensor("int64", BigInt64Array.from(Array.from(data, (v) => BigInt(v))), dims);

@@ -75,6 +75,8 @@ export function openSyncOnnxSession(model: Uint8Array, options: SyncSessionOptio
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: [{ name: "cpu" }],
     graphOptimizationLevel: "all",
+    // Warnings (an initializer the optimiser folded away, …) would land on the caller's stderr.
+    logSeverityLevel: 3,
     ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
     ...(options.spinning ?? false ? {} : { extra: { session: { intra_op: { allow_spinning: "0" } } } }),
   };

@@ -1,27 +1,52 @@
 import * as tf from "@tensorflow/tfjs-core";
 
+import { nativeAttentionBackward, nativeAttentionForward } from "./native-attention.js";
+import { activeNativeMatMul } from "./wasm-matmul.js";
+
 /** Score-sized tensors are formed for this many (batch, head) pairs at a time: about 16 MiB each. */
 const DEFAULT_GROUP_BYTES = 16 * 2 ** 20;
 
 /**
  * softmax(q·kᵀ·scale + mask)·v for q [B, H, Tq, D], k and v [B, H, Tk, D], mask [Tq, Tk] or
- * null, with a hand-written backward pass. The forward runs the same ops as the plain
+ * null, with a hand-written backward pass; `groupBytes` of scores at a time (default 16 MiB, 64 MiB
+ * on the native path below). The forward runs the same ops as the plain
  * composition (same values). What differs is memory: autograd would keep the scores, the scaled
  * and masked scores, the probabilities, and later a gradient for each, all [B, H, Tq, Tk] and all
  * alive until the whole backward pass ends (at 1280 acoustic steps, 40 MB each per sample). Here
  * the (batch, head) pairs are processed in groups of about `groupBytes` of scores, only q, k, v
  * and the probabilities are kept, and the score-sized gradients of a group are freed as soon as
  * its q, k and v gradients are formed. The wasm matmul runs a batched product one pair at a time
- * anyway, so the grouping costs no extra products.
+ * anyway, so the grouping costs no extra products. On wasm with onnxruntime's GEMM in use
+ * (`selectTfBackend`), forward and backward each run as one native graph per group instead
+ * (`nativeAttentionForward`): nothing score-sized is kept at all — the backward recomputes the
+ * probabilities — and every score-sized pass runs on onnxruntime's threads.
  */
-export function attentionCore(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, scale: number, mask: tf.Tensor2D | null, groupBytes = DEFAULT_GROUP_BYTES): tf.Tensor4D {
+export function attentionCore(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, scale: number, mask: tf.Tensor2D | null, groupBytes?: number): tf.Tensor4D {
   const [b, h, tq, d] = q.shape;
   const tk = k.shape[2];
   const pairs = b * h;
-  const group = Math.max(1, Math.min(pairs, Math.floor(groupBytes / (4 * tq * tk))));
+  const group = Math.max(1, Math.min(pairs, Math.floor((groupBytes ?? DEFAULT_GROUP_BYTES) / (4 * tq * tk))));
   const groups: [number, number][] = [];
   for (let start = 0; start < pairs; start += group) groups.push([start, Math.min(group, pairs - start)]);
   const part = (x: tf.Tensor, [start, size]: [number, number]) => tf.slice(x, [start, 0, 0], [size, -1, -1]) as tf.Tensor3D;
+  const engine = activeNativeMatMul();
+  if (engine && q.dtype === "float32" && k.dtype === "float32" && v.dtype === "float32" && (!mask || mask.dtype === "float32")) {
+    const native = tf.customGrad(((cq: tf.Tensor4D, ck: tf.Tensor4D, cv: tf.Tensor4D, save: tf.GradSaveFunc) => {
+      const [q3, k3, v3] = [tf.reshape(cq, [pairs, tq, d]), tf.reshape(ck, [pairs, tk, d]), tf.reshape(cv, [pairs, tk, d])] as tf.Tensor3D[] as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+      // The mask is saved too: the backward recomputes the scores, and the caller may dispose its mask before then.
+      save(mask ? [q3, k3, v3, mask] : [q3, k3, v3]);
+      return {
+        value: tf.reshape(nativeAttentionForward(engine, q3, k3, v3, mask, scale, groupBytes), [b, h, tq, d]),
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+          const [sq, sk, sv, savedMask] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D | undefined];
+          const dOut = tf.reshape((Array.isArray(dy) ? dy[0] : dy) as tf.Tensor, [pairs, tq, d]) as tf.Tensor3D;
+          const [dq, dk, dv] = nativeAttentionBackward(engine, sq, sk, sv, savedMask ?? null, scale, dOut, groupBytes);
+          return [tf.reshape(dq, [b, h, tq, d]), tf.reshape(dk, [b, h, tk, d]), tf.reshape(dv, [b, h, tk, d])];
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]) as (...args: tf.Tensor[]) => tf.Tensor4D;
+    return native(q, k, v);
+  }
 
   const op = tf.customGrad(((cq: tf.Tensor4D, ck: tf.Tensor4D, cv: tf.Tensor4D, save: tf.GradSaveFunc) => {
     const [q3, k3, v3] = [tf.reshape(cq, [pairs, tq, d]), tf.reshape(ck, [pairs, tk, d]), tf.reshape(cv, [pairs, tk, d])];

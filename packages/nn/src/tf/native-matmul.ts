@@ -15,6 +15,8 @@ export interface NativeMatMul {
    * nothing is copied in or out.
    */
   product(a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[], transposeA: boolean, transposeB: boolean, out: Float32Array, outShape: readonly number[]): void;
+  /** A fused graph of another kernel (built on first use, then kept), on the same threads and released with the products'. */
+  graph(key: string, build: () => Uint8Array): SyncOnnxSession;
   release(): void;
 }
 
@@ -41,15 +43,16 @@ function productGraph(rankA: number, rankB: number, transposeA: boolean, transpo
 /** Opens the native matmul on `threads` intra-op threads; throws `OnnxError` where onnxruntime-node has no synchronous binding. */
 export function openNativeMatMul(threads: number): NativeMatMul {
   const sessions = new Map<string, SyncOnnxSession>();
-  const sessionFor = (rankA: number, rankB: number, transposeA: boolean, transposeB: boolean): SyncOnnxSession => {
-    const key = `${rankA}:${rankB}:${transposeA ? "T" : "N"}${transposeB ? "T" : "N"}`;
+  const graph = (key: string, build: () => Uint8Array): SyncOnnxSession => {
     let session = sessions.get(key);
     if (!session) {
-      session = openSyncOnnxSession(productGraph(rankA, rankB, transposeA, transposeB), { threads });
+      session = openSyncOnnxSession(build(), { threads });
       sessions.set(key, session);
     }
     return session;
   };
+  const sessionFor = (rankA: number, rankB: number, transposeA: boolean, transposeB: boolean): SyncOnnxSession =>
+    graph(`matmul:${rankA}:${rankB}:${transposeA ? "T" : "N"}${transposeB ? "T" : "N"}`, () => productGraph(rankA, rankB, transposeA, transposeB));
   // Fails here, not in the first training step, where the binding is missing.
   sessionFor(2, 2, false, false);
   return {
@@ -60,6 +63,7 @@ export function openNativeMatMul(threads: number): NativeMatMul {
         { y: float32Tensor(out, outShape) },
       );
     },
+    graph,
     release() {
       for (const session of sessions.values()) session.release();
       sessions.clear();

@@ -3,6 +3,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { FlexEmbeddingsShape, WeightLookup } from "./blocks.js";
 import { gelu, linear } from "./blocks.js";
 import { isRecordingGradients } from "./gradient-checkpoint.js";
+import { nativeUnembedLoss } from "./native-unembed-loss.js";
+import { activeNativeMatMul } from "./wasm-matmul.js";
 
 /** Sum of the loss over valid rows, and counts, as one tensor so that one custom op returns them. */
 export interface UnembedLossResult {
@@ -19,7 +21,7 @@ export interface UnembedLossOptions {
   scale?: number;
   /** Target that counts neither in the loss nor in the accuracy. */
   ignoreIndex?: number;
-  /** Rows of logits materialised at a time (default: about 16 MiB of logits). */
+  /** Rows of logits materialised at a time (default: about 16 MiB of logits; 64 MiB, outside the wasm heap, on the native path). */
   chunkRows?: number;
   /**
    * What the summed loss is divided by instead of the rows whose target is not `ignoreIndex`
@@ -55,6 +57,8 @@ const DEFAULT_CHUNK_BYTES = 16 * 2 ** 20;
  * the inputs are computed in the same pass (the loss is the end of the graph, so they only wait
  * to be scaled by the incoming dy), which costs the same products as autograd's backward and no
  * recomputation. Same values as `crossEntropy(logits, targets, ignoreIndex)` over the full logits.
+ * On wasm with onnxruntime's GEMM in use (`selectTfBackend`), the chunks run as one native graph
+ * each (`nativeUnembedLoss`): the same values within float rounding, on all cores.
  */
 export function unembedCrossEntropy(inputs: UnembedLossInputs, targets: tf.Tensor1D, options: UnembedLossOptions = {}): UnembedLossResult {
   const { x, main } = inputs;
@@ -89,7 +93,25 @@ export function unembedCrossEntropy(inputs: UnembedLossInputs, targets: tf.Tenso
     let gradSpecial: tf.Tensor | null = null;
     const gradX: tf.Tensor[] = [];
     const gradXSpecial: tf.Tensor[] = [];
-    for (let start = 0; start < rows; start += chunkRows) {
+    // On wasm with onnxruntime's GEMM in use, the whole loss runs as one native graph per chunk.
+    const engine = targets.dtype === "int32" ? activeNativeMatMul() : undefined;
+    if (engine) {
+      const native = nativeUnembedLoss(
+        engine,
+        { x: cx, main: cMain, special: cSpecial, xSpecial: cxSpecial, targets, validMask: validMask as tf.Tensor1D },
+        scale,
+        withGradients ? (gradientScale.dataSync()[0] as number) : undefined,
+        options.chunkRows,
+      );
+      tf.dispose([lossSum, correct]);
+      lossSum = tf.scalar(native.lossSum);
+      correct = tf.scalar(native.correct);
+      gradMain = native.gradMain ?? null;
+      gradSpecial = native.gradSpecial ?? null;
+      if (native.gradX) gradX.push(native.gradX);
+      if (native.gradXSpecial) gradXSpecial.push(native.gradXSpecial);
+    }
+    for (let start = 0; !engine && start < rows; start += chunkRows) {
       const size = Math.min(chunkRows, rows - start);
       const step = tf.tidy(() => {
         const xc = tf.slice(cx, [start, 0], [size, -1]);

@@ -1,13 +1,17 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { KernelBackend, TensorInfo } from "@tensorflow/tfjs-core";
+import type { TensorInfo } from "@tensorflow/tfjs-core";
 
-import { WasmHeapExhaustedError } from "../errors.js";
 import type { NativeMatMul } from "./native-matmul.js";
+import { type WasmHeapBackend, makeHeapOutput } from "./wasm-heap.js";
 
 let matMulWrapped = false;
-/** tfjs-backend-wasm 4.22's heap limit (`getHeapMax()`): 4 GiB less one 64 KiB page. */
-const WASM_HEAP_MAX_BYTES = 4294901760;
+
 let nativeMatMul: NativeMatMul | undefined;
+
+/** The native engine behind wasm's products in this thread, when wasm is the active backend and one is in use. */
+export function activeNativeMatMul(): NativeMatMul | undefined {
+  return nativeMatMul && tf.getBackend() === "wasm" ? nativeMatMul : undefined;
+}
 
 /**
  * Routes the wasm backend's float32 BatchMatMul to onnxruntime's native GEMM (`openNativeMatMul`)
@@ -17,12 +21,6 @@ export function useNativeWasmMatMul(matMul: NativeMatMul | undefined): NativeMat
   const previous = nativeMatMul;
   nativeMatMul = matMul;
   return previous;
-}
-
-interface WasmHeapBackend extends KernelBackend {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): tf.backend_util.TypedArray;
 }
 
 /**
@@ -136,15 +134,7 @@ function nativeProduct(wasm: WasmHeapBackend, matMul: NativeMatMul, a: TensorInf
   const batch = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const outShape = [...batch, m, n];
   if ([...a.shape, ...b.shape, ...outShape].some((d) => d === 0)) return undefined;
-  // tfjs-backend-wasm passes byte counts to a 32-bit _malloc (so 4.5 GB wraps to a small, wrong
-  // allocation) and ignores a failed one (the tensor lands at address 0): check both.
-  const bytes = 4 * outShape.reduce((p, d) => p * d, 1);
-  if (bytes > WASM_HEAP_MAX_BYTES) throw new WasmHeapExhaustedError(outShape, bytes);
-  const out = wasm.makeOutput(outShape, "float32");
-  if (!wasm.dataIdMap.get(out.dataId)?.memoryOffset) {
-    wasm.disposeData(out.dataId);
-    throw new WasmHeapExhaustedError(outShape, bytes);
-  }
+  const out = makeHeapOutput(wasm, outShape);
   matMul.product(
     wasm.typedArrayFromHeap(a) as Float32Array,
     a.shape,
