@@ -34,11 +34,13 @@ export function hammingWindow(n: number): Float32Array {
 
 /**
  * Hamming-weighted overlap-add of per-chunk outputs: `add` each chunk's stems as the plan runs,
- * then `finish` divides by the summed weights (clamped at 1e-10 as upstream).
+ * then `finish` divides by the summed weights (clamped at 1e-10 as upstream). The sums and weights
+ * are float32, as upstream's `result` and `counter` tensors are: 12 bytes a stereo sample per
+ * stem (a 10-minute song: ~320 MB), half of what float64 accumulators held.
  */
 export class OverlapAdd {
-  private readonly sums: Float64Array[];
-  private readonly weights: Float64Array;
+  private readonly sums: Float32Array[];
+  private readonly weights: Float32Array;
   private readonly window: Float32Array;
 
   constructor(
@@ -46,8 +48,8 @@ export class OverlapAdd {
     readonly channels: number,
     readonly chunk: number,
   ) {
-    this.sums = Array.from({ length: channels }, () => new Float64Array(length));
-    this.weights = new Float64Array(length);
+    this.sums = Array.from({ length: channels }, () => new Float32Array(length));
+    this.weights = new Float32Array(length);
     this.window = hammingWindow(chunk);
   }
 

@@ -190,8 +190,8 @@ describe("RoFormer adapter: memory stays bounded however long the song", () => {
     const short = await heldWhileRunning(48);
     const long = await heldWhileRunning(4 * 48 + 3);
     expect(long.length).toBe(4 * short.length);
-    // OverlapAdd keeps float64 sums per channel and one float64 weight per sample, per stem (one here).
-    const accumulatorBytesPerSample = (channels + 1) * Float64Array.BYTES_PER_ELEMENT;
+    // OverlapAdd keeps float32 sums per channel and one float32 weight per sample, per stem (one here).
+    const accumulatorBytesPerSample = (channels + 1) * Float32Array.BYTES_PER_ELEMENT;
     const expected = (long.length - short.length) * accumulatorBytesPerSample;
     // What one chunk's work allocates (both channels' STFTs, the graph's input and masks, the float64
     // mask sums, the stems): a sample may or may not still hold the previous chunk's.
@@ -199,7 +199,7 @@ describe("RoFormer adapter: memory stays bounded however long the song", () => {
     const oneChunk = 4 * (2 * rows * frames * 2 + frames * width + channels * chunk) + 8 * 2 * rows * frames;
     // The measurement sees the accumulators (so it would see a leak), and nothing else grows with
     // the song: a buffer of one channel of one chunk's stem kept per chunk would add 147 × 16 KiB
-    // ≈ 2.4 MB to the 7.2 MB expected, beyond this allowance of about 1.1 MB.
+    // ≈ 2.4 MB to the 3.6 MB expected, beyond this allowance of about 0.9 MB.
     expect(Math.abs(long.held - short.held - expected)).toBeLessThan(oneChunk + 0.05 * expected);
   });
 });

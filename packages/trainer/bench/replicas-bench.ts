@@ -77,7 +77,7 @@ async function run<Batch extends object>(entry: Case<Batch>): Promise<void> {
     await selectBackend({ only: [BACKEND], matMulThreads: 0 });
     const inWasm = await samplesPerSecond(entry, 1);
     await selectBackend({ only: [BACKEND] });
-    console.log(`  ${"".padEnd(34)} ${line(1, inWasm)} with matrix products in wasm (XNNPACK) | native GEMM ×${(one / inWasm).toFixed(2)}`);
+    console.log(`  ${"".padEnd(34)} ${line(1, inWasm)} without onnxruntime (every kernel in wasm) | onnxruntime ×${(one / inWasm).toFixed(2)}`);
   }
   if (!entry.torch || TORCH_SKIPPED) return;
   const torch = runUpstreamStep(entry.torch);
