@@ -1,4 +1,4 @@
-import { OnnxEmitter } from "@autosing/nn";
+import { OnnxEmitter, OnnxFloatAttribute } from "@autosing/nn";
 
 import type { RoformerArchitecture } from "./architecture.js";
 import type { BandLayout } from "./band-layout.js";
@@ -13,26 +13,43 @@ export const ROFORMER_GRAPH_NAMES = {
   output: "masks",
 } as const;
 
+/** How the emitter writes each attention layer (`RoformerEmitterOptions.attention`). */
+export type RoformerAttentionForm = "fused" | "decomposed";
+
+export interface RoformerEmitterOptions {
+  /**
+   * "fused" (default): onnxruntime's com.microsoft RotaryEmbedding + MultiHeadAttention, whose
+   * CPU kernel attends block by block (flash attention) without writing the [heads, n, n] scores
+   * out; the graph then needs onnxruntime, which is what runs it. "decomposed": standard ONNX
+   * MatMul / Softmax / MatMul over the full scores (the A/B reference in the benches).
+   */
+  readonly attention?: RoformerAttentionForm;
+}
+
 /**
  * Emits a RoFormer's network from the band gather to the mask estimators (mel_band_roformer.py /
  * bs_roformer.py `forward` between the STFT and the mask product, which the adapter does with the
  * scatter-average and the iSTFT). BS-RoFormer's contiguous bands need no gather.
- * Port notes: RMSNorm's √dim·γ is folded into the linear that follows it; attention's 1/√dim_head
- * and rotary's rotate_half (a signed permutation within each interleaved pair) are folded into
- * extra columns of to_qkv, so q·cos + (q R)·sin needs no reshuffle at run time; the rotary angles
- * are position × the checkpoint's `rotary_embed.freqs`, computed in the graph for any length.
+ * Port notes: RMSNorm's √dim·γ is folded into the linear that follows it and attention's
+ * 1/√dim_head into q's columns of to_qkv; the rotary angles are position × the checkpoint's
+ * `rotary_embed.freqs`, computed in the graph for any length. The fused attention rotates with
+ * RotaryEmbedding; the decomposed one folds rotate_half (a signed swap within each interleaved
+ * pair) into extra columns of to_qkv, so q·cos + (q R)·sin needs no reshuffle at run time.
  */
 export class RoformerEmitter extends OnnxEmitter {
   private readonly modelConfig: RoformerCommonConfig;
   private readonly layout: BandLayout;
+  private readonly attentionForm: RoformerAttentionForm;
 
   constructor(
     private readonly architecture: RoformerArchitecture,
     private readonly roformerWeights: RoformerWeights,
+    options: RoformerEmitterOptions = {},
   ) {
     super(architecture.kind.replaceAll("-", "_"), new Map());
     this.modelConfig = architecture.model;
     this.layout = architecture.layout;
+    this.attentionForm = options.attention ?? "fused";
   }
 
   override weight(name: string): { data: Float32Array; shape: number[] } {
@@ -107,68 +124,106 @@ export class RoformerEmitter extends OnnxEmitter {
     return this.op("Mul", [this.normalize(x), this.constant(`${prefix}.scale`, scale, [scale.length])]);
   }
 
-  /** Transformer over the second-to-last axis of x [B, P, n, dim]; Mel-Band's ends with its RMSNorm. */
+  /**
+   * Transformer over the second-to-last axis of x [B, P, n, dim], run as [B·P, n, dim] (the
+   * batch × sequence × hidden layout MultiHeadAttention reads); Mel-Band's ends with its RMSNorm.
+   */
   private transformer(x: string, prefix: string, depth: number): string {
-    let y = x;
+    let y = this.op("Reshape", [this.op("Flatten", [x], { axis: 2 }), this.int64([0, -1, this.modelConfig.dim])]);
     for (let l = 0; l < depth; l++) {
-      y = this.op("Add", [this.attention(y, `${prefix}.layers.${l}.0`), y]);
+      const attention = this.attentionForm === "fused" ? this.fusedAttention(y, `${prefix}.layers.${l}.0`) : this.decomposedAttention(y, `${prefix}.layers.${l}.0`);
+      y = this.op("Add", [attention, y]);
       const ff = `${prefix}.layers.${l}.1.net`;
       const hidden = this.gelu(this.biasedLinear(this.normalize(y), `${ff}.1`, this.rmsScale(`${ff}.0.gamma`)));
       y = this.op("Add", [this.biasedLinear(hidden, `${ff}.4`), y]);
     }
-    return this.architecture.normEachTransformer ? this.rmsNorm(y, `${prefix}.norm`) : y;
+    if (this.architecture.normEachTransformer) y = this.rmsNorm(y, `${prefix}.norm`);
+    return this.op("Reshape", [y, this.op("Shape", [x])]);
   }
 
-  /** cos and sin [n, dim_head] of position × freqs, each frequency repeated for its interleaved pair. */
-  private rotaryTables(x: string, freqsKey: string): { cos: string; sin: string } {
+  /** Position × the checkpoint's `rotary_embed.freqs` for the n positions of x [B', n, dim]: [n, freqs]. */
+  private rotaryAngles(x: string, freqsKey: string, pairs: boolean): string {
     const freqs = this.weight(freqsKey).data;
-    const pairs = new Float32Array(2 * freqs.length);
-    freqs.forEach((f, i) => pairs.fill(f, 2 * i, 2 * i + 2));
-    const positions = this.op("Cast", [this.range(this.dimension(x, 2))], { to: 1 });
-    const angles = this.op("Mul", [this.op("Unsqueeze", [positions, this.int64([1])]), this.constant(`${freqsKey}.pairs`, pairs, [1, pairs.length])]);
-    return { cos: this.op("Cos", [angles]), sin: this.op("Sin", [angles]) };
+    // The decomposed form multiplies whole interleaved pairs, so each frequency comes twice.
+    const table = pairs ? Float32Array.from({ length: 2 * freqs.length }, (_, i) => freqs[i >> 1]!) : freqs;
+    const positions = this.op("Cast", [this.range(this.dimension(x, 1))], { to: 1 });
+    return this.op("Mul", [this.op("Unsqueeze", [positions, this.int64([1])]), this.constant(`${freqsKey}.${pairs ? "pairs" : "table"}`, table, [1, table.length])]);
   }
 
-  /** Gated attention with rotary positions (mel_band_roformer.py `Attention`, the non-flash `Attend`). */
-  private attention(x: string, prefix: string): string {
-    const { heads, dim_head: dh } = this.modelConfig;
-    const inner = heads * dh;
-    const normScale = this.rmsScale(`${prefix}.norm.gamma`);
-    const scale = 1 / Math.sqrt(dh);
-    // Columns: q·s, rotate_half(q)·s, k, rotate_half(k), v — rotate_half maps pair (a, b) to (−b, a).
-    const qkvWeight = this.linearWeight(`${prefix}.to_qkv.weight`, normScale, (w, _out, inputs) => {
-      const result = new Float32Array(5 * inner * inputs);
-      const row = (r: number): Float32Array => w.subarray(r * inputs, (r + 1) * inputs);
-      for (let r = 0; r < inner; r++) {
-        const partner = r % 2 === 0 ? r + 1 : r - 1;
-        const sign = r % 2 === 0 ? -1 : 1;
-        for (let i = 0; i < inputs; i++) {
-          result[r * inputs + i] = row(r)[i]! * scale;
-          result[(inner + r) * inputs + i] = sign * row(partner)[i]! * scale;
-          result[(2 * inner + r) * inputs + i] = row(inner + r)[i]!;
-          result[(3 * inner + r) * inputs + i] = sign * row(inner + partner)[i]!;
-          result[(4 * inner + r) * inputs + i] = row(2 * inner + r)[i]!;
+  /**
+   * to_qkv as MatMul weights [dim, ·] with the attention RMSNorm folded in and 1/√dim_head on q:
+   * `columns` picks the output rows (0..inner: q, inner..2·inner: k, 2·inner..: v), `rotateHalf`
+   * applies rotary's rotate_half to them (pair (a, b) → (−b, a), a signed swap of rows).
+   */
+  private qkvWeight(prefix: string, parts: readonly { readonly part: "q" | "k" | "v"; readonly rotateHalf?: boolean }[]): string {
+    const inner = this.modelConfig.heads * this.modelConfig.dim_head;
+    const scale = 1 / Math.sqrt(this.modelConfig.dim_head);
+    return this.linearWeight(`${prefix}.to_qkv.weight`, this.rmsScale(`${prefix}.norm.gamma`), (w, _out, inputs) => {
+      const result = new Float32Array(parts.length * inner * inputs);
+      parts.forEach(({ part, rotateHalf }, p) => {
+        const offset = { q: 0, k: inner, v: 2 * inner }[part];
+        const factor = part === "q" ? scale : 1;
+        for (let r = 0; r < inner; r++) {
+          const source = rotateHalf ? (r % 2 === 0 ? r + 1 : r - 1) : r;
+          const sign = rotateHalf && r % 2 === 0 ? -1 : 1;
+          const row = w.subarray((offset + source) * inputs, (offset + source + 1) * inputs);
+          for (let i = 0; i < inputs; i++) result[(p * inner + r) * inputs + i] = sign * factor * row[i]!;
         }
-      }
+      });
       return result;
     });
+  }
+
+  /** The per-head output gates times the attended values, heads merged back: [B', n, heads·dim_head] → to_out. */
+  private gatedOutput(attended: string, normalized: string, prefix: string): string {
+    const { heads, dim_head: dh } = this.modelConfig;
+    const gates = this.op("Sigmoid", [this.biasedLinear(normalized, `${prefix}.to_gates`, this.rmsScale(`${prefix}.norm.gamma`))]);
+    const gated = this.op("Mul", [this.op("Reshape", [attended, this.int64([0, 0, heads, dh])]), this.op("Unsqueeze", [gates, this.int64([3])])]);
+    return this.op("MatMul", [this.op("Reshape", [gated, this.int64([0, 0, heads * dh])]), this.linearWeight(`${prefix}.to_out.0.weight`)]);
+  }
+
+  /**
+   * Gated attention with rotary positions (mel_band_roformer.py `Attention`) over x [B', n, dim]
+   * as onnxruntime contrib operators: q, k, v as three products of the normalized input (no
+   * split copies), RotaryEmbedding (interleaved pairs, as rotary-embedding-torch) on q and k,
+   * and MultiHeadAttention with scale 1 (1/√dim_head is folded into q).
+   */
+  private fusedAttention(x: string, prefix: string): string {
+    const { heads } = this.modelConfig;
     const normalized = this.normalize(x);
-    const qkv = this.op("Reshape", [this.op("MatMul", [normalized, qkvWeight]), this.int64([0, 0, 0, 5 * heads, dh])]);
-    const [q, qHalf, k, kHalf, v] = this.opMulti("Split", [this.op("Transpose", [qkv], { perm: [0, 1, 3, 2, 4] }), this.int64([heads, heads, heads, heads, heads])], 5, { axis: 2 }) as [
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    const { cos, sin } = this.rotaryTables(x, `${prefix}.rotary_embed.freqs`);
+    const angles = this.rotaryAngles(x, `${prefix}.rotary_embed.freqs`, false);
+    const cos = this.op("Cos", [angles]);
+    const sin = this.op("Sin", [angles]);
+    // One position_ids value is an offset: positions 0..n−1 for every sequence of the batch.
+    const positionIds = this.int64([0], [1]);
+    const rotary = (part: "q" | "k"): string =>
+      this.contribOp("RotaryEmbedding", [this.op("MatMul", [normalized, this.qkvWeight(prefix, [{ part }])]), positionIds, cos, sin], ["y"], { interleaved: 1, num_heads: heads })[0]!;
+    const q = rotary("q");
+    const k = rotary("k");
+    const v = this.op("MatMul", [normalized, this.qkvWeight(prefix, [{ part: "v" }])]);
+    const [attended] = this.contribOp("MultiHeadAttention", [q, k, v], ["y"], { num_heads: heads, scale: new OnnxFloatAttribute(1) }) as [string];
+    return this.gatedOutput(attended, normalized, prefix);
+  }
+
+  /**
+   * The same attention in standard ONNX (the non-flash `Attend`): q·cos + rotate_half(q)·sin with
+   * rotate_half folded into extra columns of the product, then MatMul / Softmax / MatMul over the
+   * full [B', heads, n, n] scores.
+   */
+  private decomposedAttention(x: string, prefix: string): string {
+    const { heads, dim_head: dh } = this.modelConfig;
+    const normalized = this.normalize(x);
+    const weight = this.qkvWeight(prefix, [{ part: "q" }, { part: "q", rotateHalf: true }, { part: "k" }, { part: "k", rotateHalf: true }, { part: "v" }]);
+    const qkv = this.op("Reshape", [this.op("MatMul", [normalized, weight]), this.int64([0, 0, 5 * heads, dh])]);
+    const [q, qHalf, k, kHalf, v] = this.opMulti("Split", [this.op("Transpose", [qkv], { perm: [0, 2, 1, 3] }), this.int64([heads, heads, heads, heads, heads])], 5, { axis: 1 }) as [string, string, string, string, string];
+    const angles = this.rotaryAngles(x, `${prefix}.rotary_embed.freqs`, true);
+    const cos = this.op("Cos", [angles]);
+    const sin = this.op("Sin", [angles]);
     const rotate = (t: string, half: string): string => this.op("Add", [this.op("Mul", [t, cos]), this.op("Mul", [half, sin])]);
-    const scores = this.op("MatMul", [rotate(q, qHalf), this.op("Transpose", [rotate(k, kHalf)], { perm: [0, 1, 2, 4, 3] })]);
+    const scores = this.op("MatMul", [rotate(q, qHalf), this.op("Transpose", [rotate(k, kHalf)], { perm: [0, 1, 3, 2] })]);
     const attended = this.op("MatMul", [this.op("Softmax", [scores], { axis: -1 }), v]);
-    const gates = this.op("Sigmoid", [this.biasedLinear(normalized, `${prefix}.to_gates`, normScale)]);
-    const gated = this.op("Mul", [attended, this.op("Unsqueeze", [this.op("Transpose", [gates], { perm: [0, 1, 3, 2] }), this.int64([4])])]);
-    const merged = this.op("Reshape", [this.op("Transpose", [gated], { perm: [0, 1, 3, 2, 4] }), this.int64([0, 0, 0, -1])]);
-    return this.op("MatMul", [merged, this.linearWeight(`${prefix}.to_out.0.weight`)]);
+    const merged = this.op("Reshape", [this.op("Transpose", [attended], { perm: [0, 2, 1, 3] }), this.int64([0, 0, -1])]);
+    return this.gatedOutput(merged, normalized, prefix);
   }
 
   /** MaskEstimator: per band MLP (Tanh between linears) then GLU, bands concatenated: [B, T, Σ inputs]. */

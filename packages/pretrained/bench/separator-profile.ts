@@ -1,0 +1,120 @@
+// Where the separator's time goes: the real Mel-Band RoFormer width (dim 384, 8 heads × 64, STFT
+// 2048, 60 bands, the real 801-frame chunk) at a reduced depth (default 1: one time and one band
+// transformer), seeded random weights held in memory, one chunk run through onnxruntime-node with
+// its profiler on. Prints the time per operator type (and the largest nodes with their input
+// shapes), the run time against the FLOPs bound of the same reduced model, and the peak RSS.
+// A run takes seconds to a minute, so it can be repeated while changing the graph.
+// Run: node --import tsx bench/separator-profile.ts [--attention both|fused|decomposed --depth 1 --bands 60 --frames 801 --threads 2 --runs 2]
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { Mulberry32 } from "@autosing/base";
+import { float32Tensor, openOnnxSession } from "@autosing/onnx";
+
+import { type MelBandRoformerConfig, type RoformerAttentionForm, RoformerEmitter, RoformerWeights, melBandLayout, roformerArchitecture, roformerShapes } from "../src/index.js";
+import { benchOption, benchThreads, median } from "./bench-options.js";
+import { measureMatmulGflops, melBandRoformerFlops } from "./flops-bound.js";
+
+const depth = Number(benchOption("depth", "1"));
+const bands = Number(benchOption("bands", "60"));
+const frames = Number(benchOption("frames", "801"));
+const runs = Number(benchOption("runs", "2"));
+const attentionOption = benchOption("attention", "both");
+const threads = benchThreads;
+
+const config: MelBandRoformerConfig = {
+  dim: 384,
+  depth,
+  stereo: true,
+  num_stems: 1,
+  time_transformer_depth: 1,
+  freq_transformer_depth: 1,
+  linear_transformer_depth: 0,
+  dim_head: 64,
+  heads: 8,
+  dim_freqs_in: 1025,
+  stft_n_fft: 2048,
+  stft_hop_length: 441,
+  stft_win_length: 2048,
+  stft_normalized: false,
+  num_bands: bands,
+  sample_rate: 44_100,
+  mask_estimator_depth: 2,
+};
+const architecture = roformerArchitecture({ kind: "mel-band-roformer", model: config });
+const shapes = roformerShapes(architecture);
+
+// Seeded random weights of upstream's shapes: gains near 1, rotary frequencies as rotary-embedding-torch makes them, linears ~ 1/√fan-in.
+const random = new Mulberry32(5);
+const tensors = new Map(
+  [...shapes].map(([key, shape]) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = key.endsWith("freqs")
+      ? Float32Array.from({ length: size }, (_, i) => 1 / 10_000 ** ((2 * i) / config.dim_head))
+      : key.endsWith("gamma")
+        ? Float32Array.from({ length: size }, () => 1 + 0.2 * (random.next() - 0.5))
+        : Float32Array.from({ length: size }, () => (random.next() * 2 - 1) / Math.sqrt(shape[shape.length - 1] ?? 1));
+    return [key, { shape, dtype: "float32", read: () => values }] as const;
+  }),
+);
+const weights = new RoformerWeights(tensors, shapes, "random.ckpt", "profile.yaml");
+const rows = 2 * (config.stft_n_fft / 2 + 1);
+const stft = float32Tensor(Float32Array.from({ length: rows * frames * 2 }, () => random.next() * 2 - 1), [1, rows, frames, 2]);
+const gflop = melBandRoformerFlops(config, melBandLayout(config), frames) / 1e9;
+const rate = await measureMatmulGflops(threads);
+console.log(`reduced Mel-Band RoFormer: dim 384, 8×64 heads, depth ${depth}, ${bands} bands, ${frames} frames, ${threads} threads`);
+console.log(`FLOPs bound: ${gflop.toFixed(0)} GFLOP at the measured ${rate.toFixed(0)} GFLOP/s = ${(gflop / rate).toFixed(2)} s`);
+
+interface ProfileEvent {
+  readonly cat: string;
+  readonly name: string;
+  readonly dur: number;
+  readonly args?: { readonly op_name?: string; readonly input_type_shape?: Record<string, number[]>[] };
+}
+
+/** Runs one attention form `runs` times under the profiler; prints its time, ratio to the bound and where the kernels' time goes. */
+async function profile(attention: RoformerAttentionForm): Promise<number> {
+  const model = new RoformerEmitter(architecture, weights, { attention }).emit().graph.toBytes();
+  const dir = await mkdtemp(join(tmpdir(), "separator-profile-"));
+  const session = await openOnnxSession(model, { threads, profileFilePrefix: join(dir, attention) });
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const started = performance.now();
+    await session.run({ stft });
+    times.push((performance.now() - started) / 1000);
+  }
+  session.endProfiling();
+  await session.release();
+  const file = join(dir, (await readdir(dir))[0] ?? "");
+  const events = (JSON.parse(await readFile(file, "utf8")) as ProfileEvent[]).filter((e) => e.cat === "Node" && e.name.endsWith("_kernel_time"));
+  await rm(dir, { recursive: true, force: true });
+  // The first run warms caches and allocators; the profile keeps the later runs, per run.
+  const kept = runs > 1 ? events.slice(Math.floor(events.length / runs)) : events;
+  const perRun = (microseconds: number): number => microseconds / 1e6 / Math.max(1, runs - 1);
+  const byOp = new Map<string, number>();
+  const byNode = new Map<string, { op: string; shapes: string; dur: number }>();
+  for (const e of kept) {
+    const op = e.args?.op_name ?? "?";
+    byOp.set(op, (byOp.get(op) ?? 0) + e.dur);
+    const node = e.name.replace(/_kernel_time$/u, "");
+    const shapesText = (e.args?.input_type_shape ?? []).map((s) => `[${Object.values(s)[0]?.join(",") ?? ""}]`).join(" ");
+    const entry = byNode.get(node) ?? { op, shapes: shapesText, dur: 0 };
+    entry.dur += e.dur;
+    byNode.set(node, entry);
+  }
+  const total = [...byOp.values()].reduce((a, b) => a + b, 0);
+  const seconds = median(runs > 1 ? times.slice(1) : times);
+  console.log(`\n${attention} attention: run ${seconds.toFixed(2)} s (runs: ${times.map((t) => t.toFixed(2)).join(", ")}) = ${(seconds / (gflop / rate)).toFixed(2)}× the bound; kernels ${perRun(total).toFixed(2)} s per run`);
+  console.log("per operator type (s per run, share of kernel time):");
+  for (const [op, dur] of [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${op.padEnd(24)} ${perRun(dur).toFixed(3).padStart(8)}  ${((100 * dur) / total).toFixed(1).padStart(5)}%`);
+  console.log("largest nodes:");
+  for (const [node, { op, shapes: s, dur }] of [...byNode].sort((a, b) => b[1].dur - a[1].dur).slice(0, 10)) console.log(`  ${node.padEnd(22)} ${op.padEnd(20)} ${perRun(dur).toFixed(3).padStart(8)} s  ${s}`);
+  return seconds;
+}
+
+const forms: RoformerAttentionForm[] = attentionOption === "both" ? ["decomposed", "fused"] : [attentionOption as RoformerAttentionForm];
+const seconds = new Map<RoformerAttentionForm, number>();
+for (const form of forms) seconds.set(form, await profile(form));
+if (forms.length === 2) console.log(`\nfused / decomposed: ${((seconds.get("fused") ?? NaN) / (seconds.get("decomposed") ?? NaN)).toFixed(2)}`);
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
