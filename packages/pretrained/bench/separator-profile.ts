@@ -4,7 +4,7 @@
 // its profiler on. Prints the time per operator type (and the largest nodes with their input
 // shapes), the run time against the FLOPs bound of the same reduced model, and the peak RSS.
 // A run takes seconds to a minute, so it can be repeated while changing the graph.
-// Run: node --import tsx bench/separator-profile.ts [--attention both|fused|decomposed --depth 1 --bands 60 --frames 801 --threads 2 --runs 2]
+// Run: node --import tsx bench/separator-profile.ts [--form both|contrib|standard --depth 1 --bands 60 --frames 801 --threads 2 --runs 2]
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { Mulberry32 } from "@autosing/base";
 import { float32Tensor, openOnnxSession } from "@autosing/onnx";
 
-import { type MelBandRoformerConfig, type RoformerAttentionForm, RoformerEmitter, RoformerWeights, melBandLayout, roformerArchitecture, roformerShapes } from "../src/index.js";
+import { type MelBandRoformerConfig, RoformerEmitter, RoformerWeights, melBandLayout, roformerArchitecture, roformerShapes } from "../src/index.js";
 import { benchOption, benchThreads, median } from "./bench-options.js";
 import { measureMatmulGflops, melBandRoformerFlops } from "./flops-bound.js";
 
@@ -20,7 +20,9 @@ const depth = Number(benchOption("depth", "1"));
 const bands = Number(benchOption("bands", "60"));
 const frames = Number(benchOption("frames", "801"));
 const runs = Number(benchOption("runs", "2"));
-const attentionOption = benchOption("attention", "both");
+/** "contrib": the graph the importer writes (onnxruntime's fused operators); "standard": standard ONNX only. */
+type GraphForm = "contrib" | "standard";
+const formOption = benchOption("form", "both");
 const threads = benchThreads;
 
 const config: MelBandRoformerConfig = {
@@ -73,11 +75,11 @@ interface ProfileEvent {
   readonly args?: { readonly op_name?: string; readonly input_type_shape?: Record<string, number[]>[] };
 }
 
-/** Runs one attention form `runs` times under the profiler; prints its time, ratio to the bound and where the kernels' time goes. */
-async function profile(attention: RoformerAttentionForm): Promise<number> {
-  const model = new RoformerEmitter(architecture, weights, { attention }).emit().graph.toBytes();
+/** Runs one graph form `runs` times under the profiler; prints its time, ratio to the bound and where the kernels' time goes. */
+async function profile(form: GraphForm): Promise<number> {
+  const model = new RoformerEmitter(architecture, weights, { contribOps: form === "contrib" }).emit().graph.toBytes();
   const dir = await mkdtemp(join(tmpdir(), "separator-profile-"));
-  const session = await openOnnxSession(model, { threads, profileFilePrefix: join(dir, attention) });
+  const session = await openOnnxSession(model, { threads, profileFilePrefix: join(dir, form) });
   const times: number[] = [];
   for (let r = 0; r < runs; r++) {
     const started = performance.now();
@@ -105,7 +107,7 @@ async function profile(attention: RoformerAttentionForm): Promise<number> {
   }
   const total = [...byOp.values()].reduce((a, b) => a + b, 0);
   const seconds = median(runs > 1 ? times.slice(1) : times);
-  console.log(`\n${attention} attention: run ${seconds.toFixed(2)} s (runs: ${times.map((t) => t.toFixed(2)).join(", ")}) = ${(seconds / (gflop / rate)).toFixed(2)}× the bound; kernels ${perRun(total).toFixed(2)} s per run`);
+  console.log(`\n${form} graph: run ${seconds.toFixed(2)} s (runs: ${times.map((t) => t.toFixed(2)).join(", ")}) = ${(seconds / (gflop / rate)).toFixed(2)}× the bound; kernels ${perRun(total).toFixed(2)} s per run`);
   console.log("per operator type (s per run, share of kernel time):");
   for (const [op, dur] of [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${op.padEnd(24)} ${perRun(dur).toFixed(3).padStart(8)}  ${((100 * dur) / total).toFixed(1).padStart(5)}%`);
   console.log("largest nodes:");
@@ -113,8 +115,8 @@ async function profile(attention: RoformerAttentionForm): Promise<number> {
   return seconds;
 }
 
-const forms: RoformerAttentionForm[] = attentionOption === "both" ? ["decomposed", "fused"] : [attentionOption as RoformerAttentionForm];
-const seconds = new Map<RoformerAttentionForm, number>();
+const forms: GraphForm[] = formOption === "both" ? ["standard", "contrib"] : [formOption as GraphForm];
+const seconds = new Map<GraphForm, number>();
 for (const form of forms) seconds.set(form, await profile(form));
-if (forms.length === 2) console.log(`\nfused / decomposed: ${((seconds.get("fused") ?? NaN) / (seconds.get("decomposed") ?? NaN)).toFixed(2)}`);
+if (forms.length === 2) console.log(`\ncontrib / standard: ${((seconds.get("contrib") ?? NaN) / (seconds.get("standard") ?? NaN)).toFixed(2)}`);
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

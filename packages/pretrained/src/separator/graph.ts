@@ -13,17 +13,17 @@ export const ROFORMER_GRAPH_NAMES = {
   output: "masks",
 } as const;
 
-/** How the emitter writes each attention layer (`RoformerEmitterOptions.attention`). */
-export type RoformerAttentionForm = "fused" | "decomposed";
-
 export interface RoformerEmitterOptions {
   /**
-   * "fused" (default): onnxruntime's com.microsoft RotaryEmbedding + MultiHeadAttention, whose
-   * CPU kernel attends block by block (flash attention) without writing the [heads, n, n] scores
-   * out; the graph then needs onnxruntime, which is what runs it. "decomposed": standard ONNX
-   * MatMul / Softmax / MatMul over the full scores (the A/B reference in the benches).
+   * true (default): the transformers use onnxruntime's com.microsoft operators where one node
+   * replaces several: RotaryEmbedding + MultiHeadAttention (whose CPU kernel attends block by
+   * block, flash attention, never writing the [heads, n, n] scores out), SimplifiedLayerNormalization
+   * / SkipSimplifiedLayerNormalization (RMSNorm with the residual add and the feed-forward's
+   * output bias in the same pass) and BiasGelu. The graph then needs onnxruntime, which is what
+   * runs it. false: standard ONNX only (MatMul / Softmax / MatMul over the full scores), the A/B
+   * reference of bench/separator-profile.ts.
    */
-  readonly attention?: RoformerAttentionForm;
+  readonly contribOps?: boolean;
 }
 
 /**
@@ -39,17 +39,15 @@ export interface RoformerEmitterOptions {
 export class RoformerEmitter extends OnnxEmitter {
   private readonly modelConfig: RoformerCommonConfig;
   private readonly layout: BandLayout;
-  private readonly attentionForm: RoformerAttentionForm;
 
   constructor(
     private readonly architecture: RoformerArchitecture,
     private readonly roformerWeights: RoformerWeights,
     options: RoformerEmitterOptions = {},
   ) {
-    super(architecture.kind.replaceAll("-", "_"), new Map());
+    super(architecture.kind.replaceAll("-", "_"), new Map(), "float32", { contribOps: options.contribOps ?? true });
     this.modelConfig = architecture.model;
     this.layout = architecture.layout;
-    this.attentionForm = options.attention ?? "fused";
   }
 
   override weight(name: string): { data: Float32Array; shape: number[] } {
@@ -129,19 +127,66 @@ export class RoformerEmitter extends OnnxEmitter {
    * batch × sequence × hidden layout MultiHeadAttention reads); Mel-Band's ends with its RMSNorm.
    */
   private transformer(x: string, prefix: string, depth: number): string {
-    let y = this.op("Reshape", [this.op("Flatten", [x], { axis: 2 }), this.int64([0, -1, this.modelConfig.dim])]);
+    const sequences = this.op("Reshape", [this.op("Flatten", [x], { axis: 2 }), this.int64([0, -1, this.modelConfig.dim])]);
+    const y = this.contribOps ? this.contribTransformer(sequences, prefix, depth) : this.standardTransformer(sequences, prefix, depth);
+    return this.op("Reshape", [y, this.op("Shape", [x])]);
+  }
+
+  /** The transformer in standard ONNX: each RMSNorm as normalize with √dim·γ folded into the linears after it. */
+  private standardTransformer(x: string, prefix: string, depth: number): string {
+    let y = x;
     for (let l = 0; l < depth; l++) {
-      const attention = this.attentionForm === "fused" ? this.fusedAttention(y, `${prefix}.layers.${l}.0`) : this.decomposedAttention(y, `${prefix}.layers.${l}.0`);
-      y = this.op("Add", [attention, y]);
+      const attention = `${prefix}.layers.${l}.0`;
+      y = this.op("Add", [this.decomposedAttention(this.normalize(y), attention, this.rmsScale(`${attention}.norm.gamma`)), y]);
       const ff = `${prefix}.layers.${l}.1.net`;
       const hidden = this.gelu(this.biasedLinear(this.normalize(y), `${ff}.1`, this.rmsScale(`${ff}.0.gamma`)));
       y = this.op("Add", [this.biasedLinear(hidden, `${ff}.4`), y]);
     }
-    if (this.architecture.normEachTransformer) y = this.rmsNorm(y, `${prefix}.norm`);
-    return this.op("Reshape", [y, this.op("Shape", [x])]);
+    return this.architecture.normEachTransformer ? this.rmsNorm(y, `${prefix}.norm`) : y;
   }
 
-  /** Position × the checkpoint's `rotary_embed.freqs` for the n positions of x [B', n, dim]: [n, freqs]. */
+  /**
+   * The transformer with contrib operators. Each RMSNorm is a (Skip)SimplifiedLayerNormalization
+   * with γ as its scale: x / √(mean(x²) + ε) · γ is F.normalize(x)·√dim·γ, with ε = (1e-12)² / dim
+   * standing in for F.normalize's 1e-12 floor. The skip form adds the residual (and the pending
+   * feed-forward bias) in the same pass and also returns that sum, the next residual.
+   */
+  private contribTransformer(x: string, prefix: string, depth: number): string {
+    const epsilon = new OnnxFloatAttribute(1e-24 / this.modelConfig.dim);
+    const gamma = (key: string): string => {
+      const { data, shape } = this.weight(key);
+      return this.constant(key, data, shape);
+    };
+    /** RMSNorm(product + residual + bias) and that sum. */
+    const skipNorm = (product: string, residual: string, gammaKey: string, bias?: string): { normalized: string; sum: string } => {
+      const [normalized, , , sum] = this.contribOp("SkipSimplifiedLayerNormalization", [product, residual, gamma(gammaKey), ...(bias === undefined ? [] : [bias])], ["y", "", "", "sum"], { epsilon }) as [string, string, string, string];
+      return { normalized, sum };
+    };
+    let residual = x;
+    // The last feed-forward's output product and bias, not yet added to the residual (the next norm adds them).
+    let pending: { product: string; bias: string } | undefined;
+    for (let l = 0; l < depth; l++) {
+      const attention = `${prefix}.layers.${l}.0`;
+      let normalized: string;
+      if (pending === undefined) {
+        normalized = this.op("SimplifiedLayerNormalization", [residual, gamma(`${attention}.norm.gamma`)], { axis: -1, epsilon });
+      } else {
+        ({ normalized, sum: residual } = skipNorm(pending.product, residual, `${attention}.norm.gamma`, pending.bias));
+      }
+      const ff = `${prefix}.layers.${l}.1.net`;
+      const afterAttention = skipNorm(this.fusedAttention(normalized, attention), residual, `${ff}.0.gamma`);
+      residual = afterAttention.sum;
+      const inner = this.weight(`${ff}.1.bias`);
+      const hidden = this.contribOp("BiasGelu", [this.op("MatMul", [afterAttention.normalized, this.linearWeight(`${ff}.1.weight`)]), this.constant(`${ff}.1.bias`, inner.data, inner.shape)], ["y"])[0]!;
+      const outer = this.weight(`${ff}.4.bias`);
+      pending = { product: this.op("MatMul", [hidden, this.linearWeight(`${ff}.4.weight`)]), bias: this.constant(`${ff}.4.bias`, outer.data, outer.shape) };
+    }
+    if (pending === undefined) return residual;
+    if (this.architecture.normEachTransformer) return skipNorm(pending.product, residual, `${prefix}.norm.gamma`, pending.bias).normalized;
+    return this.op("Add", [this.op("Add", [pending.product, pending.bias]), residual]);
+  }
+
+  /** Position × the checkpoint's `rotary_embed.freqs` for the n positions of x [B', n, ·]: [n, freqs]. */
   private rotaryAngles(x: string, freqsKey: string, pairs: boolean): string {
     const freqs = this.weight(freqsKey).data;
     // The decomposed form multiplies whole interleaved pairs, so each frequency comes twice.
@@ -151,14 +196,15 @@ export class RoformerEmitter extends OnnxEmitter {
   }
 
   /**
-   * to_qkv as MatMul weights [dim, ·] with the attention RMSNorm folded in and 1/√dim_head on q:
+   * to_qkv as MatMul weights [dim, ·] with 1/√dim_head on q (and the attention RMSNorm's √dim·γ
+   * when `normScale` is given):
    * `columns` picks the output rows (0..inner: q, inner..2·inner: k, 2·inner..: v), `rotateHalf`
    * applies rotary's rotate_half to them (pair (a, b) → (−b, a), a signed swap of rows).
    */
-  private qkvWeight(prefix: string, parts: readonly { readonly part: "q" | "k" | "v"; readonly rotateHalf?: boolean }[]): string {
+  private qkvWeight(prefix: string, normScale: Float32Array | undefined, parts: readonly { readonly part: "q" | "k" | "v"; readonly rotateHalf?: boolean }[]): string {
     const inner = this.modelConfig.heads * this.modelConfig.dim_head;
     const scale = 1 / Math.sqrt(this.modelConfig.dim_head);
-    return this.linearWeight(`${prefix}.to_qkv.weight`, this.rmsScale(`${prefix}.norm.gamma`), (w, _out, inputs) => {
+    return this.linearWeight(`${prefix}.to_qkv.weight`, normScale, (w, _out, inputs) => {
       const result = new Float32Array(parts.length * inner * inputs);
       parts.forEach(({ part, rotateHalf }, p) => {
         const offset = { q: 0, k: inner, v: 2 * inner }[part];
@@ -175,55 +221,54 @@ export class RoformerEmitter extends OnnxEmitter {
   }
 
   /** The per-head output gates times the attended values, heads merged back: [B', n, heads·dim_head] → to_out. */
-  private gatedOutput(attended: string, normalized: string, prefix: string): string {
+  private gatedOutput(attended: string, normalized: string, prefix: string, normScale: Float32Array | undefined): string {
     const { heads, dim_head: dh } = this.modelConfig;
-    const gates = this.op("Sigmoid", [this.biasedLinear(normalized, `${prefix}.to_gates`, this.rmsScale(`${prefix}.norm.gamma`))]);
+    const gates = this.op("Sigmoid", [this.biasedLinear(normalized, `${prefix}.to_gates`, normScale)]);
     const gated = this.op("Mul", [this.op("Reshape", [attended, this.int64([0, 0, heads, dh])]), this.op("Unsqueeze", [gates, this.int64([3])])]);
     return this.op("MatMul", [this.op("Reshape", [gated, this.int64([0, 0, heads * dh])]), this.linearWeight(`${prefix}.to_out.0.weight`)]);
   }
 
   /**
-   * Gated attention with rotary positions (mel_band_roformer.py `Attention`) over x [B', n, dim]
-   * as onnxruntime contrib operators: q, k, v as three products of the normalized input (no
-   * split copies), RotaryEmbedding (interleaved pairs, as rotary-embedding-torch) on q and k,
-   * and MultiHeadAttention with scale 1 (1/√dim_head is folded into q).
+   * Gated attention with rotary positions (mel_band_roformer.py `Attention`) of the RMSNormed
+   * input [B', n, dim] as onnxruntime contrib operators: q, k, v as three products (no split
+   * copies), RotaryEmbedding (interleaved pairs, as rotary-embedding-torch) on q and k, and
+   * MultiHeadAttention with scale 1 (1/√dim_head is folded into q).
    */
-  private fusedAttention(x: string, prefix: string): string {
+  private fusedAttention(normalized: string, prefix: string): string {
     const { heads } = this.modelConfig;
-    const normalized = this.normalize(x);
-    const angles = this.rotaryAngles(x, `${prefix}.rotary_embed.freqs`, false);
+    const angles = this.rotaryAngles(normalized, `${prefix}.rotary_embed.freqs`, false);
     const cos = this.op("Cos", [angles]);
     const sin = this.op("Sin", [angles]);
     // One position_ids value is an offset: positions 0..n−1 for every sequence of the batch.
     const positionIds = this.int64([0], [1]);
     const rotary = (part: "q" | "k"): string =>
-      this.contribOp("RotaryEmbedding", [this.op("MatMul", [normalized, this.qkvWeight(prefix, [{ part }])]), positionIds, cos, sin], ["y"], { interleaved: 1, num_heads: heads })[0]!;
+      this.contribOp("RotaryEmbedding", [this.op("MatMul", [normalized, this.qkvWeight(prefix, undefined, [{ part }])]), positionIds, cos, sin], ["y"], { interleaved: 1, num_heads: heads })[0]!;
     const q = rotary("q");
     const k = rotary("k");
-    const v = this.op("MatMul", [normalized, this.qkvWeight(prefix, [{ part: "v" }])]);
+    const v = this.op("MatMul", [normalized, this.qkvWeight(prefix, undefined, [{ part: "v" }])]);
     const [attended] = this.contribOp("MultiHeadAttention", [q, k, v], ["y"], { num_heads: heads, scale: new OnnxFloatAttribute(1) }) as [string];
-    return this.gatedOutput(attended, normalized, prefix);
+    return this.gatedOutput(attended, normalized, prefix, undefined);
   }
 
   /**
    * The same attention in standard ONNX (the non-flash `Attend`): q·cos + rotate_half(q)·sin with
    * rotate_half folded into extra columns of the product, then MatMul / Softmax / MatMul over the
-   * full [B', heads, n, n] scores.
+   * full [B', heads, n, n] scores. `normalized` is F.normalize of the input; the RMSNorm's √dim·γ
+   * (`normScale`) is folded into the products.
    */
-  private decomposedAttention(x: string, prefix: string): string {
+  private decomposedAttention(normalized: string, prefix: string, normScale: Float32Array): string {
     const { heads, dim_head: dh } = this.modelConfig;
-    const normalized = this.normalize(x);
-    const weight = this.qkvWeight(prefix, [{ part: "q" }, { part: "q", rotateHalf: true }, { part: "k" }, { part: "k", rotateHalf: true }, { part: "v" }]);
+    const weight = this.qkvWeight(prefix, normScale, [{ part: "q" }, { part: "q", rotateHalf: true }, { part: "k" }, { part: "k", rotateHalf: true }, { part: "v" }]);
     const qkv = this.op("Reshape", [this.op("MatMul", [normalized, weight]), this.int64([0, 0, 5 * heads, dh])]);
     const [q, qHalf, k, kHalf, v] = this.opMulti("Split", [this.op("Transpose", [qkv], { perm: [0, 2, 1, 3] }), this.int64([heads, heads, heads, heads, heads])], 5, { axis: 1 }) as [string, string, string, string, string];
-    const angles = this.rotaryAngles(x, `${prefix}.rotary_embed.freqs`, true);
+    const angles = this.rotaryAngles(normalized, `${prefix}.rotary_embed.freqs`, true);
     const cos = this.op("Cos", [angles]);
     const sin = this.op("Sin", [angles]);
     const rotate = (t: string, half: string): string => this.op("Add", [this.op("Mul", [t, cos]), this.op("Mul", [half, sin])]);
     const scores = this.op("MatMul", [rotate(q, qHalf), this.op("Transpose", [rotate(k, kHalf)], { perm: [0, 1, 3, 2] })]);
     const attended = this.op("MatMul", [this.op("Softmax", [scores], { axis: -1 }), v]);
     const merged = this.op("Reshape", [this.op("Transpose", [attended], { perm: [0, 2, 1, 3] }), this.int64([0, 0, -1])]);
-    return this.gatedOutput(merged, normalized, prefix);
+    return this.gatedOutput(merged, normalized, prefix, normScale);
   }
 
   /** MaskEstimator: per band MLP (Tanh between linears) then GLU, bands concatenated: [B, T, Σ inputs]. */
