@@ -30,11 +30,13 @@ export interface RoformerEmitterOptions {
  * Emits a RoFormer's network from the band gather to the mask estimators (mel_band_roformer.py /
  * bs_roformer.py `forward` between the STFT and the mask product, which the adapter does with the
  * scatter-average and the iSTFT). BS-RoFormer's contiguous bands need no gather.
- * Port notes: RMSNorm's √dim·γ is folded into the linear that follows it and attention's
- * 1/√dim_head into q's columns of to_qkv; the rotary angles are position × the checkpoint's
- * `rotary_embed.freqs`, computed in the graph for any length. The fused attention rotates with
- * RotaryEmbedding; the decomposed one folds rotate_half (a signed swap within each interleaved
- * pair) into extra columns of to_qkv, so q·cos + (q R)·sin needs no reshuffle at run time.
+ * Port notes: attention's 1/√dim_head is folded into q's columns of to_qkv; the rotary angles are
+ * position × the checkpoint's `rotary_embed.freqs`, computed in the graph for any length. The
+ * transformers' RMSNorms are (Skip)SimplifiedLayerNormalization nodes (contrib form) or
+ * F.normalize with √dim·γ folded into the linears after it (standard form, and the band split's
+ * norms in both). The contrib form rotates with RotaryEmbedding; the standard one folds
+ * rotate_half (a signed swap within each interleaved pair) into extra columns of to_qkv, so
+ * q·cos + (q R)·sin needs no reshuffle at run time.
  */
 export class RoformerEmitter extends OnnxEmitter {
   private readonly modelConfig: RoformerCommonConfig;
@@ -229,7 +231,8 @@ export class RoformerEmitter extends OnnxEmitter {
   }
 
   /**
-   * Gated attention with rotary positions (mel_band_roformer.py `Attention`) of the RMSNormed
+   * Gated attention with rotary positions (mel_band_roformer.py `Attention`, the fork's flash
+   * `Attend` path) of the RMSNormed
    * input [B', n, dim] as onnxruntime contrib operators: q, k, v as three products (no split
    * copies), RotaryEmbedding (interleaved pairs, as rotary-embedding-torch) on q and k, and
    * MultiHeadAttention with scale 1 (1/√dim_head is folded into q).
