@@ -1,10 +1,13 @@
 // Where the separator's time goes: the real Mel-Band RoFormer width (dim 384, 8 heads × 64, STFT
 // 2048, 60 bands, the real 801-frame chunk) at a reduced depth (default 1: one time and one band
-// transformer), seeded random weights held in memory, one chunk run through onnxruntime-node with
-// its profiler on. Prints the time per operator type (and the largest nodes with their input
-// shapes), the run time against the FLOPs bound of the same reduced model, and the peak RSS.
-// A run takes seconds to a minute, so it can be repeated while changing the graph.
-// Run: node --import tsx bench/separator-profile.ts [--form both|contrib|standard --depth 1 --bands 60 --frames 801 --threads 2 --runs 2]
+// transformer; --depth 12 is the full network), seeded random weights held in memory, one chunk
+// run through onnxruntime-node with its profiler on, for each graph form of RoformerEmitter
+// (contrib: onnxruntime's fused operators, what the importer writes; standard: plain ONNX). Each
+// form is warmed up once, then the timed runs alternate between the forms so a shared machine's
+// load falls on both alike. Prints each form's best and median run against the FLOPs bound of the
+// same network (bench/flops-bound.ts), the kernel time per operator type, the largest nodes with
+// their input shapes, and the peak RSS. A depth-1 run takes about a minute on 2 cores.
+// Run: node --import tsx bench/separator-profile.ts [--form both|contrib|standard --depth 1 --bands 60 --frames 801 --threads 2 --runs 3]
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,10 +22,11 @@ import { measureMatmulGflops, melBandRoformerFlops } from "./flops-bound.js";
 const depth = Number(benchOption("depth", "1"));
 const bands = Number(benchOption("bands", "60"));
 const frames = Number(benchOption("frames", "801"));
-const runs = Number(benchOption("runs", "2"));
+const runs = Number(benchOption("runs", "3"));
 /** "contrib": the graph the importer writes (onnxruntime's fused operators); "standard": standard ONNX only. */
 type GraphForm = "contrib" | "standard";
 const formOption = benchOption("form", "both");
+if (!["both", "contrib", "standard"].includes(formOption)) throw new Error(`--form ${formOption}: expected both, contrib or standard`);
 const threads = benchThreads;
 
 const config: MelBandRoformerConfig = {
