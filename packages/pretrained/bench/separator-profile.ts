@@ -110,7 +110,9 @@ for (const form of forms) {
   const model = new RoformerEmitter(architecture, weights, { contribOps: form === "contrib" }).emit().graph.toBytes();
   const dir = await mkdtemp(join(tmpdir(), "separator-profile-"));
   const session = await openOnnxSession(model, { threads, profileFilePrefix: join(dir, form) });
+  const started = performance.now();
   await session.run({ stft });
+  console.log(`${form} graph: first run of the session ${((performance.now() - started) / 1000).toFixed(2)} s (untimed warm-up)`);
   sessions.set(form, { session, dir, times: [] });
 }
 const rates = [await measureMatmulGflops(threads)];
