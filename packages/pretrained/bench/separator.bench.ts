@@ -53,7 +53,7 @@ try {
   const { vocals } = await separator.separate({ id: "bench_at_0", audio: { sampleRate: RATE, channels: mix } });
   const ours = (performance.now() - t0) / 1000;
   await separator.dispose();
-  console.log(`autosing (onnxruntime, ${threads} threads): ${ours.toFixed(1)} s for ${seconds} s = ${(seconds / ours).toFixed(2)}× real time`);
+  console.log(`autosing (onnxruntime, ${threads} threads): ${ours.toFixed(1)} s for ${seconds} s = ${(seconds / ours).toFixed(2)}× real time, peak RSS (import and separation) ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   const yaml = await readRoformerYaml(join(dir, "model_mel_band_roformer_bench.yaml"));
   const chunk = yaml.hopLength * (yaml.dimT - 1);
   const chunks = demixPlan(length, chunk, Math.trunc(8 * RATE)).chunks.length;

@@ -11,7 +11,7 @@ import { ROFORMER_MODEL_FILE, type RoformerModelFile } from "@autosing/separatio
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { SEPARATOR_IMPORTER } from "../src/index.js";
-import { bsCheckpoint, bsFixtures, editedYaml, failedSeparatorImport, firstChunkMasks, bsGolden as golden, bsYaml, channelsOf, separateOnce, readF32, relativeError, tinyCheckpoint } from "./separator-helpers.js";
+import { bsCheckpoint, bsFixtures, editedYaml, emittedGraph, failedSeparatorImport, firstChunkMasks, bsGolden as golden, bsYaml, channelsOf, separateOnce, readF32, relativeError, tinyCheckpoint } from "./separator-helpers.js";
 
 const SAMPLE_RATE = 44_100;
 const mix = channelsOf(readF32("mix.f32", bsFixtures), 2);
@@ -37,6 +37,11 @@ describe("BS-RoFormer import (golden, upstream BSRoformer + MDXCSeparator.demix)
   it("the graph's masks on the first chunk match upstream's mask estimator", async () => {
     const out = await firstChunkMasks(join(dir, "separator.onnx"), mix, facts, golden.chunkSize);
     expect(out.dims).toEqual([1, 1, ...golden.chunkMasksShape.slice(1)]);
+    expect(relativeError([out.data as Float32Array], [readF32("chunk-masks.f32", bsFixtures)])).toBeLessThan(1e-4);
+  });
+
+  it("the standard-ONNX form (contribOps: false, the benches' A/B reference) gives the same masks", async () => {
+    const out = await firstChunkMasks(await emittedGraph(bsCheckpoint, bsYaml, { contribOps: false }), mix, facts, golden.chunkSize);
     expect(relativeError([out.data as Float32Array], [readF32("chunk-masks.f32", bsFixtures)])).toBeLessThan(1e-4);
   });
 

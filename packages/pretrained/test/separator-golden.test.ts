@@ -9,7 +9,7 @@ import { ROFORMER_MODEL_FILE, type RoformerModelFile } from "@autosing/separatio
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { SEPARATOR_IMPORTER } from "../src/index.js";
-import { channelsOf, separateOnce, firstChunkMasks, readF32, relativeError, separatorGolden as golden, tinyCheckpoint, tinyYaml } from "./separator-helpers.js";
+import { channelsOf, emittedGraph, separateOnce, firstChunkMasks, readF32, relativeError, separatorGolden as golden, tinyCheckpoint, tinyYaml } from "./separator-helpers.js";
 
 const SAMPLE_RATE = 44_100;
 let dir = "";
@@ -33,6 +33,11 @@ describe("Mel-Band RoFormer import (golden, upstream MelBandRoformer + MDXCSepar
   it("the graph's masks on the first chunk match upstream's mask estimator", async () => {
     const out = await firstChunkMasks(join(dir, "separator.onnx"), mix, facts, golden.chunkSize);
     expect(out.dims).toEqual([1, 1, ...golden.chunkMasksShape.slice(1)]);
+    expect(relativeError([out.data as Float32Array], [readF32("chunk-masks.f32")])).toBeLessThan(1e-4);
+  });
+
+  it("the standard-ONNX form (contribOps: false, the benches' A/B reference) gives the same masks", async () => {
+    const out = await firstChunkMasks(await emittedGraph(tinyCheckpoint, tinyYaml, { contribOps: false }), mix, facts, golden.chunkSize);
     expect(relativeError([out.data as Float32Array], [readF32("chunk-masks.f32")])).toBeLessThan(1e-4);
   });
 

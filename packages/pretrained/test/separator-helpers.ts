@@ -10,7 +10,7 @@ import { float32Tensor, openOnnxSession } from "@autosing/onnx";
 import { type RoformerModelFile, type SeparatedStems, loadRoformerSeparator } from "@autosing/separation";
 import { expect } from "vitest";
 
-import { PretrainedSourceError, SEPARATOR_IMPORTER } from "../src/index.js";
+import { PretrainedSourceError, RoformerEmitter, type RoformerEmitterOptions, RoformerWeights, SEPARATOR_IMPORTER, openUpstreamFile, readRoformerYaml, roformerArchitecture, roformerShapes } from "../src/index.js";
 
 export const separatorFixtures = join(fileURLToPath(new URL(".", import.meta.url)), "__fixtures__", "mel-band-roformer");
 export const tinyCheckpoint = join(separatorFixtures, "model_mel_band_roformer_tiny.ckpt");
@@ -129,5 +129,19 @@ export async function separateOnce(dir: string, overlapSeconds: number, audio: {
     return await separator.separate({ id: "song_at_0", audio });
   } finally {
     await separator.dispose();
+  }
+}
+
+/** The graph RoformerEmitter writes for a checkpoint + YAML with `options` (e.g. the standard-ONNX A/B form), as a model file. */
+export async function emittedGraph(checkpoint: string, yaml: string, options: RoformerEmitterOptions): Promise<string> {
+  const architecture = roformerArchitecture((await readRoformerYaml(yaml)).variant);
+  const file = await openUpstreamFile(checkpoint);
+  try {
+    const weights = new RoformerWeights(file.tensors, roformerShapes(architecture), checkpoint, yaml);
+    const path = join(mkdtempSync(join(tmpdir(), "separator-graph-")), "separator.onnx");
+    writeFileSync(path, new RoformerEmitter(architecture, weights, options).emit().graph.toBytes());
+    return path;
+  } finally {
+    file.close();
   }
 }
