@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 
+import { registerWasmRowGather } from "./wasm-row-gather.js";
+
 /**
  * UnsortedSegmentSum (the gradient of gather, i.e. of every embedding lookup) as one pass over
  * the data. The cpu backend's own kernel runs several ops per segment, which takes seconds for a
@@ -61,7 +63,8 @@ function registerSharedWasmIdentity(): void {
 
 /**
  * Installs the kernels above: UnsortedSegmentSum for the cpu and wasm backends, the shared-data
- * Identity for wasm when its package is loaded (idempotent). Run after the backend
+ * Identity and the row-copy GatherV2 (`wasm-row-gather.ts`) for wasm when its package is loaded
+ * (idempotent). Run after the backend
  * packages are loaded (useTfBackend and TfParameters do): loading tfjs-backend-cpu later would
  * put its own kernel back.
  */
@@ -73,5 +76,6 @@ export function registerFastKernels(): void {
     tf.registerKernel({ kernelName: "UnsortedSegmentSum", backendName, kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc });
   }
   registerSharedWasmIdentity();
+  registerWasmRowGather();
 }
 
