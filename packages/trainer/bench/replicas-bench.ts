@@ -8,9 +8,11 @@
  * For t2s and sm2a it also runs upstream's PyTorch-CPU training step of the same model on the same
  * rows (`torch-anchor.ts`; fp32, batch `--torch-batch=N` (default 1), all cores' threads) when
  * `/usr/bin/python3 -c 'import torch'` works, and prints ours over it; `--no-torch` skips it.
- * `--sm2a=multiscale|full|both` (default both) picks sm2a's rows. On wasm, the matrix products run
- * on onnxruntime's native GEMM (@autosing/nn); the 1-replica run is repeated with them in the wasm
- * module (XNNPACK, `matMulThreads: 0`) for the ratio, unless `--no-matmul-ab`.
+ * `--sm2a=multiscale|full|both` (default both) picks sm2a's rows. On wasm, the matrix products and
+ * the fused loss and attention run on onnxruntime (@autosing/nn); `--onnxruntime-ab` repeats the
+ * 1-replica run with every kernel in the wasm module (`matMulThreads: 0`) for the ratio (in the
+ * same process, after the others: the wasm heap never shrinks, so sm2a's full row at batch 2 may
+ * not fit a second time — run it on its own).
  */
 import { availableParallelism } from "node:os";
 
@@ -95,7 +97,7 @@ function torchBatches<S, B>(samples: S[], collate: (samples: S[]) => B): B[] {
 }
 
 const selected = await selectBackend({ only: [BACKEND] });
-const MATMUL_AB = selected.matMul?.engine === "onnxruntime" && !process.argv.includes("--no-matmul-ab");
+const MATMUL_AB = selected.matMul?.engine === "onnxruntime" && process.argv.includes("--onnxruntime-ab");
 console.log(`replicas bench on ${describeTfBackend(selected)}: batch ${BATCH}, ${STEPS} steps, 1 vs ${REPLICAS} replicas (${availableParallelism()} cores)`);
 console.log(TORCH_SKIPPED ?? `PyTorch-CPU anchor: upstream's training step (bench/upstream-step-torch.py), fp32, batch ${TORCH_BATCH}, ${availableParallelism()} threads`);
 const here = (file: string) => new URL(file, import.meta.url).href;
