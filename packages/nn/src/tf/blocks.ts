@@ -2,6 +2,8 @@ import * as tf from "@tensorflow/tfjs-core";
 
 import { ROTARY_CACHE_LENGTH, rotaryTables } from "../tables.js";
 import { attentionCore } from "./attention-core.js";
+import { nativeGelu, nativeLayerNorm } from "./native-pointwise.js";
+import { activeNativeMatMul } from "./wasm-matmul.js";
 
 /** Looks up a parameter or buffer by upstream state-dict key. */
 export type WeightLookup = (name: string) => tf.Tensor;
@@ -59,16 +61,23 @@ export function linear(w: WeightLookup, prefix: string, x: tf.Tensor, bias = tru
   return tf.reshape(y, [...x.shape.slice(0, -1), outFeatures]);
 }
 
-/** Port of whisperspeech/modules.py: LayerNorm — eps 1e-5, computed in float32 (all our tensors are). */
+/**
+ * Port of whisperspeech/modules.py: LayerNorm — eps 1e-5, computed in float32 (all our tensors
+ * are). On wasm with onnxruntime's GEMM in use, one native graph each way (`nativeLayerNorm`).
+ */
 export function layerNorm(w: WeightLookup, prefix: string, x: tf.Tensor): tf.Tensor {
+  const engine = x.dtype === "float32" ? activeNativeMatMul() : undefined;
+  if (engine) return nativeLayerNorm(engine, x, w(`${prefix}.weight`), w(`${prefix}.bias`));
   const axis = x.shape.length - 1;
   const { mean, variance } = tf.moments(x, axis, true);
   const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
   return tf.add(tf.mul(normed, w(`${prefix}.weight`)), w(`${prefix}.bias`));
 }
 
-/** nn.GELU() default: the exact erf form. */
+/** nn.GELU() default: the exact erf form (on wasm with onnxruntime in use, `nativeGelu`). */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  const engine = x.dtype === "float32" ? activeNativeMatMul() : undefined;
+  if (engine) return nativeGelu(engine, x);
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
 }
 
