@@ -18,6 +18,7 @@ import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "scripts", "golden"))
 import mel_band_roformer as golden  # noqa: E402
+from roformer_fork import load_fork_separator  # noqa: E402
 
 # The real model's values, field by field (anchored, so "depth: 2" is the model's depth and not mask_estimator_depth).
 REAL_VALUES = {
@@ -31,7 +32,6 @@ for key, value in REAL_VALUES.items():
 
 def main(out, threads, mode):
     golden.install_stubs()
-    from audio_separator.separator.architectures.mdxc_separator import MDXCSeparator
     from audio_separator.separator.uvr_lib_v5.mel_band_roformer import MelBandRoformer
 
     torch.set_num_threads(threads)
@@ -44,21 +44,7 @@ def main(out, threads, mode):
         model = MelBandRoformer(**yaml.load(REAL_YAML, Loader=yaml.FullLoader)["model"])
         torch.save(model.state_dict(), ckpt_path)
         return
-    model_data = yaml.load(open(yaml_path), Loader=yaml.FullLoader)
-    model_data["is_roformer"] = True
-    separator = object.__new__(MDXCSeparator)
-    separator.model_data, separator.model_path, separator.torch_device = model_data, ckpt_path, torch.device("cpu")
-    separator.pitch_shift, separator.override_model_segment_size, separator.segment_size, separator.overlap, separator.is_roformer = 0, False, 256, 8, True
-    separator.is_vocal_main_target = False
-
-    class Quiet:
-        def debug(self, *a):
-            pass
-
-        info = error = debug
-
-    separator.logger = Quiet()
-    separator.load_model()
+    separator = load_fork_separator(yaml.load(open(yaml_path), Loader=yaml.FullLoader), ckpt_path, 8)
     mix = np.fromfile(os.path.join(out, "mix.f32"), dtype="<f4").reshape(2, -1)
     start = time.perf_counter()
     vocals = separator.demix(mix)

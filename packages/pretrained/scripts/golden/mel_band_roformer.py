@@ -50,6 +50,7 @@ import typing
 import numpy as np
 import torch
 import yaml
+from roformer_fork import TINY_AUDIO_YAML, TINY_YAML_TAIL, first_chunk, load_fork_separator, randomize_weights, write_f32
 
 LIBROSA_GIT = "/work/.mirror/librosa+librosa/repo"
 LIBROSA_TAG = "0.10.2"
@@ -146,18 +147,7 @@ def install_stubs():
     sys.modules[spec_utils.__name__] = spec_utils
 
 
-CONFIG_YAML = """audio:
-  chunk_size: 1024
-  dim_f: 64
-  dim_t: 33
-  hop_length: 32
-  n_fft: 128
-  num_channels: 2
-  sample_rate: 44100
-  min_mean_abs: 0.000
-
-model:
-  dim: 8
+CONFIG_YAML = TINY_AUDIO_YAML + """  dim: 8
   depth: 2
   stereo: true
   num_stems: 1
@@ -171,30 +161,7 @@ model:
   flash_attn: false
   dim_freqs_in: 65
   sample_rate: 44100
-  stft_n_fft: 128
-  stft_hop_length: 32
-  stft_win_length: 128
-  stft_normalized: False
-  mask_estimator_depth: 2
-  multi_stft_resolution_loss_weight: 1.0
-  multi_stft_resolutions_window_sizes: !!python/tuple
-  - 128
-  - 64
-  multi_stft_hop_size: 147
-  multi_stft_normalized: False
-
-training:
-  batch_size: 1
-  instruments:
-  - vocals
-  - other
-  target_instrument: vocals
-
-inference:
-  batch_size: 1
-  dim_t: 33
-  num_overlap: 2
-"""
+""" + TINY_YAML_TAIL
 
 # The fork's overlap is in seconds (default 8); at the tiny chunk (1024 samples) a step of 441 samples.
 OVERLAP_SECONDS = 0.01
@@ -203,7 +170,6 @@ SONG_SAMPLES = 3000
 
 def main(out_dir):
     install_stubs()
-    from audio_separator.separator.architectures.mdxc_separator import MDXCSeparator
     from audio_separator.separator.uvr_lib_v5.mel_band_roformer import MelBandRoformer
 
     os.makedirs(out_dir, exist_ok=True)
@@ -214,38 +180,12 @@ def main(out_dir):
         f.write(CONFIG_YAML)
     model_data = yaml.load(open(yaml_path), Loader=yaml.FullLoader)
     model = MelBandRoformer(**model_data["model"]).eval()
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if name.endswith("gamma"):
-                p.copy_(1 + 0.2 * torch.randn_like(p))
-            elif name.endswith("freqs"):
-                pass
-            else:
-                p.copy_(torch.randn_like(p) * (0.5 / max(1, p.shape[-1]) ** 0.5) if p.ndim > 1 else torch.randn_like(p) * 0.1)
+    randomize_weights(model)
     ckpt_path = os.path.join(out_dir, "model_mel_band_roformer_tiny.ckpt")
     torch.save(model.state_dict(), ckpt_path)
 
     # Reload exactly as the fork does, then run its demix.
-    model_data["is_roformer"] = True
-    separator = object.__new__(MDXCSeparator)
-    separator.model_data = model_data
-    separator.model_path = ckpt_path
-    separator.torch_device = torch.device("cpu")
-    separator.pitch_shift = 0
-    separator.override_model_segment_size = False
-    separator.segment_size = 256
-    separator.overlap = OVERLAP_SECONDS
-    separator.is_roformer = True
-    separator.is_vocal_main_target = model_data["training"]["target_instrument"] == "Vocals"
-
-    class Quiet:
-        def debug(self, *a):
-            pass
-
-        info = error = debug
-
-    separator.logger = Quiet()
-    separator.load_model()
+    separator = load_fork_separator(model_data, ckpt_path, OVERLAP_SECONDS)
 
     t = np.arange(SONG_SAMPLES) / 44100
     rng = np.random.default_rng(7)
@@ -253,13 +193,7 @@ def main(out_dir):
     vocals = separator.demix(mix)
     assert vocals.shape == mix.shape, vocals.shape
 
-    chunk = model_data["audio"]["hop_length"] * (model_data["inference"]["dim_t"] - 1)
-    masks = []
-    hook = model.mask_estimators[0].register_forward_hook(lambda m, i, o: masks.append(o.detach().numpy()))
-    model.load_state_dict(torch.load(ckpt_path, map_location="cpu"))
-    with torch.no_grad():
-        chunk_vocals = model(torch.from_numpy(mix[:, :chunk]).unsqueeze(0))[0].numpy()
-    hook.remove()
+    chunk, chunk_masks, chunk_vocals = first_chunk(model, model_data, ckpt_path, mix)
 
     # The fork's normalisation: MixDataset / separate() scale the prepared mix, demix runs on it,
     # separate_batched's Instrumental is the normalised mix minus the vocals.
@@ -267,13 +201,13 @@ def main(out_dir):
     loud = normalize(wave=(mix * LOUD_GAIN).astype(np.float32), max_peak=0.9)
     loud_vocals = separator.demix(loud)
     loud_instrumental = loud - loud_vocals
-    loud_vocals.astype("<f4").tofile(os.path.join(out_dir, "loud-vocals.f32"))
-    loud_instrumental.astype("<f4").tofile(os.path.join(out_dir, "loud-instrumental.f32"))
+    write_f32(out_dir, "loud-vocals.f32", loud_vocals)
+    write_f32(out_dir, "loud-instrumental.f32", loud_instrumental)
 
-    mix.astype("<f4").tofile(os.path.join(out_dir, "mix.f32"))
-    vocals.astype("<f4").tofile(os.path.join(out_dir, "vocals.f32"))
-    chunk_vocals.astype("<f4").tofile(os.path.join(out_dir, "chunk-vocals.f32"))
-    masks[0].astype("<f4").tofile(os.path.join(out_dir, "chunk-masks.f32"))
+    write_f32(out_dir, "mix.f32", mix)
+    write_f32(out_dir, "vocals.f32", vocals)
+    write_f32(out_dir, "chunk-vocals.f32", chunk_vocals)
+    write_f32(out_dir, "chunk-masks.f32", chunk_masks)
     golden = {
         "upstream": "python-audio-separator fork (AutoSing's pin), uvr_lib_v5/mel_band_roformer.py + architectures/mdxc_separator.py demix; librosa 0.10.2 filters.mel; rotary-embedding-torch 0.6.5",
         "overlapSeconds": OVERLAP_SECONDS,
@@ -282,7 +216,7 @@ def main(out_dir):
         "freqIndices": model.freq_indices.tolist(),
         "numBandsPerFreq": model.num_bands_per_freq.tolist(),
         "numFreqsPerBand": model.num_freqs_per_band.tolist(),
-        "chunkMasksShape": list(masks[0].shape),
+        "chunkMasksShape": list(chunk_masks.shape),
         "chunkVocalsShape": list(chunk_vocals.shape),
         "loudGain": LOUD_GAIN,
         "normalizationThreshold": 0.9,
@@ -290,7 +224,7 @@ def main(out_dir):
     with open(os.path.join(out_dir, "golden.json"), "w") as f:
         json.dump(golden, f)
         f.write("\n")
-    print("masks", masks[0].shape, "vocals", vocals.shape, "chunk", chunk, "ckpt bytes", os.path.getsize(ckpt_path))
+    print("masks", chunk_masks.shape, "vocals", vocals.shape, "chunk", chunk, "ckpt bytes", os.path.getsize(ckpt_path))
 
 
 if __name__ == "__main__":
